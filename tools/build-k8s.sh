@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds the real Kubernetes binaries fednode's tests and playground run, from the Go module proxy,
+# at pinned versions. Idempotent: a component whose binary is already in the cache is skipped.
+#
+#   tools/build-k8s.sh            build what is missing, print the bin directory on the last line
+#   tools/build-k8s.sh --print-bin-dir
+#
+# Cache: ${FEDNODE_TOOLS_CACHE:-~/.cache/fednode-tools}/k8s-<version>/bin (outside the work tree).
+# etcd, kube-apiserver and kubectl are also placed where fabric8 kube-api-test looks for them:
+# ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-linux-amd64/.
+set -euo pipefail
+
+K8S_VERSION=1.34.4          # k8s.io/kubernetes; staging modules are v0.34.4
+ETCD_VERSION=3.6.16         # kwok pairs Kubernetes 1.34 with etcd 3.6.x
+KWOK_VERSION=0.8.0
+HELM_VERSION=3.21.4
+
+CACHE_ROOT=${FEDNODE_TOOLS_CACHE:-$HOME/.cache/fednode-tools}
+WORK=$CACHE_ROOT/k8s-$K8S_VERSION
+BIN=$WORK/bin
+KAT_DIR=${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/$K8S_VERSION-linux-amd64
+
+if [[ "${1:-}" == "--print-bin-dir" ]]; then echo "$BIN"; exit 0; fi
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0"; exit 0; fi
+
+export GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
+mkdir -p "$BIN" "$WORK/src"
+log() { printf '[build-k8s %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+have() { [[ -x "$BIN/$1" && -f "$BIN/.$1.ok" ]]; }
+mark() { touch "$BIN/.$1.ok"; }
+start=$(date +%s)
+
+k8s_ldflags() {
+    local date; date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    local minor; minor=$(cut -d. -f2 <<<"$K8S_VERSION")
+    local f="-s -w"
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+        f+=" -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+        f+=" -X $p.gitTreeState=clean -X $p.buildDate=$date -X $p.gitCommit=0000000000000000000000000000000000000000"
+    done
+    echo "$f"
+}
+
+# --- Kubernetes: a wrapper module that replaces every v0.0.0 staging requirement with its tag ---
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+need_k8s=()
+for c in "${K8S_CMDS[@]}"; do have "$c" || need_k8s+=("$c"); done
+if ((${#need_k8s[@]})); then
+    mod=$WORK/src/kubernetes
+    mkdir -p "$mod"
+    if [[ ! -f "$mod/.ready" ]]; then
+        log "downloading k8s.io/kubernetes@v$K8S_VERSION (module proxy)"
+        gomod=$(cd "$mod" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+        {
+            echo "module fednode.local/k8s-tools"
+            echo
+            grep -E '^go [0-9]' "$gomod"
+            grep -E '^godebug' "$gomod" || true
+            echo
+            echo "require k8s.io/kubernetes v$K8S_VERSION"
+            echo
+            # Staging modules are required at v0.0.0 and replaced with ./staging/src/... upstream;
+            # point each one at its published tag instead.
+            grep -E '^\s*k8s\.io/[a-z0-9-]+ v0\.0\.0\s*$' "$gomod" | awk '{print $1}' | sort -u |
+                while read -r m; do echo "replace $m => $m v0.${K8S_VERSION#1.}"; done
+        } >"$mod/go.mod"
+        log "resolving dependencies ($(grep -c '^replace' "$mod/go.mod") staging modules replaced)"
+        (cd "$mod" && for c in "${K8S_CMDS[@]}"; do go get "k8s.io/kubernetes/cmd/$c@v$K8S_VERSION"; done) >&2
+        touch "$mod/.ready"
+    fi
+    for c in "${need_k8s[@]}"; do
+        log "building $c v$K8S_VERSION (cold builds take minutes on 2 cores)"
+        (cd "$mod" && go build -trimpath -tags selinux,notest -ldflags "$(k8s_ldflags)" -o "$BIN/$c" "k8s.io/kubernetes/cmd/$c")
+        mark "$c"
+    done
+fi
+
+# --- etcd: its server module carries replace lines, so it too is built from a wrapper module ---
+if ! have etcd; then
+    mod=$WORK/src/etcd
+    mkdir -p "$mod"
+    if [[ ! -f "$mod/.ready" ]]; then
+        log "resolving go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
+        gomod=$(cd "$mod" && go mod download -json "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+        { echo "module fednode.local/etcd-tools"; echo; grep -E '^go [0-9]' "$gomod"; } >"$mod/go.mod"
+        (cd "$mod" && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION") >&2
+        touch "$mod/.ready"
+    fi
+    log "building etcd v$ETCD_VERSION"
+    (cd "$mod" && go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3)
+    mark etcd
+fi
+
+# --- kwok, kwokctl and helm have no replace directives: plain go install ---
+for c in kwok kwokctl; do
+    if ! have "$c"; then
+        log "building $c v$KWOK_VERSION"
+        GOBIN=$BIN go install -trimpath \
+            -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v$K8S_VERSION" \
+            "sigs.k8s.io/kwok/cmd/$c@v$KWOK_VERSION"
+        mark "$c"
+    fi
+done
+if ! have helm; then
+    log "building helm v$HELM_VERSION"
+    GOBIN=$BIN go install -trimpath \
+        -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+        "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+    mark helm
+fi
+
+# --- the layout fabric8 kube-api-test reads, so tests never download anything ---
+mkdir -p "$KAT_DIR"
+for c in etcd kube-apiserver kubectl; do
+    if ! cmp -s "$BIN/$c" "$KAT_DIR/$c" 2>/dev/null; then cp -f "$BIN/$c" "$KAT_DIR/$c"; fi
+done
+
+log "done in $(( $(date +%s) - start ))s: $("$BIN/kube-apiserver" --version) in $BIN"
+echo "$BIN"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the independent tools the test suite and benchmarks check fednode against, from Debian's
+# packages and PyPI. Idempotent: does nothing when everything is already there.
+set -euo pipefail
+log() { printf '[install-test-deps] %s\n' "$*" >&2; }
+
+# Debian packages: independent DICOM readers/validators and peers for the benchmarks.
+APT_PACKAGES=(
+    python3-pydicom   # real DICOM test files (pydicom/data/test_files) and an independent reader
+    dcmtk             # dcmdump
+    libgdcm-tools     # gdcmanon, gdcminfo
+    dicom3tools       # dciodvfy, dcentvfy
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq >&2
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+    log "Debian packages present"
+fi
