@@ -1,0 +1,18 @@
+package io.fednode.api.common;
+
+/**
+ * Condition types shared by every fednode resource. {@code Ready} is the summary; {@code
+ * Reconciling} and {@code Stalled} follow kstatus ("abnormal-true": present and True only while the
+ * resource is converging or stuck).
+ */
+public final class ConditionTypes {
+    public static final String READY = "Ready";
+    public static final String RECONCILING = "Reconciling";
+    public static final String STALLED = "Stalled";
+
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    private ConditionTypes() {}
+}

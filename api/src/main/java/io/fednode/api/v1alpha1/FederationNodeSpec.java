@@ -1,0 +1,115 @@
+package io.fednode.api.v1alpha1;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Desired state of one hospital node of the federation. */
+@ValidationRule(
+        value = "self.role == 'compute' || (has(self.storage) && has(self.storage.raw))",
+        message = "spec.storage.raw is required when spec.role is data or hybrid")
+@ValidationRule(
+        value = "self.role != 'compute' || !has(self.storage) || !has(self.storage.raw)",
+        message = "spec.storage.raw is not allowed when spec.role is compute")
+@ValidationRule(
+        value = "self.role != 'compute' || !has(self.anonymisation)",
+        message = "spec.anonymisation is not allowed when spec.role is compute")
+@ValidationRule(
+        value = "self.role != 'data' || !has(self.compute)",
+        message = "spec.compute is not allowed when spec.role is data")
+public class FederationNodeSpec {
+    /** The node's identity in the federation (RFC 1123 DNS label). Immutable. */
+    @Required
+    @Size(min = 1, max = 63)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @ValidationRule(value = "self == oldSelf", message = "nodeId is immutable")
+    private String nodeId;
+
+    /** data, compute or hybrid. */
+    @Required private NodeRole role;
+
+    /** Retain (default) keeps the volumes when the node is deleted; Delete removes them. */
+    @Default("Retain")
+    private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+    /** The federation hub this node enrols with and heartbeats to. */
+    @Required private HubSpec hub;
+
+    /** Volumes of the node. */
+    private StorageSpec storage;
+
+    /** Anonymisation defaults (data and hybrid nodes). */
+    private AnonymisationSpec anonymisation;
+
+    /** Training policy (compute and hybrid nodes). */
+    private ComputeSpec compute;
+
+    /** Heartbeats and egress. */
+    private ConnectivitySpec connectivity;
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public NodeRole getRole() {
+        return role;
+    }
+
+    public void setRole(NodeRole role) {
+        this.role = role;
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
+    }
+
+    public HubSpec getHub() {
+        return hub;
+    }
+
+    public void setHub(HubSpec hub) {
+        this.hub = hub;
+    }
+
+    public StorageSpec getStorage() {
+        return storage;
+    }
+
+    public void setStorage(StorageSpec storage) {
+        this.storage = storage;
+    }
+
+    public AnonymisationSpec getAnonymisation() {
+        return anonymisation;
+    }
+
+    public void setAnonymisation(AnonymisationSpec anonymisation) {
+        this.anonymisation = anonymisation;
+    }
+
+    public ComputeSpec getCompute() {
+        return compute;
+    }
+
+    public void setCompute(ComputeSpec compute) {
+        this.compute = compute;
+    }
+
+    public ConnectivitySpec getConnectivity() {
+        return connectivity;
+    }
+
+    public void setConnectivity(ConnectivitySpec connectivity) {
+        this.connectivity = connectivity;
+    }
+}

@@ -1,0 +1,348 @@
+package io.fednode.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fednode.testing.RealApiServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The committed FederationNode CRD, installed on a real kube-apiserver, accepts the shipped samples
+ * and rejects bad resources with a message that names the field — what a user sees from {@code
+ * kubectl apply}.
+ */
+class FederationNodeValidationIT {
+    private static final String NS = "validation";
+
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    @BeforeAll
+    static void installCrd() {
+        API.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
+        API.client()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+    }
+
+    static Stream<Path> samples() throws IOException {
+        return Files.list(Path.of("../manifests/samples"))
+                .filter(p -> p.getFileName().toString().startsWith("federationnode-"))
+                .sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void shippedSamplesAreAccepted(Path sample) throws IOException {
+        GenericKubernetesResource node =
+                Serialization.unmarshal(Files.readString(sample), GenericKubernetesResource.class);
+        GenericKubernetesResource created = client().resource(node).inNamespace(NS).create();
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+    }
+
+    @Test
+    void defaultsAreFilledInByTheApiServer() {
+        GenericKubernetesResource node = valid("defaults");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) node.getAdditionalProperties().get("spec");
+        spec.put("role", "hybrid");
+        spec.put("compute", new LinkedHashMap<>());
+        GenericKubernetesResource created = client().resource(node).inNamespace(NS).create();
+        Map<String, Object> createdSpec = specOf(created);
+        assertThat(createdSpec).containsEntry("deletionPolicy", "Retain");
+        assertThat(createdSpec.get("compute"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("gpuResourceName", "nvidia.com/gpu")
+                .containsEntry("maxRuntime", "24h");
+    }
+
+    @Test
+    void nodeIdCannotChange() {
+        GenericKubernetesResource created =
+                client().resource(valid("immutable")).inNamespace(NS).create();
+        specOf(created).put("nodeId", "another-id");
+        assertThatThrownBy(() -> client().resource(created).inNamespace(NS).update())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.nodeId")
+                .hasMessageContaining("nodeId is immutable");
+    }
+
+    record Case(String name, Consumer<Map<String, Object>> mutation, List<String> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> invalidResources() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(
+                new Case(
+                        "unknown role",
+                        s -> s.put("role", "gateway"),
+                        List.of(
+                                "spec.role",
+                                "Unsupported value: \"gateway\"",
+                                "\"data\"",
+                                "\"compute\"",
+                                "\"hybrid\"")));
+        cases.add(
+                new Case(
+                        "missing role",
+                        s -> s.remove("role"),
+                        List.of("spec.role", "Required value")));
+        cases.add(
+                new Case(
+                        "missing nodeId",
+                        s -> s.remove("nodeId"),
+                        List.of("spec.nodeId", "Required value")));
+        cases.add(
+                new Case(
+                        "nodeId not a DNS label",
+                        s -> s.put("nodeId", "Hospital_A"),
+                        List.of("spec.nodeId", "Invalid value: \"Hospital_A\"")));
+        cases.add(
+                new Case(
+                        "nodeId too long",
+                        s -> s.put("nodeId", "a".repeat(64)),
+                        List.of("spec.nodeId", "Too long")));
+        cases.add(
+                new Case(
+                        "missing hub",
+                        s -> s.remove("hub"),
+                        List.of("spec.hub", "Required value")));
+        cases.add(
+                new Case(
+                        "plain http hub",
+                        s -> map(s, "hub").put("endpoint", "http://hub.example.org"),
+                        List.of("spec.hub.endpoint", "^https://")));
+        cases.add(
+                new Case(
+                        "hub URL without host",
+                        s -> map(s, "hub").put("endpoint", "https://"),
+                        List.of(
+                                "spec.hub.endpoint",
+                                "endpoint must be an https:// URL with a host")));
+        cases.add(
+                new Case(
+                        "join token ref without key",
+                        s -> map(map(s, "hub"), "joinTokenSecretRef").remove("key"),
+                        List.of("spec.hub.joinTokenSecretRef.key", "Required value")));
+        cases.add(
+                new Case(
+                        "deletion policy misspelt",
+                        s -> s.put("deletionPolicy", "Keep"),
+                        List.of("spec.deletionPolicy", "Unsupported value: \"Keep\"")));
+        cases.add(
+                new Case(
+                        "data node without raw volume",
+                        s -> {
+                            s.put("role", "data");
+                            map(s, "storage").remove("raw");
+                            s.remove("compute");
+                        },
+                        List.of("spec.storage.raw is required when spec.role is data or hybrid")));
+        cases.add(
+                new Case(
+                        "compute node with raw volume",
+                        s -> {
+                            s.put("role", "compute");
+                            s.remove("anonymisation");
+                        },
+                        List.of("spec.storage.raw is not allowed when spec.role is compute")));
+        cases.add(
+                new Case(
+                        "compute node with anonymisation",
+                        s -> {
+                            s.put("role", "compute");
+                            map(s, "storage").remove("raw");
+                        },
+                        List.of("spec.anonymisation is not allowed when spec.role is compute")));
+        cases.add(
+                new Case(
+                        "data node with compute policy",
+                        s -> s.put("role", "data"),
+                        List.of("spec.compute is not allowed when spec.role is data")));
+        cases.add(
+                new Case(
+                        "size not a quantity",
+                        s -> map(map(s, "storage"), "raw").put("size", "lots"),
+                        List.of("spec.storage.raw.size", "positive Kubernetes quantity")));
+        cases.add(
+                new Case(
+                        "size zero",
+                        s -> map(map(s, "storage"), "scratch").put("size", "0"),
+                        List.of("spec.storage.scratch.size", "positive Kubernetes quantity")));
+        cases.add(
+                new Case(
+                        "unknown access mode",
+                        s ->
+                                map(map(s, "storage"), "raw")
+                                        .put("accessModes", List.of("ReadWriteSometimes")),
+                        List.of(
+                                "spec.storage.raw.accessModes[0]",
+                                "Unsupported value: \"ReadWriteSometimes\"")));
+        cases.add(
+                new Case(
+                        "unknown anonymisation option",
+                        s -> map(s, "anonymisation").put("options", List.of("keep-everything")),
+                        List.of(
+                                "spec.anonymisation.options[0]",
+                                "Unsupported value: \"keep-everything\"")));
+        cases.add(
+                new Case(
+                        "both longitudinal date options",
+                        s ->
+                                map(s, "anonymisation")
+                                        .put(
+                                                "options",
+                                                List.of(
+                                                        "retain-longitudinal-full-dates",
+                                                        "retain-longitudinal-modified-dates")),
+                        List.of("spec.anonymisation.options", "mutually exclusive")));
+        cases.add(
+                new Case(
+                        "repeated option",
+                        s ->
+                                map(s, "anonymisation")
+                                        .put(
+                                                "options",
+                                                List.of("clean-graphics", "clean-graphics")),
+                        List.of("spec.anonymisation.options", "options must not repeat")));
+        cases.add(
+                new Case(
+                        "parallelism zero",
+                        s -> map(s, "anonymisation").put("parallelism", 0),
+                        List.of("spec.anonymisation.parallelism", "greater than or equal to 1")));
+        cases.add(
+                new Case(
+                        "parallelism too high",
+                        s -> map(s, "anonymisation").put("parallelism", 65),
+                        List.of("spec.anonymisation.parallelism", "less than or equal to 64")));
+        cases.add(
+                new Case(
+                        "zero GPUs per run",
+                        s -> map(s, "compute").put("maxGpusPerRun", 0),
+                        List.of("spec.compute.maxGpusPerRun", "greater than or equal to 1")));
+        cases.add(
+                new Case(
+                        "too many concurrent runs",
+                        s -> map(s, "compute").put("maxConcurrentRuns", 101),
+                        List.of("spec.compute.maxConcurrentRuns", "less than or equal to 100")));
+        cases.add(
+                new Case(
+                        "maxRuntime in days",
+                        s -> map(s, "compute").put("maxRuntime", "1d"),
+                        List.of("spec.compute.maxRuntime", "Invalid value: \"1d\"")));
+        cases.add(
+                new Case(
+                        "heartbeat too fast",
+                        s -> map(s, "connectivity").put("heartbeatInterval", "1s"),
+                        List.of("spec.connectivity.heartbeatInterval", "between 5s and 10m")));
+        cases.add(
+                new Case(
+                        "heartbeat too slow",
+                        s -> map(s, "connectivity").put("heartbeatInterval", "11m"),
+                        List.of("spec.connectivity.heartbeatInterval", "between 5s and 10m")));
+        cases.add(
+                new Case(
+                        "egress to a host name",
+                        s -> map(s, "connectivity").put("egressCIDRs", List.of("hub.example.org")),
+                        List.of("spec.connectivity.egressCIDRs", "must be CIDRs")));
+        cases.add(
+                new Case(
+                        "empty allowed image prefix",
+                        s -> map(s, "compute").put("allowedImages", List.of("")),
+                        List.of("spec.compute.allowedImages[0]", "at least 1 chars long")));
+        return cases.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidResources")
+    void invalidResourceIsRejectedNamingTheField(Case c) {
+        GenericKubernetesResource node = valid("bad-" + Integer.toHexString(c.name().hashCode()));
+        c.mutation().accept(specOf(node));
+        assertThatThrownBy(() -> client().resource(node).inNamespace(NS).create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> {
+                            assertThat(e.getCode()).isEqualTo(422);
+                            for (String fragment : c.expected()) {
+                                assertThat(e.getMessage()).contains(fragment);
+                            }
+                        });
+        assertThat(
+                        client().genericKubernetesResources("fednode.io/v1alpha1", "FederationNode")
+                                .inNamespace(NS)
+                                .withName(node.getMetadata().getName())
+                                .get())
+                .as("nothing is stored for a rejected resource")
+                .isNull();
+    }
+
+    /** A valid hybrid node, the base every invalid case changes one thing in. */
+    private static GenericKubernetesResource valid(String name) {
+        String yaml =
+                """
+                apiVersion: fednode.io/v1alpha1
+                kind: FederationNode
+                metadata:
+                  name: %s
+                spec:
+                  nodeId: %s
+                  role: hybrid
+                  hub:
+                    endpoint: https://hub.example.org:8443
+                    caBundleSecretRef: {name: hub-ca, key: ca.crt}
+                    joinTokenSecretRef: {name: hub-join, key: token}
+                  storage:
+                    raw: {size: 10Gi}
+                    anonymised: {size: 10Gi}
+                    scratch: {size: 1Gi}
+                  anonymisation:
+                    options: [clean-descriptors]
+                    parallelism: 2
+                  compute:
+                    maxGpusPerRun: 2
+                    allowedImages: [registry.example.org/fl/]
+                  connectivity:
+                    heartbeatInterval: 30s
+                    egressCIDRs: [203.0.113.10/32]
+                """
+                        .formatted(name, name);
+        return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> specOf(GenericKubernetesResource r) {
+        return (Map<String, Object>) r.getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    private static KubernetesClient client() {
+        return API.client();
+    }
+}

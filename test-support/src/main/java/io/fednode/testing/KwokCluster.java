@@ -1,0 +1,228 @@
+package io.fednode.testing;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A kwokctl cluster on 127.0.0.1 from the binaries built by {@code tools/build-k8s.sh}: etcd,
+ * kube-apiserver, kube-controller-manager, kube-scheduler and the kwok controller, which simulates
+ * the kubelets of fake nodes (Pods are scheduled, become Ready, and Job Pods complete).
+ *
+ * <p>It registers {@link #GPU_NODES} nodes with {@value #GPUS_PER_NODE} {@code nvidia.com/gpu} each
+ * and one CPU-only node. Each cluster has its own kwok work directory and is deleted after.
+ */
+public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+    public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    public static final int GPU_NODES = 2;
+    public static final int GPUS_PER_NODE = 4;
+    public static final String GPU_NODE_LABEL = "fednode.io/test-gpu";
+
+    private final String name = "fednode-" + UUID.randomUUID().toString().substring(0, 8);
+    private Path workDir;
+    private KubernetesClient client;
+    private String kubeConfigYaml;
+
+    public void start() {
+        try {
+            workDir = Files.createTempDirectory("fednode-kwok-");
+            Path config = workDir.resolve("kwokctl.yaml");
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "apiVersion: config.kwok.x-k8s.io/v1alpha1",
+                            "kind: KwokctlConfiguration",
+                            "options:",
+                            "  runtime: binary",
+                            "  bindAddress: 127.0.0.1",
+                            "  kubeVersion: v" + KubernetesBinaries.VERSION,
+                            "  kubeApiserverBinary: " + KubernetesBinaries.binary("kube-apiserver"),
+                            "  kubeControllerManagerBinary: "
+                                    + KubernetesBinaries.binary("kube-controller-manager"),
+                            "  kubeSchedulerBinary: " + KubernetesBinaries.binary("kube-scheduler"),
+                            "  kubectlBinary: " + KubernetesBinaries.binary("kubectl"),
+                            "  etcdBinary: " + KubernetesBinaries.binary("etcd"),
+                            "  kwokControllerBinary: " + KubernetesBinaries.binary("kwok"),
+                            ""));
+            kwokctl(
+                    Duration.ofMinutes(4),
+                    "create",
+                    "cluster",
+                    "--name",
+                    name,
+                    "--config",
+                    config.toString(),
+                    "--wait",
+                    "3m");
+            kubeConfigYaml = kwokctl(Duration.ofSeconds(30), "get", "kubeconfig", "--name", name);
+            client =
+                    new KubernetesClientBuilder()
+                            .withConfig(Config.fromKubeconfig(kubeConfigYaml))
+                            .build();
+            for (int i = 0; i < GPU_NODES; i++) {
+                addNode("gpu-node-" + i, GPUS_PER_NODE);
+            }
+            addNode("cpu-node-0", 0);
+            waitForNodesReady();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Registers a fake node the kwok controller keeps Ready; {@code gpus > 0} adds GPU capacity.
+     */
+    public Node addNode(String nodeName, int gpus) {
+        Map<String, Quantity> capacity =
+                new HashMap<>(
+                        Map.of(
+                                "cpu", new Quantity("32"),
+                                "memory", new Quantity("256Gi"),
+                                "pods", new Quantity("110"),
+                                "ephemeral-storage", new Quantity("1Ti")));
+        if (gpus > 0) {
+            capacity.put(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
+        }
+        Node node =
+                new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(nodeName)
+                        .addToAnnotations("kwok.x-k8s.io/node", "fake")
+                        .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
+                        .addToLabels("type", "kwok")
+                        .addToLabels("kubernetes.io/hostname", nodeName)
+                        .addToLabels("kubernetes.io/os", "linux")
+                        .addToLabels("kubernetes.io/arch", "amd64")
+                        .addToLabels(GPU_NODE_LABEL, Boolean.toString(gpus > 0))
+                        .endMetadata()
+                        .withNewStatus()
+                        .withCapacity(capacity)
+                        .withAllocatable(capacity)
+                        .endStatus()
+                        .build();
+        return client.resource(node).create();
+    }
+
+    private void waitForNodesReady() {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            List<Node> nodes = client.nodes().list().getItems();
+            boolean allReady =
+                    nodes.size() == GPU_NODES + 1 && nodes.stream().allMatch(KwokCluster::isReady);
+            if (allReady) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException("kwok nodes did not become Ready within 2 minutes");
+    }
+
+    private static boolean isReady(Node node) {
+        return node.getStatus() != null
+                && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String kubeConfigYaml() {
+        return kubeConfigYaml;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private String kwokctl(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(KubernetesBinaries.binary("kwokctl").toString());
+        command.addAll(List.of(args));
+        try {
+            Path log = workDir.resolve("kwokctl-" + args[0] + ".log");
+            ProcessBuilder pb =
+                    new ProcessBuilder(command)
+                            .redirectError(log.toFile())
+                            .redirectOutput(ProcessBuilder.Redirect.PIPE);
+            pb.environment().put("KWOK_WORKDIR", workDir.resolve("kwok").toString());
+            // No container runtime here; make sure kwokctl never goes looking for one.
+            pb.environment().put("KWOK_RUNTIME", "binary");
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(
+                        "kwokctl " + String.join(" ", args) + " timed out; see " + log);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "kwokctl "
+                                + String.join(" ", args)
+                                + " failed ("
+                                + p.exitValue()
+                                + "):\n"
+                                + Files.readString(log));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (workDir != null) {
+            try {
+                kwokctl(Duration.ofMinutes(1), "delete", "cluster", "--name", name);
+            } catch (RuntimeException e) {
+                System.err.println("kwokctl delete cluster failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+}
