@@ -1,0 +1,679 @@
+package io.fednode.anonymiser;
+
+import io.fednode.anonymiser.dicom.DataDictionary;
+import io.fednode.anonymiser.dicom.DatasetReader;
+import io.fednode.anonymiser.dicom.DicomFile;
+import io.fednode.anonymiser.dicom.DicomFormatException;
+import io.fednode.anonymiser.dicom.DicomInput;
+import io.fednode.anonymiser.dicom.DicomOutput;
+import io.fednode.anonymiser.dicom.ElementHeader;
+import io.fednode.anonymiser.dicom.Tags;
+import io.fednode.anonymiser.dicom.TransferSyntax;
+import io.fednode.anonymiser.dicom.Vr;
+import io.fednode.anonymiser.profile.Action;
+import io.fednode.anonymiser.profile.ConfidentialityProfile;
+import io.fednode.anonymiser.profile.ProfileOption;
+import io.fednode.anonymiser.pseudonym.Pseudonymiser;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * De-identifies one DICOM file in two streaming passes. The first pass reads only the top-level
+ * values decisions depend on and skips everything else; the second rewrites the header attributes
+ * and copies pixel data and other kept large values through a bounded buffer. The output keeps the
+ * input's transfer syntax; sequences and items are written with undefined length, so no value is
+ * ever buffered to compute a length.
+ */
+public final class FileAnonymiser {
+    /** Largest value read into memory to be rewritten; larger ones make the file quarantined. */
+    static final int MAX_REWRITTEN_VALUE = 1 << 20;
+
+    private static final int MAX_SCANNED_VALUE = 64 * 1024;
+    private static final String IMPLEMENTATION_VERSION_NAME = "FEDNODE_ANON_01";
+    private static final String DUMMY_TEXT = "ANONYMISED";
+    private static final byte[] PREAMBLE = new byte[128];
+
+    private final ConfidentialityProfile profile;
+    private final Pseudonymiser pseudonymiser;
+    private final DataDictionary dictionary;
+    private final String implementationClassUid;
+    private final String deidentificationMethod;
+
+    public FileAnonymiser(ConfidentialityProfile profile, Pseudonymiser pseudonymiser) {
+        this.profile = profile;
+        this.pseudonymiser = pseudonymiser;
+        this.dictionary = profile.dictionary();
+        // A fixed UID for this implementation, derived the standard way (2.25 + 128-bit value).
+        this.implementationClassUid =
+                "2.25."
+                        + new java.math.BigInteger(
+                                1,
+                                java.util.Arrays.copyOf(
+                                        sha256("io.fednode.anonymiser implementation"), 16));
+        String edition = profile.table().source().replaceAll("^.*edition (\\S+?);.*$", "$1");
+        this.deidentificationMethod = "fednode PS3.15 " + edition + " Basic Profile";
+    }
+
+    /** Result of a successful de-identification: where the output belongs and its UIDs. */
+    public record Plan(FileFacts facts, Path relativeOutput) {}
+
+    /** First pass: reads the facts and decides whether and where the file may be written. */
+    public Plan plan(Path input) throws IOException, DicomFormatException, QuarantineException {
+        FileFacts facts;
+        try (InputStream raw = new FileInputStream(input.toFile())) {
+            facts = scan(raw, Files.size(input));
+        }
+        if (facts.burnedInAnnotation() != null
+                && !facts.burnedInAnnotation().equalsIgnoreCase("NO")) {
+            throw new QuarantineException(
+                    QuarantineException.BURNED_IN_ANNOTATION,
+                    "Burned In Annotation is '" + facts.burnedInAnnotation() + "'");
+        }
+        if (empty(facts.sopClassUid())
+                || empty(facts.sopInstanceUid())
+                || empty(facts.studyInstanceUid())
+                || empty(facts.seriesInstanceUid())) {
+            throw new QuarantineException(
+                    QuarantineException.MISSING_UID,
+                    "SOP Class, SOP Instance, Study Instance and Series Instance UID are required");
+        }
+        Path rel =
+                Path.of(
+                        uid(facts.studyInstanceUid()),
+                        uid(facts.seriesInstanceUid()),
+                        uid(facts.sopInstanceUid()) + ".dcm");
+        return new Plan(facts, rel);
+    }
+
+    /** Second pass: writes the de-identified file to {@code out}. */
+    public void write(Path input, Plan plan, OutputStream out)
+            throws IOException, DicomFormatException {
+        try (InputStream raw = new FileInputStream(input.toFile())) {
+            new Rewrite(plan.facts()).run(raw, Files.size(input), out);
+        }
+    }
+
+    private String uid(String original) {
+        return profile.has(ProfileOption.RETAIN_UIDS) ? original : pseudonymiser.uid(original);
+    }
+
+    private static boolean empty(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- pass 1
+
+    FileFacts scan(InputStream raw, long size) throws IOException, DicomFormatException {
+        DicomFile file = DicomFile.open(raw, size, dictionary);
+        DatasetReader r = file.reader();
+        String sopClass = null;
+        String sopInstance = null;
+        String study = null;
+        String series = null;
+        String patientId = null;
+        String patientName = null;
+        String modality = null;
+        String burnedIn = null;
+        Set<String> tokens = new HashSet<>();
+        while (!r.atEnd()) {
+            ElementHeader h = r.readHeader();
+            if (Tags.group(h.tag()) == 0xFFFE) {
+                throw new DicomFormatException(
+                        DicomFormatException.MALFORMED, "unexpected " + h + " at top level");
+            }
+            boolean interesting =
+                    r.kindOf(h) == DatasetReader.Kind.VALUE
+                            && h.length() <= MAX_SCANNED_VALUE
+                            && !Tags.isPrivate(h.tag())
+                            && (isFact(h.tag()) || identifying(h));
+            if (!interesting) {
+                r.skipValue(h, 0);
+                continue;
+            }
+            String v = DicomFile.trimmed(r.input().readBytes(h.length(), MAX_SCANNED_VALUE));
+            switch (h.tag()) {
+                case Tags.SOP_CLASS_UID -> sopClass = v;
+                case Tags.SOP_INSTANCE_UID -> sopInstance = v;
+                case Tags.STUDY_INSTANCE_UID -> study = v;
+                case Tags.SERIES_INSTANCE_UID -> series = v;
+                case Tags.PATIENT_ID -> patientId = v;
+                case Tags.PATIENT_NAME -> patientName = v;
+                case Tags.MODALITY -> modality = v;
+                case Tags.BURNED_IN_ANNOTATION -> burnedIn = v;
+                default -> {}
+            }
+            if (identifying(h)) {
+                addTokens(tokens, v);
+            }
+        }
+        if (sopClass == null) {
+            byte[] m = file.meta().get(Tags.MEDIA_STORAGE_SOP_CLASS_UID);
+            sopClass = m == null ? null : DicomFile.trimmed(m);
+        }
+        return new FileFacts(
+                file.transferSyntax(),
+                sopClass,
+                sopInstance,
+                study,
+                series,
+                patientId,
+                patientName,
+                modality,
+                burnedIn,
+                tokens);
+    }
+
+    private static boolean isFact(int tag) {
+        return switch (tag) {
+            case Tags.SOP_CLASS_UID,
+                    Tags.SOP_INSTANCE_UID,
+                    Tags.STUDY_INSTANCE_UID,
+                    Tags.SERIES_INSTANCE_UID,
+                    Tags.PATIENT_ID,
+                    Tags.PATIENT_NAME,
+                    Tags.MODALITY,
+                    Tags.BURNED_IN_ANNOTATION ->
+                    true;
+            default -> false;
+        };
+    }
+
+    /** Values whose words must not survive in text kept by a "clean" action. */
+    private static boolean identifying(ElementHeader h) {
+        if ("PN".equals(h.vr())) {
+            return true;
+        }
+        return switch (h.tag()) {
+            case Tags.PATIENT_ID,
+                    Tags.OTHER_PATIENT_IDS,
+                    Tags.ACCESSION_NUMBER,
+                    Tags.PATIENT_BIRTH_DATE,
+                    Tags.INSTITUTION_NAME,
+                    Tags.INSTITUTION_ADDRESS,
+                    Tags.PATIENT_ADDRESS,
+                    Tags.STUDY_ID ->
+                    true;
+            default -> false;
+        };
+    }
+
+    private static void addTokens(Set<String> tokens, String value) {
+        String v = value.toUpperCase(Locale.ROOT);
+        if (v.length() >= 3) {
+            tokens.add(v);
+        }
+        for (String t : v.split("[\\\\^=\\s,.;:/()\\-]+")) {
+            if (t.length() >= 3) {
+                tokens.add(t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 2
+
+    /** The rewrite of one file; holds the per-file state. */
+    private final class Rewrite {
+        private final FileFacts facts;
+        private final String patientPseudonym;
+        private final int dateShiftDays;
+        private final TreeMap<Integer, byte[]> pendingTopLevel = new TreeMap<>();
+        private DatasetReader r;
+        private DicomInput in;
+        private DicomOutput o;
+
+        Rewrite(FileFacts facts) {
+            this.facts = facts;
+            this.patientPseudonym = pseudonymiser.patient(facts.patientKey());
+            this.dateShiftDays = pseudonymiser.dateShiftDays(facts.patientKey());
+        }
+
+        void run(InputStream raw, long size, OutputStream sink)
+                throws IOException, DicomFormatException {
+            DicomFile file = DicomFile.open(raw, size, dictionary);
+            TransferSyntax ts = file.transferSyntax();
+            r = file.reader();
+            in = r.input();
+            o = new DicomOutput(sink);
+            o.write(PREAMBLE);
+            o.write(new byte[] {'D', 'I', 'C', 'M'});
+            writeMeta(ts);
+            Deflater deflater = null;
+            DeflaterOutputStream deflating = null;
+            if (ts.deflated()) {
+                deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+                deflating = new DeflaterOutputStream(sink, deflater, 64 * 1024);
+                o.stream(deflating);
+            }
+            o.encoding(ts.explicitVr(), ts.bigEndian());
+            prepareTopLevelInsertions();
+            try {
+                rewriteTopLevel();
+                flushPending(Integer.MAX_VALUE);
+                if (deflating != null) {
+                    deflating.finish();
+                }
+            } finally {
+                if (deflater != null) {
+                    deflater.end();
+                }
+            }
+        }
+
+        private void writeMeta(TransferSyntax ts) throws IOException {
+            DicomOutput m = new DicomOutput(new ByteArrayOutputStream());
+            m.encoding(true, false);
+            m.writeElement(Tags.FILE_META_VERSION, "OB", new byte[] {0, 1});
+            m.writeElement(Tags.MEDIA_STORAGE_SOP_CLASS_UID, "UI", uidBytes(facts.sopClassUid()));
+            m.writeElement(
+                    Tags.MEDIA_STORAGE_SOP_INSTANCE_UID,
+                    "UI",
+                    uidBytes(uid(facts.sopInstanceUid())));
+            m.writeElement(Tags.TRANSFER_SYNTAX_UID, "UI", uidBytes(ts.uid()));
+            m.writeElement(Tags.IMPLEMENTATION_CLASS_UID, "UI", uidBytes(implementationClassUid));
+            m.writeElement(
+                    Tags.IMPLEMENTATION_VERSION_NAME, "SH", text(IMPLEMENTATION_VERSION_NAME));
+            byte[] body = ((ByteArrayOutputStream) m.stream()).toByteArray();
+            o.encoding(true, false);
+            o.writeHeader(Tags.FILE_META_GROUP_LENGTH, "UL", 4);
+            o.writeU32(body.length);
+            o.write(body);
+        }
+
+        private void prepareTopLevelInsertions() throws IOException {
+            pendingTopLevel.put(
+                    Tags.PATIENT_IDENTITY_REMOVED,
+                    element(Tags.PATIENT_IDENTITY_REMOVED, "CS", text("YES")));
+            pendingTopLevel.put(
+                    Tags.DEIDENTIFICATION_METHOD,
+                    element(Tags.DEIDENTIFICATION_METHOD, "LO", text(deidentificationMethod)));
+            pendingTopLevel.put(Tags.DEIDENTIFICATION_METHOD_CODE_SEQUENCE, methodCodeSequence());
+            String temporal =
+                    profile.has(ProfileOption.RETAIN_LONGITUDINAL_FULL_DATES)
+                            ? "UNMODIFIED"
+                            : profile.has(ProfileOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)
+                                    ? "MODIFIED"
+                                    : "REMOVED";
+            pendingTopLevel.put(
+                    Tags.LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED,
+                    element(Tags.LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, "CS", text(temporal)));
+            // Patient's Name and Patient ID always carry the pseudonym, also when absent.
+            pendingTopLevel.put(
+                    Tags.PATIENT_NAME, element(Tags.PATIENT_NAME, "PN", text(patientPseudonym)));
+            pendingTopLevel.put(
+                    Tags.PATIENT_ID, element(Tags.PATIENT_ID, "LO", text(patientPseudonym)));
+        }
+
+        /** Encodes a complete element in the data set's encoding. */
+        private byte[] element(int tag, String vr, byte[] value) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            DicomOutput e = new DicomOutput(b);
+            e.encoding(o.explicitVr(), o.bigEndian());
+            e.writeElement(tag, vr, value);
+            return b.toByteArray();
+        }
+
+        private byte[] methodCodeSequence() throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            DicomOutput e = new DicomOutput(b);
+            e.encoding(o.explicitVr(), o.bigEndian());
+            e.writeHeader(
+                    Tags.DEIDENTIFICATION_METHOD_CODE_SEQUENCE,
+                    Vr.SQ,
+                    ElementHeader.UNDEFINED_LENGTH);
+            List<String[]> codes = new ArrayList<>();
+            codes.add(
+                    new String[] {
+                        ProfileOption.BASIC_PROFILE_CODE, ProfileOption.BASIC_PROFILE_MEANING
+                    });
+            for (ProfileOption opt : profile.options()) {
+                codes.add(new String[] {opt.code(), opt.meaning()});
+            }
+            for (String[] c : codes) {
+                e.writeHeader(Tags.ITEM, null, ElementHeader.UNDEFINED_LENGTH);
+                e.writeElement(Tags.CODE_VALUE, "SH", text(c[0]));
+                e.writeElement(Tags.CODING_SCHEME_DESIGNATOR, "SH", text("DCM"));
+                e.writeElement(Tags.CODE_MEANING, "LO", text(c[1]));
+                e.writeHeader(Tags.ITEM_DELIMITATION, null, 0);
+            }
+            e.writeHeader(Tags.SEQUENCE_DELIMITATION, null, 0);
+            return b.toByteArray();
+        }
+
+        private void flushPending(int beforeTag) throws IOException {
+            while (!pendingTopLevel.isEmpty()
+                    && Integer.compareUnsigned(pendingTopLevel.firstKey(), beforeTag) < 0) {
+                o.write(pendingTopLevel.pollFirstEntry().getValue());
+            }
+        }
+
+        private void rewriteTopLevel() throws IOException, DicomFormatException {
+            while (!r.atEnd()) {
+                ElementHeader h = r.readHeader();
+                if (Tags.group(h.tag()) == 0xFFFE) {
+                    throw new DicomFormatException(
+                            DicomFormatException.MALFORMED, "unexpected " + h + " at top level");
+                }
+                flushPending(h.tag());
+                if (pendingTopLevel.containsKey(h.tag())
+                        || h.tag() == Tags.PATIENT_NAME
+                        || h.tag() == Tags.PATIENT_ID) {
+                    // Replaced by our own value (pseudonym, de-identification attributes).
+                    r.skipValue(h, 0);
+                    continue;
+                }
+                rewriteElement(h, 0);
+            }
+        }
+
+        private void rewriteElement(ElementHeader h, int depth)
+                throws IOException, DicomFormatException {
+            int tag = h.tag();
+            int group = Tags.group(tag);
+            if (Tags.element(tag) == 0
+                    || group == 0x0000
+                    || group == 0x0002
+                    || group == 0xFFFC
+                    || tag == Tags.PATIENT_IDENTITY_REMOVED
+                    || tag == Tags.DEIDENTIFICATION_METHOD
+                    || tag == Tags.DEIDENTIFICATION_METHOD_CODE_SEQUENCE
+                    || tag == Tags.LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED) {
+                // Group lengths would be wrong after rewriting; command, meta and padding
+                // elements do not belong in a stored data set; de-identification markers are
+                // ours to write.
+                r.skipValue(h, depth);
+                return;
+            }
+            DatasetReader.Kind kind = r.kindOf(h);
+            Action action = profile.actionFor(tag);
+            boolean sequence =
+                    kind == DatasetReader.Kind.SEQUENCE
+                            || kind == DatasetReader.Kind.SEQUENCE_IMPLICIT_LE;
+            if (kind == DatasetReader.Kind.VALUE && dictionarySaysSequence(h)) {
+                // A sequence stored as an opaque value (e.g. UN of defined length): its items
+                // cannot be processed, so it cannot be kept.
+                action = action == Action.REMOVE ? Action.REMOVE : Action.ZERO;
+            }
+            switch (action) {
+                case REMOVE -> r.skipValue(h, depth);
+                case ZERO -> {
+                    r.skipValue(h, depth);
+                    o.writeHeader(tag, h.vr(), 0);
+                }
+                case DUMMY -> {
+                    if (sequence || kind == DatasetReader.Kind.FRAGMENTS) {
+                        r.skipValue(h, depth);
+                        o.writeHeader(tag, h.vr(), 0);
+                    } else if (Vr.UI.equals(h.vr())) {
+                        writeValue(h, mapUids(readValue(h), false));
+                    } else {
+                        r.skipValue(h, depth);
+                        writeValue(h, dummy(h.vr()));
+                    }
+                }
+                case KEEP, CLEAN, REPLACE_UID -> {
+                    if (sequence) {
+                        rewriteSequence(h, kind, depth);
+                    } else if (kind == DatasetReader.Kind.FRAGMENTS) {
+                        copyFragments(h);
+                    } else if (action == Action.REPLACE_UID) {
+                        writeValue(h, mapUids(readValue(h), false));
+                    } else if (action == Action.CLEAN) {
+                        clean(h);
+                    } else if (Vr.UI.equals(h.vr()) && !profile.has(ProfileOption.RETAIN_UIDS)) {
+                        writeValue(h, mapKeptUids(tag, readValue(h)));
+                    } else {
+                        copyValue(h);
+                    }
+                }
+            }
+        }
+
+        private boolean dictionarySaysSequence(ElementHeader h) {
+            return !Vr.SQ.equals(h.vr()) && Vr.SQ.equals(dictionary.vrOf(h.tag()));
+        }
+
+        private void rewriteSequence(ElementHeader h, DatasetReader.Kind kind, int depth)
+                throws IOException, DicomFormatException {
+            if (depth + 1 >= DatasetReader.MAX_DEPTH) {
+                throw new DicomFormatException(
+                        DicomFormatException.NESTING_TOO_DEEP,
+                        "more than " + DatasetReader.MAX_DEPTH + " levels");
+            }
+            o.writeHeader(h.tag(), h.vr(), ElementHeader.UNDEFINED_LENGTH);
+            boolean explicit = r.explicitVr();
+            boolean bigEndian = r.bigEndian();
+            if (kind == DatasetReader.Kind.SEQUENCE_IMPLICIT_LE) {
+                r.encoding(false, false);
+                o.encoding(false, false);
+            }
+            if (h.undefinedLength()) {
+                while (true) {
+                    ElementHeader item = r.readHeader();
+                    if (item.tag() == Tags.SEQUENCE_DELIMITATION) {
+                        break;
+                    }
+                    rewriteItem(item, depth + 1);
+                }
+            } else {
+                in.checkLength(h.length());
+                long end = in.position() + h.length();
+                while (in.position() < end) {
+                    rewriteItem(r.readHeader(), depth + 1);
+                }
+                if (in.position() != end) {
+                    throw new DicomFormatException(
+                            DicomFormatException.LENGTH_PAST_END,
+                            "items overrun the sequence " + Tags.toString(h.tag()));
+                }
+            }
+            o.writeHeader(Tags.SEQUENCE_DELIMITATION, null, 0);
+            r.encoding(explicit, bigEndian);
+            o.encoding(explicit, bigEndian);
+        }
+
+        private void rewriteItem(ElementHeader item, int depth)
+                throws IOException, DicomFormatException {
+            if (item.tag() != Tags.ITEM) {
+                throw new DicomFormatException(
+                        DicomFormatException.MALFORMED, "expected an item, found " + item);
+            }
+            o.writeHeader(Tags.ITEM, null, ElementHeader.UNDEFINED_LENGTH);
+            if (item.undefinedLength()) {
+                while (true) {
+                    ElementHeader h = r.readHeader();
+                    if (h.tag() == Tags.ITEM_DELIMITATION) {
+                        break;
+                    }
+                    checkNotDelimiter(h);
+                    rewriteElement(h, depth);
+                }
+            } else {
+                in.checkLength(item.length());
+                long end = in.position() + item.length();
+                while (in.position() < end) {
+                    ElementHeader h = r.readHeader();
+                    checkNotDelimiter(h);
+                    rewriteElement(h, depth);
+                }
+                if (in.position() != end) {
+                    throw new DicomFormatException(
+                            DicomFormatException.LENGTH_PAST_END, "elements overrun their item");
+                }
+            }
+            o.writeHeader(Tags.ITEM_DELIMITATION, null, 0);
+        }
+
+        private void checkNotDelimiter(ElementHeader h) throws DicomFormatException {
+            if (Tags.group(h.tag()) == 0xFFFE) {
+                throw new DicomFormatException(
+                        DicomFormatException.MALFORMED, "unexpected " + h + " inside an item");
+            }
+        }
+
+        private void copyFragments(ElementHeader h) throws IOException, DicomFormatException {
+            o.writeHeader(h.tag(), h.vr(), ElementHeader.UNDEFINED_LENGTH);
+            while (true) {
+                ElementHeader item = r.readHeader();
+                if (item.tag() == Tags.SEQUENCE_DELIMITATION) {
+                    o.writeHeader(Tags.SEQUENCE_DELIMITATION, null, 0);
+                    return;
+                }
+                if (item.tag() != Tags.ITEM || item.undefinedLength()) {
+                    throw new DicomFormatException(
+                            DicomFormatException.MALFORMED, "bad pixel data fragment " + item);
+                }
+                o.writeHeader(Tags.ITEM, null, item.length());
+                in.copyTo(o.stream(), item.length());
+                o.counted(item.length());
+            }
+        }
+
+        private void copyValue(ElementHeader h) throws IOException, DicomFormatException {
+            in.checkLength(h.length());
+            o.writeHeader(h.tag(), h.vr(), h.length());
+            in.copyTo(o.stream(), h.length());
+            o.counted(h.length());
+        }
+
+        private byte[] readValue(ElementHeader h) throws IOException, DicomFormatException {
+            return in.readBytes(h.length(), MAX_REWRITTEN_VALUE);
+        }
+
+        private void writeValue(ElementHeader h, byte[] value) throws IOException {
+            o.writeHeader(h.tag(), h.vr(), value.length);
+            o.write(value);
+        }
+
+        private void clean(ElementHeader h) throws IOException, DicomFormatException {
+            String vr = h.vr();
+            if ("DA".equals(vr) || "DT".equals(vr)) {
+                byte[] v = readValue(h);
+                if (profile.has(ProfileOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
+                    writeValue(h, shiftDates(vr, v));
+                } else {
+                    writeValue(h, new byte[0]);
+                }
+            } else if (Vr.UI.equals(vr)) {
+                writeValue(h, mapUids(readValue(h), false));
+            } else if (Vr.isText(vr) && !"TM".equals(vr)) {
+                byte[] v = readValue(h);
+                String upper = new String(v, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+                boolean identifying = facts.identifyingTokens().stream().anyMatch(upper::contains);
+                writeValue(h, identifying ? new byte[0] : v);
+            } else {
+                // Times, numbers and binary values (graphics) carry no text to clean.
+                copyValue(h);
+            }
+        }
+
+        private byte[] shiftDates(String vr, byte[] value) {
+            String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    sb.append('\\');
+                }
+                String p = parts[i].trim();
+                if (p.length() < 8) {
+                    continue; // empty, or too imprecise to shift: dropped
+                }
+                try {
+                    LocalDate d =
+                            LocalDate.parse(p.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
+                    String shifted =
+                            Pseudonymiser.shift(d, dateShiftDays)
+                                    .format(DateTimeFormatter.BASIC_ISO_DATE);
+                    sb.append(shifted).append("DT".equals(vr) ? p.substring(8) : "");
+                } catch (DateTimeParseException e) {
+                    // not a valid date: dropped rather than kept unshifted
+                }
+            }
+            return text(sb.toString());
+        }
+
+        private byte[] mapKeptUids(int tag, byte[] value) {
+            // Safety net for UIDs outside Table E.1-1: keep standard UIDs (1.2.840.10008...) and
+            // SOP/class UIDs, replace everything else as if the table said U.
+            DataDictionary.Entry e = dictionary.lookup(tag);
+            if (e != null && e.keyword().endsWith("ClassUID")) {
+                return value;
+            }
+            return mapUids(value, true);
+        }
+
+        private byte[] mapUids(byte[] value, boolean keepStandardUids) {
+            String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                if (i > 0) {
+                    sb.append('\\');
+                }
+                String p = parts[i].trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                sb.append(keepStandardUids && p.startsWith("1.2.840.10008.") ? p : uid(p));
+            }
+            return uidBytes(sb.toString());
+        }
+
+        private byte[] dummy(String vr) {
+            int binary = Vr.binarySize(vr);
+            if (binary > 0) {
+                return new byte[binary];
+            }
+            return switch (vr) {
+                case "DA" -> text("19000101");
+                case "TM" -> text("000000");
+                case "DT" -> text("19000101000000");
+                case "AS" -> text("000Y");
+                case "DS", "IS" -> text("0");
+                case "AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> text(DUMMY_TEXT);
+                default -> new byte[0]; // opaque (OB, OW, UN ...) and URIs: empty
+            };
+        }
+    }
+
+    /** Character value padded to even length with a space. */
+    static byte[] text(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length % 2 == 0) {
+            return b;
+        }
+        byte[] p = java.util.Arrays.copyOf(b, b.length + 1);
+        p[b.length] = ' ';
+        return p;
+    }
+
+    /** UID value padded to even length with NUL. */
+    static byte[] uidBytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return b.length % 2 == 0 ? b : java.util.Arrays.copyOf(b, b.length + 1);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
