@@ -46,6 +46,19 @@ public final class KubernetesBinaries {
         return p;
     }
 
+    /**
+     * The repository's top directory (the one holding {@code tools/}), found from the working dir.
+     */
+    public static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("tools/build-k8s.sh"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no tools/build-k8s.sh above " + dir);
+    }
+
     /** The directory fabric8 kube-api-test reads ({@code <dir>/k8s/<version>-linux-amd64}). */
     public static Path kubeApiTestDir() {
         String dir = System.getenv("KUBE_API_TEST_DIR");

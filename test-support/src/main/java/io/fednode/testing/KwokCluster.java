@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,36 +44,8 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     public void start() {
         try {
             workDir = Files.createTempDirectory("fednode-kwok-");
-            Path config = workDir.resolve("kwokctl.yaml");
-            Files.writeString(
-                    config,
-                    String.join(
-                            "\n",
-                            "apiVersion: config.kwok.x-k8s.io/v1alpha1",
-                            "kind: KwokctlConfiguration",
-                            "options:",
-                            "  runtime: binary",
-                            "  bindAddress: 127.0.0.1",
-                            "  kubeVersion: v" + KubernetesBinaries.VERSION,
-                            "  kubeApiserverBinary: " + KubernetesBinaries.binary("kube-apiserver"),
-                            "  kubeControllerManagerBinary: "
-                                    + KubernetesBinaries.binary("kube-controller-manager"),
-                            "  kubeSchedulerBinary: " + KubernetesBinaries.binary("kube-scheduler"),
-                            "  kubectlBinary: " + KubernetesBinaries.binary("kubectl"),
-                            "  etcdBinary: " + KubernetesBinaries.binary("etcd"),
-                            "  kwokControllerBinary: " + KubernetesBinaries.binary("kwok"),
-                            ""));
-            kwokctl(
-                    Duration.ofMinutes(4),
-                    "create",
-                    "cluster",
-                    "--name",
-                    name,
-                    "--config",
-                    config.toString(),
-                    "--wait",
-                    "3m");
-            kubeConfigYaml = kwokctl(Duration.ofSeconds(30), "get", "kubeconfig", "--name", name);
+            Path kubeconfig = Path.of(script(Duration.ofMinutes(4), "create").trim());
+            kubeConfigYaml = Files.readString(kubeconfig);
             client =
                     new KubernetesClientBuilder()
                             .withConfig(Config.fromKubeconfig(kubeConfigYaml))
@@ -155,30 +127,28 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
         return name;
     }
 
-    private String kwokctl(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(KubernetesBinaries.binary("kwokctl").toString());
-        command.addAll(List.of(args));
+    /**
+     * Runs {@code tools/kwok-cluster.sh ACTION NAME WORKDIR}, the one definition of the cluster.
+     */
+    private String script(Duration timeout, String action) {
+        Path script = KubernetesBinaries.repoRoot().resolve("tools/kwok-cluster.sh");
+        Path log = workDir.resolve("kwok-cluster-" + action + ".log");
         try {
-            Path log = workDir.resolve("kwokctl-" + args[0] + ".log");
-            ProcessBuilder pb =
-                    new ProcessBuilder(command)
+            Process p =
+                    new ProcessBuilder("bash", script.toString(), action, name, workDir.toString())
                             .redirectError(log.toFile())
-                            .redirectOutput(ProcessBuilder.Redirect.PIPE);
-            pb.environment().put("KWOK_WORKDIR", workDir.resolve("kwok").toString());
-            // No container runtime here; make sure kwokctl never goes looking for one.
-            pb.environment().put("KWOK_RUNTIME", "binary");
-            Process p = pb.start();
+                            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                            .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(
-                        "kwokctl " + String.join(" ", args) + " timed out; see " + log);
+                        "kwok-cluster.sh " + action + " timed out; see " + log);
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(
-                        "kwokctl "
-                                + String.join(" ", args)
+                        "kwok-cluster.sh "
+                                + action
                                 + " failed ("
                                 + p.exitValue()
                                 + "):\n"
@@ -200,10 +170,19 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
         }
         if (workDir != null) {
             try {
-                kwokctl(Duration.ofMinutes(1), "delete", "cluster", "--name", name);
+                script(Duration.ofMinutes(1), "delete");
             } catch (RuntimeException e) {
                 System.err.println("kwokctl delete cluster failed: " + e.getMessage());
             }
+            deleteRecursively(workDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 
