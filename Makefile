@@ -21,10 +21,12 @@ build: ## compile and package without tests
 run: tools build ## run the operator, hub and a sample node (local control plane unless KUBECONFIG is set)
 	tools/playground.sh
 
-crds: ## regenerate crds/ and the chart's CRDs from the api module's model
+crds: ## regenerate crds/ and the charts' CRDs (hub: FederationMember) from the api module's model
 	$(MVN) -q -pl api -am -DskipTests process-classes
 	cp api/target/classes/META-INF/fabric8/*-v1.yml crds/
-	cp api/target/classes/META-INF/fabric8/*-v1.yml charts/fednode-operator/crds/
+	cp api/target/classes/META-INF/fabric8/federationmembers.*-v1.yml charts/fednode-hub/crds/
+	find api/target/classes/META-INF/fabric8 -name '*-v1.yml' ! -name 'federationmembers.*' \
+		-exec cp {} charts/fednode-operator/crds/ \;
 
 format: ## apply the enforced code format
 	$(MVN) -q spotless:apply
