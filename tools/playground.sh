@@ -37,7 +37,7 @@ log "creating the sample node hospital-a in namespace hospital-a"
 kubectl create namespace hospital-a --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -n hospital-a -f manifests/samples/federationnode-hybrid.yaml >/dev/null
 
-jar=operator/target/fednode-operator-all.jar
-[[ -f $jar ]] || { log "$jar missing: run make build"; exit 1; }
+jar=$(ls operator/target/fednode-operator-*-all.jar 2>/dev/null | head -1)
+[[ -n $jar ]] || { log "operator/target/fednode-operator-*-all.jar missing: run make build"; exit 1; }
 log "starting the operator (Ctrl-C to stop); watch with: kubectl get fnode -A -w"
 exec java -jar "$jar"
