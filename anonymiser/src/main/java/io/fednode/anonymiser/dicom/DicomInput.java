@@ -81,6 +81,17 @@ public final class DicomInput {
         return true;
     }
 
+    private long underlyingSkip(long n) throws IOException, DicomFormatException {
+        try {
+            return in.skip(n);
+        } catch (ZipException e) {
+            throw new DicomFormatException(DicomFormatException.DEFLATE_ERROR, e.getMessage());
+        } catch (EOFException e) {
+            throw new DicomFormatException(
+                    DicomFormatException.TRUNCATED, "unexpected end of compressed data");
+        }
+    }
+
     /** True when no byte is left. */
     public boolean atEnd() throws IOException, DicomFormatException {
         return position() >= limit || !ensure(1);
@@ -173,7 +184,7 @@ public final class DicomInput {
             consumedBeforeBuffer += count;
             pos = 0;
             count = 0;
-            long s = in.skip(left);
+            long s = underlyingSkip(left);
             if (s > 0) {
                 consumedBeforeBuffer += s;
                 left -= s;
