@@ -59,6 +59,14 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback,
         return kubeConfigYaml;
     }
 
+    /**
+     * A client that authenticates as a ServiceAccount with a token from the TokenRequest API, so
+     * the RBAC granted to that account is exactly what the client may do.
+     */
+    public KubernetesClient clientAs(String namespace, String serviceAccount) {
+        return ServiceAccountClients.clientAs(client, kubeConfigYaml, namespace, serviceAccount);
+    }
+
     /** Installs a CRD from a YAML file and waits until the API server serves it. */
     public CustomResourceDefinition installCrd(Path crdYaml) {
         try (InputStream in = Files.newInputStream(crdYaml)) {
