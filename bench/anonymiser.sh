@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Anonymiser benchmark: throughput of fednode (1 and 2 threads) against `cp -r` of the same files
+# (the I/O limit), GDCM's gdcmanon (basic profile, encrypting the originals with a self-signed
+# certificate) and dicognito (a pydicom-based de-identifier from PyPI, in a venv), measured side
+# by side in one run on one generated corpus; then fednode's peak RSS for a small and a ~1 GB file.
+#
+#   bench/anonymiser.sh              # corpus of 2100 MB under ~/.cache/fednode-bench/anonymiser
+#   BENCH_MB=500 BENCH_WORK=/tmp/b bench/anonymiser.sh
+#
+# Needs: java 17, /usr/bin/python3 with python3-pydicom, libgdcm-tools, openssl, /usr/bin/time
+# (tools/install-test-deps.sh installs them) and PyPI for dicognito. The corpus is generated once
+# and reused; the page cache is warmed before each tool so every tool reads from memory.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+work=${BENCH_WORK:-$HOME/.cache/fednode-bench/anonymiser}
+mb=${BENCH_MB:-2100}
+big_mb=${BENCH_BIG_MB:-1024}
+jar=$repo/anonymiser/target/fednode-anonymiser.jar
+py=/usr/bin/python3
+mkdir -p "$work"
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+if [[ ! -f $jar ]]; then
+    log "building $jar"
+    (cd "$repo" && mvn -q -f anonymiser/pom.xml package -DskipTests)
+fi
+
+corpus=$work/corpus-$mb
+if [[ ! -f $corpus/.complete ]]; then
+    log "generating a $mb MB corpus in $corpus"
+    rm -rf "$corpus"
+    "$py" "$here/anonymiser/make-corpus.py" corpus "$corpus" --megabytes "$mb" >&2
+    touch "$corpus/.complete"
+fi
+big=$work/big-$big_mb/big.dcm
+if [[ ! -f $big ]]; then
+    log "generating a $big_mb MB single image"
+    mkdir -p "$(dirname "$big")"
+    "$py" "$here/anonymiser/make-corpus.py" big "$big.tmp" --megabytes "$big_mb" >&2
+    mv "$big.tmp" "$big"
+fi
+small_dir=$work/small
+if [[ ! -d $small_dir ]]; then
+    mkdir -p "$small_dir"
+    cp "$(find "$corpus" -name '*.dcm' | sort | head -1)" "$small_dir/"
+fi
+
+if [[ ! -x $work/venv/bin/python ]]; then
+    "$py" -m venv "$work/venv"
+fi
+if ! "$work/venv/bin/python" -c 'import dicognito' 2>/dev/null; then
+    log "installing dicognito into $work/venv"
+    "$work/venv/bin/pip" install -q dicognito==0.19.0
+fi
+if [[ ! -f $work/gdcm-cert.pem ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/gdcm-key.pem" -out "$work/gdcm-cert.pem" \
+        -days 3650 -subj "/CN=fednode-bench" 2>/dev/null
+fi
+key=$work/key
+[[ -f $key ]] || head -c 64 /dev/urandom >"$key"
+
+files=$(find "$corpus" -name '*.dcm' | wc -l)
+bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {print s}')
+log "corpus: $files files, $bytes bytes"
+
+warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }
+declare -A secs
+measure() { # name, command...
+    local name=$1; shift
+    rm -rf "$work/out" "$work/quarantine"
+    warm
+    sync
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >"$work/$name.log" 2>&1 || { log "$name failed, see $work/$name.log"; tail -5 "$work/$name.log" >&2; return 1; }
+    sync
+    t1=$(date +%s.%N)
+    secs[$name]=$(echo "$t1 - $t0" | bc -l)
+    local out_files
+    out_files=$(find "$work/out" -type f -name '*.dcm' 2>/dev/null | wc -l)
+    log "$name: ${secs[$name]} s, $out_files output files"
+}
+
+measure cp cp -r "$corpus" "$work/out"
+measure fednode-1-thread java -jar "$jar" --input "$corpus" --output "$work/out" \
+    --quarantine "$work/quarantine" --key-file "$key" --threads 1
+measure fednode-2-threads java -jar "$jar" --input "$corpus" --output "$work/out" \
+    --quarantine "$work/quarantine" --key-file "$key" --threads 2
+measure gdcmanon gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$work/out"
+measure dicognito "$work/venv/bin/python" -m dicognito --quiet -o "$work/out" "$corpus"
+rm -rf "$work/out" "$work/quarantine"
+
+rss() { # dir -> peak RSS in MB of a fednode run on it
+    rm -rf "$work/rss-out" "$work/rss-q"
+    /usr/bin/time -v java -jar "$jar" --input "$1" --output "$work/rss-out" --quarantine "$work/rss-q" \
+        --key-file "$key" --threads 1 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {printf "%.0f", $2/1024}'
+    rm -rf "$work/rss-out" "$work/rss-q"
+}
+small_size=$(stat -c %s "$small_dir"/*.dcm)
+big_size=$(stat -c %s "$big")
+rss_small=$(rss "$small_dir")
+rss_big=$(rss "$(dirname "$big")")
+
+echo
+echo "Anonymiser benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, corpus $files files / $((bytes / 1048576)) MB (512x512x16-bit CT, explicit VR LE), warm page cache"
+printf '%-20s %10s %10s %10s %12s %14s\n' tool seconds MB/s files/s "vs cp" "vs gdcmanon"
+for name in cp fednode-1-thread fednode-2-threads gdcmanon dicognito; do
+    s=${secs[$name]}
+    printf '%-20s %10.2f %10.1f %10.1f %12.2f %14.2f\n' "$name" "$s" \
+        "$(echo "$bytes / 1048576 / $s" | bc -l)" "$(echo "$files / $s" | bc -l)" \
+        "$(echo "${secs[cp]} / $s" | bc -l)" "$(echo "${secs[gdcmanon]} / $s" | bc -l)"
+done
+echo "('vs X' = throughput relative to X: 1.00 = as fast, 0.80 = 80 % of X's throughput)"
+echo "fednode peak RSS (1 thread, default JVM): $rss_small MB for a $((small_size / 1024)) KB file, $rss_big MB for a $((big_size / 1048576)) MB file"
