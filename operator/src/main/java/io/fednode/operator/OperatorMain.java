@@ -4,6 +4,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,33 +29,89 @@ public final class OperatorMain {
             if (arg.equals("--help") || arg.equals("-h")) {
                 System.out.println(
                         """
-                        Usage: java -jar fednode-operator.jar
+                        Usage: java -jar fednode-operator.jar [--leader-elect] [--http-port=8080] [--resync=10m]
 
                         Runs the fednode node operator: reconciles FederationNode resources in all
-                        namespaces it is allowed to watch.
+                        namespaces it is allowed to watch (FEDNODE_WATCH_NAMESPACES limits them).
+                        Serves /metrics (Prometheus) and /healthz on the HTTP port.
 
+                        Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
+                        FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
+                        FEDNODE_WATCH_NAMESPACES.
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
                 return;
             }
         }
+        OperatorSettings settings = OperatorSettings.from(System.getenv(), args);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = start(client);
-        Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "fednode-shutdown"));
+        RunningOperator running = run(client, settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fednode-shutdown"));
     }
 
-    /** Builds, registers and starts the operator on the given client. */
+    /** Builds, registers and starts the operator on the given client with default settings. */
     public static Operator start(KubernetesClient client) {
+        return run(client, OperatorSettings.defaults()).operator();
+    }
+
+    /** Starts the operator, and its HTTP server when {@code settings.httpPort() >= 0}. */
+    public static RunningOperator run(KubernetesClient client, OperatorSettings settings) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        MicrometerMetrics metrics =
+                MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+                        .notCollectingMetricsPerResource()
+                        .build();
         Operator operator =
                 new Operator(
-                        o ->
-                                o.withKubernetesClient(client)
-                                        .withStopOnInformerErrorDuringStartup(true)
-                                        .withReconciliationTerminationTimeout(
-                                                Duration.ofSeconds(30)));
-        operator.register(new FederationNodeReconciler());
+                        o -> {
+                            o.withKubernetesClient(client)
+                                    .withMetrics(metrics)
+                                    .checkingCRDAndValidateLocalModel(false)
+                                    .withStopOnInformerErrorDuringStartup(true)
+                                    .withCacheSyncTimeout(Duration.ofMinutes(2))
+                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30));
+                            if (settings.leaderElection()) {
+                                o.withLeaderElectionConfiguration(
+                                        new LeaderElectionConfiguration(
+                                                OperatorSettings.LEASE_NAME,
+                                                settings.leaseNamespace()));
+                            }
+                        });
+        operator.register(
+                new FederationNodeReconciler(),
+                c -> {
+                    c.withReconciliationMaxInterval(settings.resyncPeriod());
+                    if (!settings.namespaces().isEmpty()) {
+                        c.settingNamespaces(settings.namespaces());
+                    }
+                });
         operator.start();
-        LOG.info("fednode operator started against {}", client.getConfiguration().getMasterUrl());
-        return operator;
+        OperatorHttpServer http =
+                settings.httpPort() >= 0
+                        ? new OperatorHttpServer(settings.httpPort(), registry, operator)
+                        : null;
+        LOG.info(
+                "fednode operator started against {} (resync {}, leader election {})",
+                client.getConfiguration().getMasterUrl(),
+                settings.resyncPeriod(),
+                settings.leaderElection());
+        return new RunningOperator(operator, registry, http);
+    }
+
+    /** A started operator with its metrics; closing stops both. */
+    public record RunningOperator(
+            Operator operator, PrometheusMeterRegistry registry, OperatorHttpServer http)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            operator.stop();
+            if (http != null) {
+                http.close();
+            }
+            registry.close();
+        }
     }
 }

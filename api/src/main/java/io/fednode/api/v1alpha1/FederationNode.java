@@ -1,6 +1,7 @@
 package io.fednode.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -42,6 +43,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+// The node's name labels everything it owns, and label values are at most 63 characters.
+@ValidationRule(
+        value = "self.metadata.name.size() <= 63",
+        message = "metadata.name must be at most 63 characters (it labels the node's objects)")
 public class FederationNode extends CustomResource<FederationNodeSpec, FederationNodeStatus>
         implements Namespaced {
     public static final String GROUP = "fednode.io";

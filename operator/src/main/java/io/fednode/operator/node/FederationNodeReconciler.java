@@ -1,57 +1,352 @@
 package io.fednode.operator.node;
 
+import static io.fednode.api.common.ConditionTypes.READY;
+import static io.fednode.api.common.ConditionTypes.STALLED;
+import static io.fednode.api.common.ConditionTypes.TRUE;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
+
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a FederationNode. At this stage it only reports that it has seen the resource; the
- * managed objects (volumes, keys, isolation, hub link) come with the FederationNode issue.
+ * Brings a FederationNode's namespace in shape — volumes, workload ServiceAccounts, the
+ * pseudonymisation key, NetworkPolicies — and reports how it stands in the status.
+ *
+ * <p>Each managed object is a standalone JOSDK dependent whose {@code desired()} is computed from
+ * the node; this class only decides, from the node's role and spec, which of them are reconciled
+ * and which are removed (volumes are never removed). Dependents are applied with server-side apply
+ * only when they differ from what exists, and the status is patched only when it changed, so a
+ * reconcile with nothing to do makes no write call.
  */
-@ControllerConfiguration(name = "federationnode")
+@ControllerConfiguration(
+        name = FederationNodeReconciler.NAME,
+        fieldManager = FederationNodeReconciler.FIELD_MANAGER,
+        generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 public class FederationNodeReconciler implements Reconciler<FederationNode> {
+    public static final String NAME = "federationnode";
+    public static final String FIELD_MANAGER = "fednode-operator";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FederationNodeReconciler.class);
+
+    private final List<VolumeClaim> volumes =
+            Arrays.stream(VolumeKind.values()).map(VolumeClaim::new).toList();
+    private final List<WorkloadServiceAccount> serviceAccounts =
+            Arrays.stream(WorkloadKind.values()).map(WorkloadServiceAccount::new).toList();
+    private final PseudonymKeySecret pseudonymKey = new PseudonymKeySecret();
+    private final List<NodeNetworkPolicy> networkPolicies =
+            List.of(
+                    new NodeNetworkPolicy.DefaultDeny(),
+                    new NodeNetworkPolicy.DnsEgress(),
+                    new NodeNetworkPolicy.FederationEgress());
+    private final NodeEvents events = new NodeEvents();
+
+    /** NetworkPolicies seen in place, so one that disappears is reported as restored. */
+    private final Set<ResourceID> policiesSeen = ConcurrentHashMap.newKeySet();
+
+    public static boolean isPaused(FederationNode node) {
+        var annotations = node.getMetadata().getAnnotations();
+        return annotations != null
+                && SpecOrPauseChanged.pausedValue(
+                        annotations.get(FederationNodeConditions.PAUSED_ANNOTATION));
+    }
+
+    @Override
+    public List<EventSource<?, FederationNode>> prepareEventSources(
+            EventSourceContext<FederationNode> context) {
+        return List.of(
+                sharedInformer(context, PersistentVolumeClaim.class, volumes),
+                sharedInformer(context, ServiceAccount.class, serviceAccounts),
+                sharedInformer(context, Secret.class, List.of(pseudonymKey)),
+                sharedInformer(context, NetworkPolicy.class, networkPolicies));
+    }
+
+    /** One informer per type, watching only objects this operator labelled as its own. */
+    private static <R extends HasMetadata> InformerEventSource<R, FederationNode> sharedInformer(
+            EventSourceContext<FederationNode> context,
+            Class<R> type,
+            List<? extends NodeDependent<R>> dependents) {
+        var config =
+                InformerEventSourceConfiguration.from(type, FederationNode.class)
+                        .withName(type.getSimpleName())
+                        .withLabelSelector(NodeLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(NodeLabels::primaryOf)
+                        .build();
+        InformerEventSource<R, FederationNode> source = new InformerEventSource<>(config, context);
+        dependents.forEach(d -> d.setEventSource(source));
+        return source;
+    }
 
     @Override
     public UpdateControl<FederationNode> reconcile(
             FederationNode node, Context<FederationNode> context) {
-        long generation = node.getMetadata().getGeneration();
-        FederationNodeStatus current = node.getStatus();
-        if (current != null && Long.valueOf(generation).equals(current.getObservedGeneration())) {
-            return UpdateControl.noUpdate();
+        if (isPaused(node)) {
+            return report(node, context, NodeConditions.paused(node, Instant.now()));
         }
-        FederationNodeStatus status = new FederationNodeStatus();
-        status.setObservedGeneration(generation);
-        status.setConditions(
-                List.of(
-                        condition(
-                                ConditionTypes.READY,
-                                ConditionTypes.UNKNOWN,
-                                "NotReconciled",
-                                "the operator does not manage node resources yet",
-                                generation)));
-        FederationNode patch = new FederationNode();
-        patch.setMetadata(node.getMetadata());
-        patch.setStatus(status);
-        return UpdateControl.patchStatus(patch);
+        List<VolumeAssessment> volumeStates = new ArrayList<>();
+        for (VolumeClaim volume : volumes) {
+            if (volume.requiredFor(node)) {
+                volumeStates.add(reconcileVolume(volume, node, context));
+            }
+            // A volume the node no longer declares is retained: data outlives configuration.
+        }
+
+        for (WorkloadServiceAccount account : serviceAccounts) {
+            reconcileOrRemove(account, node, context);
+        }
+
+        ReconcileResult<Secret> key = pseudonymKey.reconcile(node, context);
+        Secret keySecret = key.getSingleResource().orElse(null);
+        boolean keyUserProvided =
+                keySecret != null && !PseudonymKeySecret.createdByOperator(keySecret);
+        if (created(key) && !keyUserProvided) {
+            events.record(
+                    context.getClient(),
+                    node,
+                    NodeEvents.NORMAL,
+                    "PseudonymKeyGenerated",
+                    "generated a "
+                            + PseudonymKeySecret.KEY_BYTES
+                            + "-byte pseudonymisation key in Secret "
+                            + PseudonymKeySecret.name(node)
+                            + "; it is never rotated or overwritten");
+        }
+
+        List<String> policiesInPlace = new ArrayList<>();
+        List<String> policiesMissing = new ArrayList<>();
+        for (NodeNetworkPolicy policy : networkPolicies) {
+            Optional<NetworkPolicy> inPlace = reconcileOrRemove(policy, node, context);
+            if (policy.requiredFor(node)) {
+                (inPlace.isPresent() ? policiesInPlace : policiesMissing)
+                        .add(policy.objectName(node));
+            }
+        }
+
+        NodeObservation observation =
+                new NodeObservation(
+                        volumeStates,
+                        PseudonymKeySecret.problem(keySecret),
+                        keyUserProvided,
+                        policiesInPlace,
+                        policiesMissing,
+                        new NodeNetworkPolicy.FederationEgress().requiredFor(node));
+        return report(node, context, NodeConditions.reconciled(node, observation, Instant.now()));
     }
 
-    private static Condition condition(
-            String type, String status, String reason, String message, long generation) {
-        return new ConditionBuilder()
-                .withType(type)
-                .withStatus(status)
-                .withReason(reason)
-                .withMessage(message)
-                .withObservedGeneration(generation)
-                .withLastTransitionTime(Instant.now().toString())
-                .build();
+    private VolumeAssessment reconcileVolume(
+            VolumeClaim volume, FederationNode node, Context<FederationNode> context) {
+        var declared = volume.kind().declaredIn(node.getSpec());
+        String claimName = volume.objectName(node);
+        Optional<PersistentVolumeClaim> before = volume.getSecondaryResource(node, context);
+        try {
+            ReconcileResult<PersistentVolumeClaim> result = volume.reconcile(node, context);
+            PersistentVolumeClaim claim = result.getSingleResource().orElse(null);
+            if (created(result)) {
+                events.record(
+                        context.getClient(),
+                        node,
+                        NodeEvents.NORMAL,
+                        "VolumeClaimCreated",
+                        "created PersistentVolumeClaim "
+                                + claimName
+                                + " ("
+                                + declared.getSize()
+                                + ") for "
+                                + volume.kind().fieldPath());
+            } else if (before.isPresent() && grew(before.get(), claim)) {
+                events.record(
+                        context.getClient(),
+                        node,
+                        NodeEvents.NORMAL,
+                        "VolumeExpansionRequested",
+                        "requested "
+                                + declared.getSize()
+                                + " for PersistentVolumeClaim "
+                                + claimName);
+            }
+            return VolumeAssessment.of(volume.kind(), declared, claimName, claim, null);
+        } catch (KubernetesClientException e) {
+            // The API server refuses claims it cannot honour (e.g. expansion where the
+            // StorageClass does not allow it): a user-fixable state, reported, not retried.
+            if (before.isPresent() && (e.getCode() == 403 || e.getCode() == 422) && !isRbac(e)) {
+                String reason = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
+                LOG.info("claim {} rejected: {}", claimName, reason);
+                return VolumeAssessment.of(
+                        volume.kind(), declared, claimName, before.get(), reason);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isRbac(KubernetesClientException e) {
+        String message = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
+        return message != null && message.contains("cannot ");
+    }
+
+    private static boolean grew(PersistentVolumeClaim before, PersistentVolumeClaim after) {
+        Quantity was = VolumeClaim.currentRequest(before);
+        Quantity now = VolumeClaim.currentRequest(after);
+        return was != null && now != null && VolumeClaim.compare(now, was) > 0;
+    }
+
+    /** Reconciles a dependent the node needs, removes one it no longer needs. */
+    private <R extends HasMetadata> Optional<R> reconcileOrRemove(
+            NodeDependent.Removable<R> dependent,
+            FederationNode node,
+            Context<FederationNode> context) {
+        ResourceID id =
+                new ResourceID(dependent.objectName(node), node.getMetadata().getNamespace());
+        if (dependent.requiredFor(node)) {
+            ReconcileResult<R> result = dependent.reconcile(node, context);
+            if (created(result) && policiesSeen.contains(id)) {
+                events.record(
+                        context.getClient(),
+                        node,
+                        NodeEvents.WARNING,
+                        "NetworkPolicyRestored",
+                        dependent.describe(node)
+                                + " was removed by someone else and has been restored");
+            }
+            Optional<R> inPlace = result.getSingleResource();
+            if (inPlace.isPresent() && dependent.resourceType() == NetworkPolicy.class) {
+                policiesSeen.add(id);
+            }
+            return inPlace;
+        }
+        if (dependent.getSecondaryResource(node, context).isPresent()) {
+            dependent.delete(node, context);
+            policiesSeen.remove(id);
+            events.record(
+                    context.getClient(),
+                    node,
+                    NodeEvents.NORMAL,
+                    "Removed",
+                    "removed "
+                            + dependent.describe(node)
+                            + ": not needed for role "
+                            + node.getSpec().getRole().name().toLowerCase()
+                            + " with this spec");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean created(ReconcileResult<?> result) {
+        return result.getSingleOperation() == ReconcileResult.Operation.CREATED;
+    }
+
+    /** Announces transitions as events and patches the status only if it changed. */
+    private UpdateControl<FederationNode> report(
+            FederationNode node, Context<FederationNode> context, FederationNodeStatus status) {
+        if (NodeConditions.same(node.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        announceTransitions(node, context, node.getStatus(), status);
+        return UpdateControl.patchStatus(statusPatch(node, status));
+    }
+
+    private void announceTransitions(
+            FederationNode node,
+            Context<FederationNode> context,
+            FederationNodeStatus before,
+            FederationNodeStatus after) {
+        for (String type : List.of(PAUSED, STALLED, STORAGE_READY, NETWORK_ISOLATED, READY)) {
+            Optional<Condition> was = NodeConditions.find(before, type);
+            Condition now = NodeConditions.find(after, type).orElseThrow();
+            if (was.map(c -> Objects.equals(c.getStatus(), now.getStatus())).orElse(false)) {
+                continue;
+            }
+            boolean good =
+                    type.equals(STALLED) || type.equals(PAUSED)
+                            ? !TRUE.equals(now.getStatus())
+                            : TRUE.equals(now.getStatus());
+            if (was.isEmpty() && (type.equals(STALLED) || type.equals(PAUSED)) && good) {
+                continue; // nothing worth telling on a node's first reconcile
+            }
+            if (was.isEmpty() && ConditionTypes.UNKNOWN.equals(now.getStatus())) {
+                continue;
+            }
+            boolean degraded = was.map(c -> TRUE.equals(c.getStatus())).orElse(false) && !good;
+            String eventType =
+                    (type.equals(STALLED) && !good) || degraded
+                            ? NodeEvents.WARNING
+                            : NodeEvents.NORMAL;
+            String reason = type.equals(PAUSED) && good ? "Resumed" : now.getReason();
+            events.record(
+                    context.getClient(),
+                    node,
+                    eventType,
+                    reason,
+                    type + " is " + now.getStatus() + ": " + now.getMessage());
+        }
+    }
+
+    private static FederationNode statusPatch(FederationNode node, FederationNodeStatus status) {
+        FederationNode patch = new FederationNode();
+        patch.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(node.getMetadata().getName())
+                        .withNamespace(node.getMetadata().getNamespace())
+                        .build());
+        patch.setStatus(status);
+        return patch;
+    }
+
+    /**
+     * A reconcile that failed (after JOSDK's retries are scheduled) says so in Ready; the message
+     * is the API server's, which never contains secret data.
+     */
+    @Override
+    public ErrorStatusUpdateControl<FederationNode> updateErrorStatus(
+            FederationNode node, Context<FederationNode> context, Exception e) {
+        String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+        if (message.length() > 400) {
+            message = message.substring(0, 400) + "…";
+        }
+        LOG.warn(
+                "reconcile of FederationNode {}/{} failed: {}",
+                node.getMetadata().getNamespace(),
+                node.getMetadata().getName(),
+                message);
+        FederationNodeStatus status = NodeConditions.failed(node, message, Instant.now());
+        if (NodeConditions.same(node.getStatus(), status)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        announceTransitions(node, context, node.getStatus(), status);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(node, status));
     }
 }

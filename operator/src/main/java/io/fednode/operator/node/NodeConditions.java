@@ -1,0 +1,314 @@
+package io.fednode.operator.node;
+
+import static io.fednode.api.common.ConditionTypes.FALSE;
+import static io.fednode.api.common.ConditionTypes.READY;
+import static io.fednode.api.common.ConditionTypes.RECONCILING;
+import static io.fednode.api.common.ConditionTypes.STALLED;
+import static io.fednode.api.common.ConditionTypes.TRUE;
+import static io.fednode.api.common.ConditionTypes.UNKNOWN;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.CONNECTED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.REGISTERED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a FederationNode's status from what a reconcile observed. Pure: the same node, observation
+ * and previous status give the same result, and an unchanged condition keeps its
+ * lastTransitionTime, so a reconcile that changes nothing produces an identical status (and no
+ * write).
+ */
+public final class NodeConditions {
+    /** The order conditions appear in; every one is always present. */
+    public static final List<String> TYPES =
+            List.of(
+                    READY,
+                    RECONCILING,
+                    STALLED,
+                    STORAGE_READY,
+                    NETWORK_ISOLATED,
+                    REGISTERED,
+                    CONNECTED,
+                    PAUSED);
+
+    private NodeConditions() {}
+
+    /** The status of a node that was reconciled. */
+    public static FederationNodeStatus reconciled(
+            FederationNode node, NodeObservation observation, Instant now) {
+        long generation = node.getMetadata().getGeneration();
+        Map<String, Condition> c = new LinkedHashMap<>();
+
+        List<VolumeAssessment> blocked = with(observation, VolumeAssessment.State.BLOCKED);
+        List<VolumeAssessment> pending = with(observation, VolumeAssessment.State.PENDING);
+        if (!blocked.isEmpty()) {
+            put(c, STORAGE_READY, FALSE, blocked.get(0).reason(), messages(blocked), generation);
+        } else if (!pending.isEmpty()) {
+            put(c, STORAGE_READY, FALSE, pending.get(0).reason(), messages(pending), generation);
+        } else if (observation.volumes().isEmpty()) {
+            put(
+                    c,
+                    STORAGE_READY,
+                    TRUE,
+                    "NoVolumesDeclared",
+                    "spec.storage declares no volumes",
+                    generation);
+        } else {
+            put(
+                    c,
+                    STORAGE_READY,
+                    TRUE,
+                    "VolumesBound",
+                    messages(observation.volumes()),
+                    generation);
+        }
+
+        if (observation.missingNetworkPolicies().isEmpty()) {
+            put(
+                    c,
+                    NETWORK_ISOLATED,
+                    TRUE,
+                    "DefaultDenyInPlace",
+                    "namespace "
+                            + node.getMetadata().getNamespace()
+                            + " denies all ingress and egress except DNS"
+                            + (observation.federationEgress()
+                                    ? " and egress to spec.connectivity.egressCIDRs for workloads"
+                                            + " that talk to the federation"
+                                    : "")
+                            + " (NetworkPolicies "
+                            + String.join(", ", observation.networkPolicies())
+                            + ")",
+                    generation);
+        } else {
+            put(
+                    c,
+                    NETWORK_ISOLATED,
+                    FALSE,
+                    "NetworkPoliciesMissing",
+                    "NetworkPolicies not in place: "
+                            + String.join(", ", observation.missingNetworkPolicies()),
+                    generation);
+        }
+
+        String hubLink =
+                "the hub link (enrolment and heartbeats) is not part of this operator version";
+        put(c, REGISTERED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+        put(c, CONNECTED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+
+        boolean keyBlocked = observation.keyProblem() != null && observation.keyUserProvided();
+        Optional<Condition> stalledBy =
+                !blocked.isEmpty()
+                        ? Optional.of(c.get(STORAGE_READY))
+                        : keyBlocked
+                                ? Optional.of(
+                                        condition(
+                                                STALLED,
+                                                TRUE,
+                                                "PseudonymKeyInvalid",
+                                                observation.keyProblem()
+                                                        + " (a Secret the operator did not create is"
+                                                        + " never changed by it)",
+                                                generation))
+                                : Optional.empty();
+        if (stalledBy.isPresent()) {
+            put(
+                    c,
+                    STALLED,
+                    TRUE,
+                    stalledBy.get().getReason(),
+                    stalledBy.get().getMessage(),
+                    generation);
+        } else {
+            put(c, STALLED, FALSE, "NoBlockingErrors", "nothing blocks progress", generation);
+        }
+
+        Condition storage = c.get(STORAGE_READY);
+        Condition network = c.get(NETWORK_ISOLATED);
+        if (stalledBy.isPresent()) {
+            put(
+                    c,
+                    READY,
+                    FALSE,
+                    stalledBy.get().getReason(),
+                    stalledBy.get().getMessage(),
+                    generation);
+        } else if (!TRUE.equals(storage.getStatus())) {
+            put(c, READY, FALSE, storage.getReason(), storage.getMessage(), generation);
+        } else if (!TRUE.equals(network.getStatus())) {
+            put(c, READY, FALSE, network.getReason(), network.getMessage(), generation);
+        } else if (observation.keyProblem() != null) {
+            put(c, READY, FALSE, "PseudonymKeyMissing", observation.keyProblem(), generation);
+        } else {
+            put(
+                    c,
+                    READY,
+                    TRUE,
+                    "NodeReady",
+                    "volumes bound, namespace isolated, pseudonymisation key in place",
+                    generation);
+        }
+
+        Condition ready = c.get(READY);
+        if (stalledBy.isEmpty() && !TRUE.equals(ready.getStatus())) {
+            put(c, RECONCILING, TRUE, ready.getReason(), ready.getMessage(), generation);
+        } else {
+            put(c, RECONCILING, FALSE, "Converged", "the node matches its spec", generation);
+        }
+        put(c, PAUSED, FALSE, "NotPaused", "reconciling normally", generation);
+
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(generation);
+        status.setConditions(ordered(c, node.getStatus(), now));
+        return status;
+    }
+
+    /**
+     * The status of a paused node: what was last observed stays (including observedGeneration,
+     * since a spec changed while paused has not been acted on), plus {@code Paused=True}.
+     */
+    public static FederationNodeStatus paused(FederationNode node, Instant now) {
+        long generation = node.getMetadata().getGeneration();
+        FederationNodeStatus previous = node.getStatus();
+        Map<String, Condition> c = new LinkedHashMap<>();
+        if (previous != null && previous.getConditions() != null) {
+            for (Condition old : previous.getConditions()) {
+                c.put(old.getType(), new ConditionBuilder(old).build());
+            }
+        }
+        for (String type : TYPES) {
+            c.computeIfAbsent(
+                    type,
+                    t ->
+                            condition(
+                                    t,
+                                    UNKNOWN,
+                                    "Paused",
+                                    "not reconciled yet: the node is paused",
+                                    generation));
+        }
+        put(
+                c,
+                PAUSED,
+                TRUE,
+                "PausedByAnnotation",
+                "reconciliation is paused by the annotation "
+                        + io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED_ANNOTATION
+                        + "=true; remove it to resume",
+                generation);
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
+        status.setConditions(ordered(c, previous, now));
+        return status;
+    }
+
+    /**
+     * The status after a reconcile failed with an error the operator retries: the last observation
+     * stays, Ready turns False and Reconciling True, both naming the error.
+     */
+    public static FederationNodeStatus failed(FederationNode node, String error, Instant now) {
+        long generation = node.getMetadata().getGeneration();
+        FederationNodeStatus previous = node.getStatus();
+        Map<String, Condition> c = new LinkedHashMap<>();
+        if (previous != null && previous.getConditions() != null) {
+            for (Condition old : previous.getConditions()) {
+                c.put(old.getType(), new ConditionBuilder(old).build());
+            }
+        }
+        for (String type : TYPES) {
+            c.computeIfAbsent(
+                    type,
+                    t -> condition(t, UNKNOWN, "ReconcileError", "not observed yet", generation));
+        }
+        String message = "reconcile failed and is retried: " + error;
+        put(c, READY, FALSE, "ReconcileError", message, generation);
+        put(c, RECONCILING, TRUE, "ReconcileError", message, generation);
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
+        status.setConditions(ordered(c, previous, now));
+        return status;
+    }
+
+    /** Whether two statuses say the same thing (the API server may reorder nothing we care for). */
+    public static boolean same(FederationNodeStatus a, FederationNodeStatus b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+                && Objects.equals(byType(a), byType(b));
+    }
+
+    public static Optional<Condition> find(FederationNodeStatus status, String type) {
+        if (status == null || status.getConditions() == null) {
+            return Optional.empty();
+        }
+        return status.getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+    }
+
+    private static Map<String, Condition> byType(FederationNodeStatus s) {
+        return s.getConditions() == null
+                ? Map.of()
+                : s.getConditions().stream()
+                        .collect(Collectors.toMap(Condition::getType, x -> x, (x, y) -> y));
+    }
+
+    private static List<Condition> ordered(
+            Map<String, Condition> computed, FederationNodeStatus previous, Instant now) {
+        String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        List<Condition> out = new ArrayList<>();
+        for (String type : TYPES) {
+            Condition next = computed.get(type);
+            Optional<Condition> old = find(previous, type);
+            next.setLastTransitionTime(
+                    old.filter(o -> Objects.equals(o.getStatus(), next.getStatus()))
+                            .map(Condition::getLastTransitionTime)
+                            .filter(Objects::nonNull)
+                            .orElse(timestamp));
+            out.add(next);
+        }
+        return out;
+    }
+
+    private static List<VolumeAssessment> with(NodeObservation o, VolumeAssessment.State state) {
+        return o.volumes().stream().filter(v -> v.state() == state).toList();
+    }
+
+    private static String messages(List<VolumeAssessment> volumes) {
+        return volumes.stream().map(VolumeAssessment::message).collect(Collectors.joining("; "));
+    }
+
+    private static void put(
+            Map<String, Condition> c,
+            String type,
+            String status,
+            String reason,
+            String message,
+            long generation) {
+        c.put(type, condition(type, status, reason, message, generation));
+    }
+
+    private static Condition condition(
+            String type, String status, String reason, String message, long generation) {
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withObservedGeneration(generation)
+                .build();
+    }
+}

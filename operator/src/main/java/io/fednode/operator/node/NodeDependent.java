@@ -1,0 +1,90 @@
+package io.fednode.operator.node;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One kind of object a FederationNode owns. Its {@code desired()} is a function of the node (and,
+ * for volumes, of the claim that exists); the reconciler decides from {@link #requiredFor} whether
+ * it is reconciled or, for {@link Removable} ones, removed.
+ *
+ * <p>Several dependents of one type share one informer (filtered to objects this operator manages),
+ * so each picks its own object by name.
+ */
+abstract class NodeDependent<R extends HasMetadata>
+        extends KubernetesDependentResource<R, FederationNode>
+        implements Creator<R, FederationNode>, Updater<R, FederationNode> {
+
+    NodeDependent(Class<R> type, String name) {
+        super(type, name);
+    }
+
+    /** Whether the node, as its spec stands, needs this object. */
+    abstract boolean requiredFor(FederationNode node);
+
+    /** The object's name; stable, so a re-created node adopts what it left behind. */
+    abstract String objectName(FederationNode node);
+
+    /** Short description for events and messages, e.g. {@code NetworkPolicy hospital-a-dns}. */
+    String describe(FederationNode node) {
+        return resourceType().getSimpleName() + " " + objectName(node);
+    }
+
+    @Override
+    protected abstract R desired(FederationNode node, Context<FederationNode> context);
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(
+            FederationNode node, Context<FederationNode> context) {
+        return new ResourceID(objectName(node), node.getMetadata().getNamespace());
+    }
+
+    /**
+     * Ownership is part of {@code desired()} (volumes carry an owner reference only under {@code
+     * deletionPolicy: Delete}); JOSDK must not add references or mapping annotations of its own.
+     */
+    @Override
+    protected void addReferenceHandlingMetadata(R desired, FederationNode primary) {}
+
+    /** Our labels are present and the owner references we manage are exactly the desired ones. */
+    static boolean metadataMatches(HasMetadata actual, HasMetadata desired) {
+        Map<String, String> actualLabels = actual.getMetadata().getLabels();
+        boolean labels =
+                desired.getMetadata().getLabels() == null
+                        || (actualLabels != null
+                                && actualLabels
+                                        .entrySet()
+                                        .containsAll(desired.getMetadata().getLabels().entrySet()));
+        return labels && ownerUids(actual).equals(ownerUids(desired));
+    }
+
+    private static List<String> ownerUids(HasMetadata object) {
+        List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+        return refs == null
+                ? List.of()
+                : refs.stream()
+                        .filter(r -> FederationNode.class.getSimpleName().equals(r.getKind()))
+                        .map(OwnerReference::getUid)
+                        .filter(Objects::nonNull)
+                        .sorted()
+                        .toList();
+    }
+
+    /** A dependent the node stops needing when its role or spec changes; it is then deleted. */
+    abstract static class Removable<R extends HasMetadata> extends NodeDependent<R>
+            implements Deleter<FederationNode> {
+        Removable(Class<R> type, String name) {
+            super(type, name);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.fednode.operator.node;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes Events on a FederationNode, shown by {@code kubectl describe} and {@code kubectl
+ * events}. Written only for transitions, never on a reconcile that changes nothing. A failure to
+ * write one is logged, not fatal: events are a courtesy, the status is the contract.
+ */
+public final class NodeEvents {
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
+    static final String COMPONENT = "fednode-operator";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeEvents.class);
+
+    private final String instance;
+
+    public NodeEvents() {
+        this.instance = System.getenv().getOrDefault("HOSTNAME", COMPONENT);
+    }
+
+    public void record(
+            KubernetesClient client,
+            HasMetadata about,
+            String type,
+            String reason,
+            String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        var meta = about.getMetadata();
+        var event =
+                new EventBuilder()
+                        .withNewMetadata()
+                        .withName(
+                                meta.getName()
+                                        + "."
+                                        + UUID.randomUUID()
+                                                .toString()
+                                                .replace("-", "")
+                                                .substring(0, 16))
+                        .withNamespace(meta.getNamespace())
+                        .endMetadata()
+                        .withNewInvolvedObject()
+                        .withApiVersion(about.getApiVersion())
+                        .withKind(about.getKind())
+                        .withName(meta.getName())
+                        .withNamespace(meta.getNamespace())
+                        .withUid(meta.getUid())
+                        .endInvolvedObject()
+                        .withType(type)
+                        .withReason(reason)
+                        .withMessage(message)
+                        .withCount(1)
+                        .withFirstTimestamp(now)
+                        .withLastTimestamp(now)
+                        .withNewSource()
+                        .withComponent(COMPONENT)
+                        .endSource()
+                        .withReportingComponent(COMPONENT)
+                        .withReportingInstance(instance)
+                        .build();
+        try {
+            client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+        } catch (KubernetesClientException e) {
+            LOG.warn(
+                    "could not record event {} on {}/{}: {}",
+                    reason,
+                    meta.getNamespace(),
+                    meta.getName(),
+                    e.getMessage());
+        }
+    }
+}

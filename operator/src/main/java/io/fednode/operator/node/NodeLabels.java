@@ -1,0 +1,77 @@
+package io.fednode.operator.node;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Labels, names and ownership of the objects a FederationNode owns. The {@value #NODE} label
+ * (rather than an owner reference) maps an object back to its node, so retained volumes, which
+ * carry no owner reference, are still watched.
+ */
+public final class NodeLabels {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGER = "fednode-operator";
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String NODE = "fednode.io/node";
+
+    /** On the Pods of a node's workloads: which {@link WorkloadKind} the Pod belongs to. */
+    public static final String WORKLOAD = "fednode.io/workload";
+
+    /** Label selector of the informers: only objects this operator manages are cached. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
+
+    private NodeLabels() {}
+
+    public static Map<String, String> of(FederationNode node, String component) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, MANAGER);
+        labels.put(PART_OF, "fednode");
+        labels.put(COMPONENT, component);
+        labels.put(NODE, node.getMetadata().getName());
+        return labels;
+    }
+
+    /** Metadata of an object the node owns; the owner reference is added only when asked. */
+    static ObjectMeta metadata(
+            FederationNode node, String name, String component, boolean ownerReference) {
+        ObjectMetaBuilder meta =
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace(node.getMetadata().getNamespace())
+                        .withLabels(of(node, component));
+        if (ownerReference) {
+            meta.withOwnerReferences(ownerReference(node));
+        }
+        return meta.build();
+    }
+
+    static OwnerReference ownerReference(FederationNode node) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(node.getApiVersion())
+                .withKind(node.getKind())
+                .withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** The node an object belongs to, from its {@value #NODE} label. */
+    static Set<ResourceID> primaryOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String node = labels == null ? null : labels.get(NODE);
+        if (node == null) {
+            return Set.of();
+        }
+        return Set.of(new ResourceID(node, object.getMetadata().getNamespace()));
+    }
+}

@@ -1,0 +1,175 @@
+package io.fednode.operator.node;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The node's NetworkPolicies: the namespace denies everything, then narrow allow rules open what
+ * each {@link WorkloadKind} needs. Pods are selected by their {@code fednode.io/workload} label.
+ */
+public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkPolicy> {
+    private final String suffix;
+
+    NodeNetworkPolicy(String suffix) {
+        super(NetworkPolicy.class, "networkpolicy-" + suffix);
+        this.suffix = suffix;
+    }
+
+    @Override
+    String objectName(FederationNode node) {
+        return node.getMetadata().getName() + "-" + suffix;
+    }
+
+    @Override
+    protected NetworkPolicy desired(FederationNode node, Context<FederationNode> context) {
+        return desired(node);
+    }
+
+    public abstract NetworkPolicy desired(FederationNode node);
+
+    NetworkPolicyBuilder base(FederationNode node) {
+        return new NetworkPolicyBuilder()
+                .withMetadata(
+                        NodeLabels.metadata(node, objectName(node), "network-" + suffix, true));
+    }
+
+    static LabelSelector workloads(String operator, List<WorkloadKind> kinds) {
+        return new LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey(NodeLabels.WORKLOAD)
+                .withOperator(operator)
+                .withValues(kinds.stream().map(WorkloadKind::label).sorted().toList())
+                .endMatchExpression()
+                .build();
+    }
+
+    /** Every Pod of the namespace: no ingress, no egress, unless another policy allows it. */
+    public static class DefaultDeny extends NodeNetworkPolicy {
+        public DefaultDeny() {
+            super("default-deny");
+        }
+
+        @Override
+        boolean requiredFor(FederationNode node) {
+            return true;
+        }
+
+        @Override
+        public NetworkPolicy desired(FederationNode node) {
+            return base(node)
+                    .withNewSpec()
+                    .withNewPodSelector()
+                    .endPodSelector()
+                    .withPolicyTypes("Ingress", "Egress")
+                    .endSpec()
+                    .build();
+        }
+    }
+
+    /** DNS to the cluster's resolver for every Pod except workloads that get no network at all. */
+    public static class DnsEgress extends NodeNetworkPolicy {
+        public DnsEgress() {
+            super("allow-dns");
+        }
+
+        @Override
+        boolean requiredFor(FederationNode node) {
+            return true;
+        }
+
+        @Override
+        public NetworkPolicy desired(FederationNode node) {
+            List<WorkloadKind> offline =
+                    Arrays.stream(WorkloadKind.values()).filter(k -> !k.needsDns()).toList();
+            NetworkPolicyPeer clusterDns =
+                    new NetworkPolicyPeerBuilder()
+                            .withNewNamespaceSelector()
+                            .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                            .endNamespaceSelector()
+                            .withNewPodSelector()
+                            .addToMatchLabels("k8s-app", "kube-dns")
+                            .endPodSelector()
+                            .build();
+            return base(node)
+                    .withNewSpec()
+                    .withPodSelector(workloads("NotIn", offline))
+                    .withPolicyTypes("Egress")
+                    .withEgress(
+                            new NetworkPolicyEgressRuleBuilder()
+                                    .withTo(clusterDns)
+                                    .withPorts(
+                                            new NetworkPolicyPortBuilder()
+                                                    .withProtocol("UDP")
+                                                    .withPort(new IntOrString(53))
+                                                    .build(),
+                                            new NetworkPolicyPortBuilder()
+                                                    .withProtocol("TCP")
+                                                    .withPort(new IntOrString(53))
+                                                    .build())
+                                    .build())
+                    .endSpec()
+                    .build();
+        }
+    }
+
+    /**
+     * Egress to {@code spec.connectivity.egressCIDRs} (hub and aggregators), only for the workloads
+     * of the node's role that talk to the federation.
+     */
+    public static class FederationEgress extends NodeNetworkPolicy {
+        public FederationEgress() {
+            super("allow-federation-egress");
+        }
+
+        static List<String> cidrs(FederationNode node) {
+            var connectivity = node.getSpec().getConnectivity();
+            return connectivity == null || connectivity.getEgressCIDRs() == null
+                    ? List.of()
+                    : connectivity.getEgressCIDRs();
+        }
+
+        static List<WorkloadKind> egressWorkloads(FederationNode node) {
+            return Arrays.stream(WorkloadKind.values())
+                    .filter(WorkloadKind::needsFederationEgress)
+                    .filter(k -> k.runsOn(node.getSpec().getRole()))
+                    .toList();
+        }
+
+        @Override
+        boolean requiredFor(FederationNode node) {
+            return !cidrs(node).isEmpty() && !egressWorkloads(node).isEmpty();
+        }
+
+        @Override
+        public NetworkPolicy desired(FederationNode node) {
+            List<NetworkPolicyPeer> peers =
+                    cidrs(node).stream()
+                            .map(
+                                    cidr ->
+                                            new NetworkPolicyPeerBuilder()
+                                                    .withNewIpBlock()
+                                                    .withCidr(cidr)
+                                                    .endIpBlock()
+                                                    .build())
+                            .toList();
+            return base(node)
+                    .withNewSpec()
+                    .withPodSelector(workloads("In", egressWorkloads(node)))
+                    .withPolicyTypes("Egress")
+                    .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(peers).build())
+                    .endSpec()
+                    .build();
+        }
+    }
+}

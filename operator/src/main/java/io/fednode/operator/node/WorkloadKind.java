@@ -1,0 +1,48 @@
+package io.fednode.operator.node;
+
+import io.fednode.api.v1alpha1.NodeRole;
+
+/**
+ * The kinds of Pods a node runs. Each has its own ServiceAccount (no token automount) and its Pods
+ * carry {@code fednode.io/workload: <kind>}, which the node's NetworkPolicies select on.
+ */
+public enum WorkloadKind {
+    /** Anonymisation Jobs of Datasets: no network at all, not even DNS. */
+    ANONYMISER("anonymiser", false, false),
+    /** TrainingRun Jobs: DNS and the federation's aggregators. */
+    TRAINING("training", true, true);
+
+    private final String label;
+    private final boolean dns;
+    private final boolean federationEgress;
+
+    WorkloadKind(String label, boolean dns, boolean federationEgress) {
+        this.label = label;
+        this.dns = dns;
+        this.federationEgress = federationEgress;
+    }
+
+    /** The value of the {@code fednode.io/workload} Pod label. */
+    public String label() {
+        return label;
+    }
+
+    public boolean needsDns() {
+        return dns;
+    }
+
+    public boolean needsFederationEgress() {
+        return federationEgress;
+    }
+
+    public boolean runsOn(NodeRole role) {
+        return switch (this) {
+            case ANONYMISER -> role.holdsData();
+            case TRAINING -> role.computes();
+        };
+    }
+
+    public String serviceAccountName(String nodeName) {
+        return nodeName + "-" + label;
+    }
+}
