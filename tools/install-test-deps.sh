@@ -10,6 +10,10 @@ APT_PACKAGES=(
     dcmtk             # dcmdump
     libgdcm-tools     # gdcmanon, gdcminfo
     dicom3tools       # dciodvfy, dcentvfy
+    python3-venv      # bench/anonymiser.sh: venv for the pydicom-based peer (dicognito)
+    openssl           # bench/anonymiser.sh: self-signed certificate gdcmanon encrypts with
+    time              # bench/anonymiser.sh: /usr/bin/time -v for peak RSS
+    bc                # bench/anonymiser.sh: throughput arithmetic
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
