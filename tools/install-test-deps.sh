@@ -10,6 +10,8 @@ APT_PACKAGES=(
     dcmtk             # dcmdump
     libgdcm-tools     # gdcmanon, gdcminfo
     dicom3tools       # dciodvfy, dcentvfy
+    lua5.1            # runs the shipped Argo CD health check (Argo CD's gopher-lua is Lua 5.1)
+    lua-cjson         # JSON for that test's harness
     python3-venv      # bench/anonymiser.sh: venv for the pydicom-based peer (dicognito)
     openssl           # bench/anonymiser.sh: self-signed certificate gdcmanon encrypts with
     time              # bench/anonymiser.sh: /usr/bin/time -v for peak RSS
