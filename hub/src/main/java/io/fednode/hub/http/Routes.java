@@ -1,0 +1,27 @@
+package io.fednode.hub.http;
+
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Exact-path routing; anything else is 404. */
+public final class Routes extends Handler.Abstract {
+    private final Map<String, Handler> routes;
+
+    public Routes(Map<String, Handler> routes) {
+        this.routes = Map.copyOf(routes);
+        routes.values().forEach(this::addBean);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Handler handler = routes.get(request.getHttpURI().getPath());
+        if (handler == null) {
+            JsonEndpoint.respond(response, callback, 404, Map.of("error", "not found"));
+            return true;
+        }
+        return handler.handle(request, response, callback);
+    }
+}

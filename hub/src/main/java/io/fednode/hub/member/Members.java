@@ -1,0 +1,204 @@
+package io.fednode.hub.member;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fednode.api.v1alpha1.FederationMember;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's view of its FederationMembers, fed by informers on the members and their join-token
+ * Secrets: nodeId → {@link MemberState}. A deleted member disappears from the map at once, so its
+ * node is refused on its next request; a member that is neither enrolled nor revoked gets a join
+ * token.
+ */
+public final class Members implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Members.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final JoinTokens tokens;
+    private final Map<String, MemberState> byNodeId = new ConcurrentHashMap<>();
+
+    /** Token Secrets are created and deleted off the informer threads, one at a time. */
+    private final ExecutorService tokenWorker =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "join-tokens"));
+
+    private SharedIndexInformer<Secret> secretInformer;
+    private SharedIndexInformer<FederationMember> memberInformer;
+
+    public Members(KubernetesClient client, String namespace, JoinTokens tokens) {
+        this.client = client;
+        this.namespace = namespace;
+        this.tokens = tokens;
+    }
+
+    public void start() {
+        secretInformer =
+                client.secrets()
+                        .inNamespace(namespace)
+                        .withLabel(JoinTokens.PURPOSE_LABEL, JoinTokens.PURPOSE)
+                        .inform(new SecretHandler(), 0);
+        memberInformer =
+                client.resources(FederationMember.class)
+                        .inNamespace(namespace)
+                        .inform(new MemberHandler(), 10 * 60 * 1000L);
+    }
+
+    public MemberState byNodeId(String nodeId) {
+        return byNodeId.get(nodeId);
+    }
+
+    public Collection<MemberState> all() {
+        return byNodeId.values();
+    }
+
+    private void upsert(FederationMember member) {
+        String nodeId = member.getSpec() == null ? null : member.getSpec().getNodeId();
+        if (nodeId == null) {
+            return;
+        }
+        MemberState state = byNodeId.computeIfAbsent(nodeId, MemberState::new);
+        synchronized (state) {
+            FederationMember current = state.resource();
+            if (current != null
+                    && !current.getMetadata().getUid().equals(member.getMetadata().getUid())) {
+                LOG.warn(
+                        "members {} and {} both claim nodeId {}; keeping {}",
+                        current.getMetadata().getName(),
+                        member.getMetadata().getName(),
+                        nodeId,
+                        current.getMetadata().getName());
+                return;
+            }
+            state.resource(member);
+            Secret token = tokenSecret(member.getMetadata().getName());
+            state.joinTokenExpiry(token == null ? null : JoinTokens.expiry(token));
+        }
+        reconcileToken(state);
+    }
+
+    private void remove(FederationMember member) {
+        String nodeId = member.getSpec() == null ? null : member.getSpec().getNodeId();
+        if (nodeId == null) {
+            return;
+        }
+        byNodeId.computeIfPresent(
+                nodeId,
+                (id, state) ->
+                        state.resource() != null
+                                        && state.resource()
+                                                .getMetadata()
+                                                .getUid()
+                                                .equals(member.getMetadata().getUid())
+                                ? null
+                                : state);
+        LOG.info(
+                "member {} (node {}) deleted: the node is refused from now on",
+                member.getMetadata().getName(),
+                nodeId);
+    }
+
+    /** Issues a token for a member that needs one, withdraws the token of a revoked member. */
+    public void reconcileToken(MemberState state) {
+        tokenWorker.execute(
+                () -> {
+                    FederationMember member = state.resource();
+                    if (member == null || byNodeId.get(state.nodeId()) != state) {
+                        return;
+                    }
+                    String name = member.getMetadata().getName();
+                    boolean hasToken = tokenSecret(name) != null;
+                    try {
+                        if (state.revoked() && hasToken) {
+                            tokens.withdraw(name);
+                            LOG.info("member {} revoked: withdrew its join token", name);
+                        } else if (!state.revoked()
+                                && !state.enrolled()
+                                && !state.enrolling()
+                                && !hasToken) {
+                            tokens.issue(member);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("join token for member {}: {}", name, e.getMessage());
+                    }
+                });
+    }
+
+    private Secret tokenSecret(String memberName) {
+        return secretInformer
+                .getStore()
+                .getByKey(namespace + "/" + JoinTokens.secretName(memberName));
+    }
+
+    private MemberState stateOfToken(Secret secret) {
+        Map<String, String> annotations = secret.getMetadata().getAnnotations();
+        String nodeId = annotations == null ? null : annotations.get(JoinTokens.NODE_ID_ANNOTATION);
+        return nodeId == null ? null : byNodeId.get(nodeId);
+    }
+
+    private final class MemberHandler implements ResourceEventHandler<FederationMember> {
+        @Override
+        public void onAdd(FederationMember member) {
+            upsert(member);
+        }
+
+        @Override
+        public void onUpdate(FederationMember old, FederationMember member) {
+            upsert(member);
+        }
+
+        @Override
+        public void onDelete(FederationMember member, boolean deletedFinalStateUnknown) {
+            remove(member);
+        }
+    }
+
+    private final class SecretHandler implements ResourceEventHandler<Secret> {
+        @Override
+        public void onAdd(Secret secret) {
+            MemberState state = stateOfToken(secret);
+            if (state != null) {
+                state.joinTokenExpiry(JoinTokens.expiry(secret));
+            }
+        }
+
+        @Override
+        public void onUpdate(Secret old, Secret secret) {
+            onAdd(secret);
+        }
+
+        @Override
+        public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
+            MemberState state = stateOfToken(secret);
+            if (state != null) {
+                state.joinTokenExpiry(null);
+                reconcileToken(state);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (memberInformer != null) {
+            memberInformer.close();
+        }
+        if (secretInformer != null) {
+            secretInformer.close();
+        }
+        tokenWorker.shutdown();
+        try {
+            tokenWorker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,601 @@
+package io.fednode.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberSpec;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.hub.ca.FederationCa;
+import io.fednode.hub.ca.Pem;
+import io.fednode.hub.enrolment.IssuedCertificate;
+import io.fednode.hub.http.Json;
+import io.fednode.hub.member.JoinTokens;
+import io.fednode.testing.RealApiServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The hub against a real API server, every request a real TLS request: enrolment, heartbeats, fleet
+ * health, renewal, revocation, and every way a request can be refused (with nothing written).
+ */
+class HubIT {
+    static final String NS = "fednode-hub";
+
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    static KubernetesClient kube;
+    static Hub hub;
+
+    @BeforeAll
+    static void startHub() throws Exception {
+        kube = API.client();
+        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        kube.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        HubConfig config =
+                HubConfig.defaults(NS)
+                        .withPorts(0, 0)
+                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200));
+        hub = new Hub(kube, config).start();
+    }
+
+    @AfterAll
+    static void stopHub() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    // ---- enrolment and fleet health ------------------------------------------------------
+
+    @Test
+    void enrolledNodeHeartbeatsBecomesAvailableGoesUnknownWhenSilentAndRecovers() throws Exception {
+        FederationMember member = createMember("hospital-a", "hospital-a");
+        String token = awaitToken(member);
+        TestNode node = new TestNode("hospital-a", hub.ca().certificate(), hub.nodePort());
+
+        HttpResponse<String> enrolled = node.enrol(token);
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        IssuedCertificate issued = Json.MAPPER.readValue(enrolled.body(), IssuedCertificate.class);
+        List<X509Certificate> chain = Pem.certificates(issued.certificateChain());
+        X509Certificate cert = chain.get(0);
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=hospital-a");
+        cert.verify(hub.ca().certificate().getPublicKey());
+        assertThat(cert.getPublicKey()).isEqualTo(node.key.getPublic());
+        assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(Duration.between(Instant.now(), cert.getNotAfter().toInstant()))
+                .isBetween(Duration.ofDays(29), Duration.ofDays(31));
+        assertThat(tokenSecret(member)).as("the join token is burnt").isNull();
+        assertThat(condition(member, "Enrolled").getStatus()).isEqualTo("True");
+        assertThat(get(member).getStatus().getCertificate().getSerialNumber())
+                .isEqualTo(cert.getSerialNumber().toString(16));
+        node.useCertificate(chain);
+
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
+        try {
+            beats.scheduleAtFixedRate(() -> beat(node, "0.1.0"), 0, 300, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> {
+                                assertThat(condition(member, "Available").getStatus())
+                                        .isEqualTo("True");
+                                assertThat(condition(member, "Ready").getStatus())
+                                        .isEqualTo("True");
+                            });
+            FederationMember seen = get(member);
+            assertThat(seen.getStatus().getVersion()).isEqualTo("0.1.0");
+            assertThat(seen.getStatus().getGpus().getCapacity()).isEqualTo(8);
+            assertThat(seen.getStatus().getDatasets().getNames()).containsExactly("lidc-idri");
+            assertThat(seen.getStatus().getLastHeartbeat()).isNotNull();
+
+            // Steady state: heartbeats keep coming, the API server hears nothing new.
+            String steady = seen.getMetadata().getResourceVersion();
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> get(member).getMetadata().getResourceVersion().equals(steady));
+        } finally {
+            beats.shutdownNow();
+            beats.awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        // 5 x 1 s without a heartbeat: Unknown, with a Warning event.
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            Condition available = condition(member, "Available");
+                            assertThat(available.getStatus()).isEqualTo("Unknown");
+                            assertThat(available.getReason()).isEqualTo("HeartbeatsStopped");
+                        });
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(events(member))
+                                        .anySatisfy(
+                                                e -> {
+                                                    assertThat(e.getType()).isEqualTo("Warning");
+                                                    assertThat(e.getReason())
+                                                            .isEqualTo("HeartbeatsStopped");
+                                                }));
+
+        beat(node, "0.1.1");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> {
+                            assertThat(condition(member, "Available").getStatus())
+                                    .isEqualTo("True");
+                            assertThat(get(member).getStatus().getVersion()).isEqualTo("0.1.1");
+                        });
+    }
+
+    @Test
+    void joinTokenIsSingleUse() throws Exception {
+        FederationMember member = createMember("reuse", "reuse");
+        String token = awaitToken(member);
+        TestNode node = new TestNode("reuse", hub.ca().certificate(), hub.nodePort());
+        assertThat(node.enrol(token).statusCode()).isEqualTo(200);
+        String serial = get(member).getStatus().getCertificate().getSerialNumber();
+
+        TestNode thief = new TestNode("reuse", hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> again = thief.enrol(token);
+        assertThat(again.statusCode()).isEqualTo(403);
+        assertThat(again.body()).doesNotContain(token);
+        assertThat(get(member).getStatus().getCertificate().getSerialNumber()).isEqualTo(serial);
+        assertThat(tokenSecret(member)).as("no new token for an enrolled member").isNull();
+    }
+
+    @Test
+    void expiredJoinTokenIsRefusedAndKept() throws Exception {
+        FederationMember member = createMember("expired", "expired");
+        String token = awaitToken(member);
+        kube.secrets()
+                .inNamespace(NS)
+                .withName(JoinTokens.secretName("expired"))
+                .edit(
+                        s -> {
+                            s.getMetadata()
+                                    .getAnnotations()
+                                    .put(
+                                            JoinTokens.EXPIRES_ANNOTATION,
+                                            Instant.now().minusSeconds(1).toString());
+                            return s;
+                        });
+        Snapshot before = Snapshot.of(member);
+        TestNode node = new TestNode("expired", hub.ca().certificate(), hub.nodePort());
+        assertThat(node.enrol(token).statusCode()).isEqualTo(403);
+        assertThat(tokenSecret(member)).isNotNull();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(member, "Enrolled").getReason())
+                                        .isEqualTo("JoinTokenExpired"));
+        assertThat(get(member).getStatus().getCertificate()).isNull();
+        assertThat(before.tokenUnchanged()).isTrue();
+    }
+
+    @Test
+    void joinTokenOfAnotherNodeIsRefused() throws Exception {
+        FederationMember a = createMember("wrong-a", "wrong-a");
+        FederationMember b = createMember("wrong-b", "wrong-b");
+        awaitToken(a);
+        String tokenOfB = awaitToken(b);
+        Snapshot beforeA = Snapshot.of(a);
+        Snapshot beforeB = Snapshot.of(b);
+        TestNode nodeA = new TestNode("wrong-a", hub.ca().certificate(), hub.nodePort());
+        assertThat(nodeA.enrol(tokenOfB).statusCode()).isEqualTo(403);
+        beforeA.assertNothingWritten();
+        beforeB.assertNothingWritten();
+    }
+
+    @Test
+    void csrMustNameTheNodeAndUseAnAcceptableKey() throws Exception {
+        FederationMember member = createMember("csr-checks", "csr-checks");
+        String token = awaitToken(member);
+        Snapshot before = Snapshot.of(member);
+        TestNode node = new TestNode("csr-checks", hub.ca().certificate(), hub.nodePort());
+
+        var wrongCn = node.enrol("csr-checks", token, TestNode.csr("CN=someone-else", node.key));
+        assertThat(wrongCn.statusCode()).isEqualTo(400);
+        assertThat(wrongCn.body()).contains("CN must be the nodeId");
+        var extraRdn =
+                node.enrol("csr-checks", token, TestNode.csr("CN=csr-checks,O=Evil", node.key));
+        assertThat(extraRdn.statusCode()).isEqualTo(400);
+        var weakKey =
+                node.enrol("csr-checks", token, TestNode.csr("CN=csr-checks", TestNode.rsa(2048)));
+        assertThat(weakKey.statusCode()).isEqualTo(400);
+        assertThat(weakKey.body()).contains("3072");
+        var notACsr =
+                node.enrol("csr-checks", token, "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n");
+        assertThat(notACsr.statusCode()).isEqualTo(400);
+        before.assertNothingWritten();
+
+        // The token survived all of that and still works with a proper CSR.
+        assertThat(node.enrol(token).statusCode()).isEqualTo(200);
+    }
+
+    // ---- mTLS ---------------------------------------------------------------------------
+
+    @Test
+    void heartbeatWithoutClientCertificateIsRefused() throws Exception {
+        TestNode anonymous = new TestNode("nobody", hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> response = anonymous.heartbeat("0.1.0", 30);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(anonymous.renew(anonymous.csr()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void certificateFromAnotherCaIsRefusedAtTheHandshake() throws Exception {
+        FederationMember member = createMember("impostor", "impostor");
+        enrol(member); // the real node enrols; the impostor has a look-alike certificate
+        Snapshot before = Snapshot.of(member);
+        FederationCa rogue = FederationCa.generate("rogue CA");
+        TestNode impostor = new TestNode("impostor", hub.ca().certificate(), hub.nodePort());
+        impostor.useCertificate(
+                List.of(
+                        rogue.signClient("impostor", impostor.key.getPublic(), Duration.ofDays(1)),
+                        rogue.certificate()));
+        assertThatThrownBy(() -> impostor.heartbeat("6.6.6", 30)).isInstanceOf(IOException.class);
+        before.assertNothingWritten();
+    }
+
+    @Test
+    void nodeCannotSpeakForAnotherNode() throws Exception {
+        FederationMember a = createMember("speaker-a", "speaker-a");
+        FederationMember b = createMember("speaker-b", "speaker-b");
+        TestNode nodeA = enrol(a);
+        enrol(b);
+        Snapshot beforeB = Snapshot.of(b);
+        HttpResponse<String> response =
+                nodeA.post("/api/v1/heartbeat", TestNode.heartbeatJson("speaker-b", "6.6.6", 30));
+        assertThat(response.statusCode()).isEqualTo(403);
+        HttpResponse<String> renewAsB = nodeA.renew(TestNode.csr("CN=speaker-b", nodeA.key));
+        assertThat(renewAsB.statusCode()).isEqualTo(403);
+        assertThat(hub.members().byNodeId("speaker-b").lastReport()).isNull();
+        assertThat(hub.members().byNodeId("speaker-a").lastReport()).isNull();
+        beforeB.assertNothingWritten();
+    }
+
+    @Test
+    void oversizedAndMalformedBodiesAreRefused() throws Exception {
+        FederationMember member = createMember("bodies", "bodies");
+        TestNode node = enrol(member);
+        Snapshot before = Snapshot.of(member);
+        String valid = TestNode.heartbeatJson("bodies", "0.1.0", 30);
+
+        String huge =
+                valid.replace("\"0.1.0\"", "\"0.1.0\",\"pad\":\"" + "x".repeat(40_000) + "\"");
+        assertThat(node.post("/api/v1/heartbeat", huge).statusCode()).isEqualTo(413);
+        assertThat(
+                        chunked(node, "/api/v1/heartbeat", "[" + "1,".repeat(30_000) + "1]")
+                                .statusCode())
+                .as("a chunked body with no declared length is cut off at the limit too")
+                .isEqualTo(413);
+        assertThat(node.post("/api/v1/heartbeat", "{\"version\":").statusCode()).isEqualTo(400);
+        assertThat(node.post("/api/v1/heartbeat", "[]").statusCode()).isEqualTo(400);
+        assertThat(
+                        node.post(
+                                        "/api/v1/heartbeat",
+                                        valid.replace("\"nodeId\"", "\"images\":[],\"nodeId\""))
+                                .statusCode())
+                .as("unknown fields are refused")
+                .isEqualTo(400);
+        assertThat(
+                        node.post("/api/v1/heartbeat", valid.replace("\"hybrid\"", "\"root\""))
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(
+                        node.post(
+                                        "/api/v1/heartbeat",
+                                        valid.replace("\"allocated\":2", "\"allocated\":9"))
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(
+                        node.post(
+                                        "/api/v1/heartbeat",
+                                        valid.replace(
+                                                "\"intervalSeconds\":30", "\"intervalSeconds\":0"))
+                                .statusCode())
+                .isEqualTo(400);
+        assertThat(node.post("/api/v1/heartbeat", valid + "{}").statusCode()).isEqualTo(400);
+        HttpResponse<String> text =
+                node.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "https://localhost:"
+                                                        + hub.nodePort()
+                                                        + "/api/v1/heartbeat"))
+                                .header("Content-Type", "text/plain")
+                                .POST(HttpRequest.BodyPublishers.ofString(valid))
+                                .build());
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(
+                        node.post(
+                                        "/api/v1/enrol",
+                                        "{\"nodeId\":\"bodies\",\"token\":\"short\",\"csr\":\"x\"}")
+                                .statusCode())
+                .isEqualTo(400);
+
+        assertThat(hub.members().byNodeId("bodies").lastReport()).isNull();
+        before.assertNothingWritten();
+
+        // ...and the same connection still takes a good heartbeat.
+        assertThat(node.post("/api/v1/heartbeat", valid).statusCode()).isEqualTo(200);
+    }
+
+    // ---- renewal and revocation ---------------------------------------------------------
+
+    @Test
+    void renewalIssuesANewCertificateThatReplacesTheOld() throws Exception {
+        FederationMember member = createMember("renewer", "renewer");
+        TestNode node = enrol(member);
+        X509Certificate first = node.certificate();
+        var newKey = FederationCa.newKeyPair();
+        HttpResponse<String> renewed = node.renew(TestNode.csr("CN=renewer", newKey));
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+        List<X509Certificate> chain =
+                Pem.certificates(
+                        Json.MAPPER
+                                .readValue(renewed.body(), IssuedCertificate.class)
+                                .certificateChain());
+        assertThat(chain.get(0).getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(chain.get(0).getPublicKey()).isEqualTo(newKey.getPublic());
+        var status = get(member).getStatus().getCertificate();
+        assertThat(status.getSerialNumber()).isEqualTo(chain.get(0).getSerialNumber().toString(16));
+        assertThat(status.getPreviousSerialNumber())
+                .isEqualTo(first.getSerialNumber().toString(16));
+        assertThat(events(member))
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("CertificateRenewed"));
+
+        TestNode renewedNode =
+                new TestNode("renewer", newKey, hub.ca().certificate(), hub.nodePort());
+        renewedNode.useCertificate(chain);
+        assertThat(renewedNode.heartbeat("0.2.0", 30).statusCode()).isEqualTo(200);
+        // The old certificate stays usable until it expires, in case the renewal answer was lost.
+        assertThat(node.heartbeat("0.2.0", 30).statusCode()).isEqualTo(200);
+        // A second renewal pushes the first certificate out of the accepted pair.
+        assertThat(renewedNode.renew(TestNode.csr("CN=renewer", newKey)).statusCode())
+                .isEqualTo(200);
+        assertThat(node.heartbeat("0.2.0", 30).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void revokedAndDeletedMembersAreRefusedAtOnce() throws Exception {
+        FederationMember member = createMember("revoked", "revoked");
+        TestNode node = enrol(member);
+        assertThat(node.heartbeat("0.1.0", 30).statusCode()).isEqualTo(200);
+
+        kube.resources(FederationMember.class)
+                .inNamespace(NS)
+                .withName("revoked")
+                .edit(
+                        m -> {
+                            m.getSpec().setRevoked(true);
+                            return m;
+                        });
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(node.heartbeat("0.1.0", 30).statusCode()).isEqualTo(403));
+        assertThat(node.renew(node.csr()).statusCode()).isEqualTo(403);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> {
+                            Condition available = condition(member, "Available");
+                            assertThat(available.getStatus()).isEqualTo("False");
+                            assertThat(available.getReason()).isEqualTo("Revoked");
+                        });
+
+        FederationMember other = createMember("deleted", "deleted");
+        TestNode deletedNode = enrol(other);
+        assertThat(deletedNode.heartbeat("0.1.0", 30).statusCode()).isEqualTo(200);
+        kube.resources(FederationMember.class).inNamespace(NS).withName("deleted").delete();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(deletedNode.heartbeat("0.1.0", 30).statusCode())
+                                        .isEqualTo(403));
+        // Recreating the member does not bring the old certificate back to life.
+        FederationMember recreated = createMember("deleted", "deleted");
+        awaitToken(recreated);
+        assertThat(deletedNode.heartbeat("0.1.0", 30).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void fleetJsonPageAndMetricsReportMembers() throws Exception {
+        FederationMember member = createMember("fleet-x", "fleet-x");
+        TestNode node = enrol(member);
+        assertThat(node.heartbeat("0.3.0", 30).statusCode()).isEqualTo(200);
+        HttpClient plain = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + hub.adminPort();
+        HttpResponse<String> fleet =
+                plain.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/v1/fleet?state=available"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(fleet.statusCode()).isEqualTo(200);
+        var tree = Json.MAPPER.readTree(fleet.body());
+        assertThat(tree.path("members").findValuesAsText("nodeId")).contains("fleet-x");
+        assertThat(tree.path("members").findValuesAsText("health")).containsOnly("AVAILABLE");
+        HttpResponse<String> metrics =
+                plain.send(
+                        HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body())
+                .contains("fednode_hub_members{health=\"available\"}")
+                .contains(
+                        "fednode_hub_requests_seconds_count{endpoint=\"heartbeat\",status=\"200\"}");
+        HttpResponse<String> page =
+                plain.send(
+                        HttpRequest.newBuilder(URI.create(base + "/?state=available")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("data-node=\"fleet-x\" data-health=\"available\"");
+        assertThat(
+                        plain.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                base + "/api/v1/fleet?state=bogus"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(400);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    static FederationMember createMember(String name, String nodeId) {
+        FederationMember m = new FederationMember();
+        m.getMetadata().setName(name);
+        m.getMetadata().setNamespace(NS);
+        FederationMemberSpec spec = new FederationMemberSpec();
+        spec.setNodeId(nodeId);
+        spec.setRole(NodeRole.HYBRID);
+        spec.setDisplayName("Hospital " + name);
+        spec.setCountry("NL");
+        m.setSpec(spec);
+        return kube.resource(m).create();
+    }
+
+    static FederationMember get(FederationMember m) {
+        return kube.resources(FederationMember.class)
+                .inNamespace(NS)
+                .withName(m.getMetadata().getName())
+                .get();
+    }
+
+    static Condition condition(FederationMember m, String type) {
+        FederationMember current = get(m);
+        assertThat(current.getStatus()).as("status of %s", m.getMetadata().getName()).isNotNull();
+        return current.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals(type))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+
+    static Secret tokenSecret(FederationMember m) {
+        return kube.secrets()
+                .inNamespace(NS)
+                .withName(JoinTokens.secretName(m.getMetadata().getName()))
+                .get();
+    }
+
+    static String awaitToken(FederationMember m) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> tokenSecret(m) != null);
+        // and the member's status says so, so later "nothing written" checks start from quiet
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> {
+                            assertThat(condition(m, "Enrolled").getReason())
+                                    .isEqualTo("AwaitingEnrolment");
+                            assertThat(hub.members().byNodeId(m.getSpec().getNodeId()).isDirty())
+                                    .isFalse();
+                        });
+        Secret s = tokenSecret(m);
+        assertThat(s.getData()).containsKeys(JoinTokens.TOKEN_KEY, JoinTokens.CA_KEY);
+        return new String(
+                Base64.getDecoder().decode(s.getData().get(JoinTokens.TOKEN_KEY)),
+                StandardCharsets.UTF_8);
+    }
+
+    static TestNode enrol(FederationMember m) throws Exception {
+        String token = awaitToken(m);
+        TestNode node =
+                new TestNode(m.getSpec().getNodeId(), hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> response = node.enrol(token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        node.useCertificate(
+                Pem.certificates(
+                        Json.MAPPER
+                                .readValue(response.body(), IssuedCertificate.class)
+                                .certificateChain()));
+        // let the status settle so "nothing written" checks start from a quiet member
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !hub.members().byNodeId(m.getSpec().getNodeId()).isDirty());
+        return node;
+    }
+
+    static List<Event> events(FederationMember m) {
+        return kube.v1()
+                .events()
+                .inNamespace(NS)
+                .withField("involvedObject.name", m.getMetadata().getName())
+                .list()
+                .getItems();
+    }
+
+    static HttpResponse<String> chunked(TestNode node, String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Flow.Publisher<ByteBuffer> unknownLength = HttpRequest.BodyPublishers.ofByteArray(bytes);
+        return node.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + hub.nodePort() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.fromPublisher(unknownLength))
+                        .build());
+    }
+
+    /** The member and its token as they were; refused requests must not change either. */
+    record Snapshot(FederationMember member, String memberVersion, String tokenVersion) {
+        static Snapshot of(FederationMember m) {
+            FederationMember current = get(m);
+            Secret token = tokenSecret(m);
+            return new Snapshot(
+                    m,
+                    current.getMetadata().getResourceVersion(),
+                    token == null ? null : token.getMetadata().getResourceVersion());
+        }
+
+        boolean tokenUnchanged() {
+            Secret token = tokenSecret(member);
+            return java.util.Objects.equals(
+                    tokenVersion, token == null ? null : token.getMetadata().getResourceVersion());
+        }
+
+        void assertNothingWritten() {
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(
+                            () ->
+                                    get(member)
+                                                    .getMetadata()
+                                                    .getResourceVersion()
+                                                    .equals(memberVersion)
+                                            && tokenUnchanged());
+        }
+    }
+
+    private static void beat(TestNode node, String version) {
+        try {
+            HttpResponse<String> r = node.heartbeat(version, 1);
+            if (r.statusCode() != 200) {
+                throw new AssertionError(r.statusCode() + " " + r.body());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
