@@ -16,6 +16,7 @@ APT_PACKAGES=(
     openssl           # bench/anonymiser.sh: self-signed certificate gdcmanon encrypts with
     time              # bench/anonymiser.sh: /usr/bin/time -v for peak RSS
     bc                # bench/anonymiser.sh: throughput arithmetic
+    chromium          # hub: the fleet page test runs it headless
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
