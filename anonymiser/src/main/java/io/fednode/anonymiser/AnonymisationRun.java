@@ -146,13 +146,8 @@ public final class AnonymisationRun {
                         "another input file has the same SOP Instance UID");
             }
             Files.createDirectories(target.getParent());
-            Path tmp =
-                    target.resolveSibling(
-                            "."
-                                    + target.getFileName()
-                                    + "."
-                                    + Thread.currentThread().getId()
-                                    + ".tmp");
+            // One temp name per target: a re-run after a crash overwrites what the crash left.
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
             boolean done = false;
             try {
                 try (OutputStream os =
@@ -191,12 +186,12 @@ public final class AnonymisationRun {
         Path dir = settings.quarantine().resolve(reason);
         Files.createDirectories(dir);
         Path target = dir.resolve(name + ".dcm");
-        Path tmp = dir.resolve("." + name + "." + Thread.currentThread().getId() + ".tmp");
+        Path tmp = dir.resolve("." + name + ".tmp");
         Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(
                 tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         String note = "reason: " + reason + "\ndetail: " + detail + "\ninput: " + relative + "\n";
-        Path noteTmp = dir.resolve("." + name + "." + Thread.currentThread().getId() + ".txt.tmp");
+        Path noteTmp = dir.resolve("." + name + ".txt.tmp");
         Files.write(
                 noteTmp,
                 note.getBytes(StandardCharsets.UTF_8),

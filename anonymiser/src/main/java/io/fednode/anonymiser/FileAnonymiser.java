@@ -402,6 +402,11 @@ public final class FileAnonymiser {
             }
             DatasetReader.Kind kind = r.kindOf(h);
             Action action = profile.actionFor(tag);
+            // Values stored as UN are judged by the VR the dictionary gives their tag.
+            String vr =
+                    Vr.UN.equals(h.vr()) && kind == DatasetReader.Kind.VALUE
+                            ? dictionary.vrOf(tag)
+                            : h.vr();
             boolean sequence =
                     kind == DatasetReader.Kind.SEQUENCE
                             || kind == DatasetReader.Kind.SEQUENCE_IMPLICIT_LE;
@@ -420,11 +425,11 @@ public final class FileAnonymiser {
                     if (sequence || kind == DatasetReader.Kind.FRAGMENTS) {
                         r.skipValue(h, depth);
                         o.writeHeader(tag, h.vr(), 0);
-                    } else if (Vr.UI.equals(h.vr())) {
+                    } else if (Vr.UI.equals(vr)) {
                         writeValue(h, mapUids(readValue(h), false));
                     } else {
                         r.skipValue(h, depth);
-                        writeValue(h, dummy(h.vr()));
+                        writeValue(h, dummy(vr));
                     }
                 }
                 case KEEP, CLEAN, REPLACE_UID -> {
@@ -435,8 +440,8 @@ public final class FileAnonymiser {
                     } else if (action == Action.REPLACE_UID) {
                         writeValue(h, mapUids(readValue(h), false));
                     } else if (action == Action.CLEAN) {
-                        clean(h);
-                    } else if (Vr.UI.equals(h.vr()) && !profile.has(ProfileOption.RETAIN_UIDS)) {
+                        clean(h, vr);
+                    } else if (Vr.UI.equals(vr) && !profile.has(ProfileOption.RETAIN_UIDS)) {
                         writeValue(h, mapKeptUids(tag, readValue(h)));
                     } else {
                         copyValue(h);
@@ -561,8 +566,7 @@ public final class FileAnonymiser {
             o.write(value);
         }
 
-        private void clean(ElementHeader h) throws IOException, DicomFormatException {
-            String vr = h.vr();
+        private void clean(ElementHeader h, String vr) throws IOException, DicomFormatException {
             if ("DA".equals(vr) || "DT".equals(vr)) {
                 byte[] v = readValue(h);
                 if (profile.has(ProfileOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
