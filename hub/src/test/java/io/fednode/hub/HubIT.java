@@ -466,6 +466,45 @@ class HubIT {
                 .isEqualTo(400);
     }
 
+    @Test
+    void fleetPageLoadsInHeadlessChromiumWithHealthAndFilter() throws Exception {
+        TestNode up = enrol(createMember("browser-up", "browser-up"));
+        assertThat(up.heartbeat("0.4.0", 30).statusCode()).isEqualTo(200);
+        createMember("browser-pending", "browser-pending");
+        FederationMember revoked = createMember("browser-revoked", "browser-revoked");
+        kube.resources(FederationMember.class)
+                .inNamespace(NS)
+                .withName(revoked.getMetadata().getName())
+                .edit(
+                        m -> {
+                            m.getSpec().setRevoked(true);
+                            return m;
+                        });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> hub.members().byNodeId("browser-revoked").revoked());
+        String base = "http://127.0.0.1:" + hub.adminPort();
+
+        String dom = HeadlessChromium.dumpDom(base + "/");
+        assertThat(dom).contains("<table id=\"fleet\"");
+        assertThat(dom)
+                .contains("data-node=\"browser-up\" data-health=\"available\"")
+                .contains("data-node=\"browser-pending\" data-health=\"pending\"")
+                .contains("data-node=\"browser-revoked\" data-health=\"revoked\"")
+                .contains("Hospital browser-up")
+                .contains("0.4.0");
+
+        String filtered = HeadlessChromium.dumpDom(base + "/?state=pending");
+        assertThat(filtered).contains("data-node=\"browser-pending\"");
+        assertThat(filtered).doesNotContain("data-node=\"browser-up\"");
+        assertThat(filtered).contains("<option value=\"pending\" selected=\"\">");
+
+        Path screenshot = Path.of("target/fleet-page.png");
+        HeadlessChromium.screenshot(base + "/", screenshot, 1400, 700);
+        assertThat(screenshot).isNotEmptyFile();
+        byte[] png = java.nio.file.Files.readAllBytes(screenshot);
+        assertThat(java.util.Arrays.copyOf(png, 4)).containsExactly(0x89, 'P', 'N', 'G');
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     static FederationMember createMember(String name, String nodeId) {
