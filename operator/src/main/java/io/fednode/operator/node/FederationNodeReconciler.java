@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -75,6 +76,13 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                     new NodeNetworkPolicy.DnsEgress(),
                     new NodeNetworkPolicy.FederationEgress());
     private final NodeEvents events = new NodeEvents();
+
+    /**
+     * Claim changes the API server refused (claim uid + requested size → its message); not retried
+     * until the spec asks for something else, so a refused expansion does not cost a write per
+     * resync.
+     */
+    private final Map<String, String> refusedClaimChanges = new ConcurrentHashMap<>();
 
     /** NetworkPolicies seen in place, so one that disappears is reported as restored. */
     private final Set<ResourceID> policiesSeen = ConcurrentHashMap.newKeySet();
@@ -173,6 +181,23 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         var declared = volume.kind().declaredIn(node.getSpec());
         String claimName = volume.objectName(node);
         Optional<PersistentVolumeClaim> before = volume.getSecondaryResource(node, context);
+        String attempt =
+                before.map(
+                                claim ->
+                                        claim.getMetadata().getUid()
+                                                + "/"
+                                                + VolumeClaim.currentRequest(
+                                                        VolumeClaim.desired(
+                                                                volume.kind(), node, claim)))
+                        .orElse(null);
+        if (attempt != null && refusedClaimChanges.containsKey(attempt)) {
+            return VolumeAssessment.of(
+                    volume.kind(),
+                    declared,
+                    claimName,
+                    before.get(),
+                    refusedClaimChanges.get(attempt));
+        }
         try {
             ReconcileResult<PersistentVolumeClaim> result = volume.reconcile(node, context);
             PersistentVolumeClaim claim = result.getSingleResource().orElse(null);
@@ -206,6 +231,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             if (before.isPresent() && (e.getCode() == 403 || e.getCode() == 422) && !isRbac(e)) {
                 String reason = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
                 LOG.info("claim {} rejected: {}", claimName, reason);
+                refusedClaimChanges.put(attempt, reason);
                 return VolumeAssessment.of(
                         volume.kind(), declared, claimName, before.get(), reason);
             }

@@ -1,0 +1,110 @@
+package io.fednode.operator.node;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.operator.OperatorMain;
+import io.fednode.operator.OperatorSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The operator as a user installs it: the rendered {@code manifests/install/} (namespace, CRDs,
+ * RBAC, Deployment) applied to the test's API server, then the operator run in-process as its own
+ * ServiceAccount, with a token from the TokenRequest API, so only the chart's RBAC is in effect.
+ */
+public final class InstalledOperator implements AutoCloseable {
+    public static final String NAMESPACE = "fednode-system";
+    public static final String SERVICE_ACCOUNT = "fednode-operator";
+    public static final Path INSTALL = Path.of("../manifests/install");
+
+    private final OperatorMain.RunningOperator running;
+    private final KubernetesClient operatorClient;
+
+    private InstalledOperator(OperatorMain.RunningOperator running, KubernetesClient client) {
+        this.running = running;
+        this.operatorClient = client;
+    }
+
+    /**
+     * @param clientAs makes a client for (namespace, serviceAccount) from a TokenRequest token
+     */
+    public static InstalledOperator install(
+            KubernetesClient admin,
+            BiFunction<String, String, KubernetesClient> clientAs,
+            OperatorSettings settings) {
+        for (String file :
+                List.of(
+                        "00-namespace.yaml",
+                        "01-crds.yaml",
+                        "02-rbac.yaml",
+                        "03-deployment.yaml")) {
+            apply(admin, INSTALL.resolve(file));
+        }
+        KubernetesClient client = clientAs.apply(NAMESPACE, SERVICE_ACCOUNT);
+        return new InstalledOperator(OperatorMain.run(client, settings), client);
+    }
+
+    static void apply(KubernetesClient admin, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : admin.load(in).items()) {
+                admin.resource(item)
+                        .fieldManager("test-install")
+                        .forceConflicts()
+                        .serverSideApply();
+                if (item instanceof CustomResourceDefinition crd) {
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(
+                                    () -> {
+                                        var served =
+                                                admin.apiextensions()
+                                                        .v1()
+                                                        .customResourceDefinitions()
+                                                        .withName(crd.getMetadata().getName())
+                                                        .get();
+                                        return served.getStatus() != null
+                                                && served.getStatus().getConditions().stream()
+                                                        .anyMatch(
+                                                                c ->
+                                                                        "Established"
+                                                                                        .equals(
+                                                                                                c
+                                                                                                        .getType())
+                                                                                && "True"
+                                                                                        .equals(
+                                                                                                c
+                                                                                                        .getStatus()));
+                                    });
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public OperatorMain.RunningOperator running() {
+        return running;
+    }
+
+    public double reconciliationsStarted() {
+        return running.registry().getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("operator.sdk.reconciliations.started"))
+                .filter(m -> m instanceof io.micrometer.core.instrument.Counter)
+                .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
+                .sum();
+    }
+
+    @Override
+    public void close() {
+        running.close();
+        operatorClient.close();
+    }
+}
