@@ -2,6 +2,7 @@ package io.fednode.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -82,6 +83,14 @@ public final class OperatorMain {
                         });
         operator.register(
                 new FederationNodeReconciler(),
+                c -> {
+                    c.withReconciliationMaxInterval(settings.resyncPeriod());
+                    if (!settings.namespaces().isEmpty()) {
+                        c.settingNamespaces(settings.namespaces());
+                    }
+                });
+        operator.register(
+                new DatasetReconciler(),
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {

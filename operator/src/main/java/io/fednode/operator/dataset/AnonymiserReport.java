@@ -1,0 +1,95 @@
+package io.fednode.operator.dataset;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The anonymiser's JSON report ({@code --report}), as the operator reads it from the container's
+ * termination message. Only the fields the Dataset status shows are read; others are ignored, so
+ * the anonymiser may add fields without breaking the operator. {@code AnonymiserContractIT} runs
+ * the real anonymiser to keep the two in step.
+ */
+public record AnonymiserReport(
+        long filesSeen,
+        long filesWritten,
+        long filesQuarantined,
+        long bytesIn,
+        long bytesOut,
+        Map<String, Long> quarantineReasons) {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A termination message that is not a usable report; the message says what is wrong. */
+    public static final class UnreadableReportException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableReportException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses a termination message holding the report (surrounding whitespace is ignored). */
+    public static AnonymiserReport parse(String terminationMessage)
+            throws UnreadableReportException {
+        if (terminationMessage == null || terminationMessage.isBlank()) {
+            throw new UnreadableReportException("the termination message is empty");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(terminationMessage.strip());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UnreadableReportException(
+                    "the termination message is not a JSON report: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UnreadableReportException(
+                    "the termination message is not a JSON report: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new UnreadableReportException("the termination message is not a JSON object");
+        }
+        long seen = count(root, "filesSeen");
+        long written = count(root, "filesWritten");
+        long quarantined = count(root, "filesQuarantined");
+        long bytesIn = count(root, "bytesIn");
+        long bytesOut = count(root, "bytesOut");
+        if (seen != written + quarantined) {
+            throw new UnreadableReportException(
+                    "the report's counts do not add up: filesSeen "
+                            + seen
+                            + " != filesWritten "
+                            + written
+                            + " + filesQuarantined "
+                            + quarantined);
+        }
+        Map<String, Long> reasons = new TreeMap<>();
+        JsonNode r = root.path("quarantineReasons");
+        if (!r.isMissingNode() && !r.isNull()) {
+            if (!r.isObject()) {
+                throw new UnreadableReportException("quarantineReasons is not an object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+                    throw new UnreadableReportException(
+                            "quarantineReasons." + e.getKey() + " is not a count");
+                }
+                reasons.put(e.getKey(), e.getValue().asLong());
+            }
+        }
+        return new AnonymiserReport(seen, written, quarantined, bytesIn, bytesOut, reasons);
+    }
+
+    private static long count(JsonNode root, String field) throws UnreadableReportException {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new UnreadableReportException("the report has no count " + field);
+        }
+        return n.asLong();
+    }
+}

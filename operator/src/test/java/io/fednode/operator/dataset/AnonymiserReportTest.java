@@ -1,0 +1,62 @@
+package io.fednode.operator.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class AnonymiserReportTest {
+    @Test
+    void readsTheAnonymisersReport() throws Exception {
+        AnonymiserReport r =
+                AnonymiserReport.parse(
+                        """
+                        {"filesSeen":12,"filesWritten":9,"filesQuarantined":3,"bytesIn":5000,\
+                        "bytesOut":4800,"quarantineReasons":{"not-dicom":2,"burned-in-annotation":1},\
+                        "options":["clean-descriptors"],"table":"PS3.15 2025b","seconds":1.5}
+                        """);
+        assertThat(r.filesSeen()).isEqualTo(12);
+        assertThat(r.filesWritten()).isEqualTo(9);
+        assertThat(r.filesQuarantined()).isEqualTo(3);
+        assertThat(r.bytesIn()).isEqualTo(5000);
+        assertThat(r.bytesOut()).isEqualTo(4800);
+        assertThat(r.quarantineReasons())
+                .containsExactly(
+                        java.util.Map.entry("burned-in-annotation", 1L),
+                        java.util.Map.entry("not-dicom", 2L));
+    }
+
+    @Test
+    void emptyMessageIsNotAReport() {
+        assertThatThrownBy(() -> AnonymiserReport.parse("  \n"))
+                .hasMessageContaining("termination message is empty");
+    }
+
+    @Test
+    void logTailIsNotAReport() {
+        assertThatThrownBy(
+                        () ->
+                                AnonymiserReport.parse(
+                                        "fednode-anonymiser: fatal: java.io.IOException: No space"))
+                .hasMessageContaining("not a JSON report");
+    }
+
+    @Test
+    void missingCountIsRejected() {
+        assertThatThrownBy(
+                        () ->
+                                AnonymiserReport.parse(
+                                        "{\"filesSeen\":1,\"filesWritten\":1,\"bytesIn\":1,\"bytesOut\":1}"))
+                .hasMessageContaining("filesQuarantined");
+    }
+
+    @Test
+    void countsThatDoNotAddUpAreRejected() {
+        assertThatThrownBy(
+                        () ->
+                                AnonymiserReport.parse(
+                                        "{\"filesSeen\":5,\"filesWritten\":1,\"filesQuarantined\":1,"
+                                                + "\"bytesIn\":1,\"bytesOut\":1}"))
+                .hasMessageContaining("do not add up");
+    }
+}
