@@ -64,7 +64,7 @@ class HubIT {
                 HubConfig.defaults(NS)
                         .withPorts(0, 0)
                         .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200));
-        hub = new Hub(kube, config).start();
+        hub = new Hub(HubChart.installRbacAndLogIn(API, NS), config).start();
     }
 
     @AfterAll
@@ -464,6 +464,11 @@ class HubIT {
                                         HttpResponse.BodyHandlers.ofString())
                                 .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void chartGrantsNoWildcardsAndItsPodPassesRestrictedPodSecurity() throws Exception {
+        HubChart.assertLeastPrivilegeAndRestricted(kube, NS);
     }
 
     @Test
