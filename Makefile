@@ -27,6 +27,7 @@ crds: ## regenerate crds/ and the charts' CRDs (hub: FederationMember) from the 
 	cp api/target/classes/META-INF/fabric8/federationmembers.*-v1.yml charts/fednode-hub/crds/
 	find api/target/classes/META-INF/fabric8 -name '*-v1.yml' ! -name 'federationmembers.*' \
 		-exec cp {} charts/fednode-operator/crds/ \;
+	tools/render-manifests.sh
 
 format: ## apply the enforced code format
 	$(MVN) -q spotless:apply

@@ -27,9 +27,14 @@ public final class ApiServerWrites {
 
     /** Sum of write requests to the operator's resources, from the API server's own counters. */
     public static long count(KubernetesClient admin) {
+        return byVerbAndResource(admin).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Write requests to the operator's resources by "VERB resource[/subresource]". */
+    public static java.util.Map<String, Long> byVerbAndResource(KubernetesClient admin) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
         String metrics =
                 admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
-        long total = 0;
         for (String line : metrics.split("\n")) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
@@ -37,18 +42,24 @@ public final class ApiServerWrites {
             }
             String verb = null;
             String resource = null;
+            String subresource = "";
             Matcher l = LABEL.matcher(m.group(1));
             while (l.find()) {
                 if (l.group(1).equals("verb")) {
                     verb = l.group(2);
                 } else if (l.group(1).equals("resource")) {
                     resource = l.group(2);
+                } else if (l.group(1).equals("subresource")) {
+                    subresource = l.group(2);
                 }
             }
             if (WRITE_VERBS.contains(verb) && OPERATOR_RESOURCES.contains(resource)) {
-                total += (long) Double.parseDouble(m.group(2));
+                counts.merge(
+                        verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource),
+                        (long) Double.parseDouble(m.group(2)),
+                        Long::sum);
             }
         }
-        return total;
+        return counts;
     }
 }

@@ -39,7 +39,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,26 +111,8 @@ class FederationNodeReconcilerIT {
         return admin().persistentVolumeClaims().inNamespace(ns).withName(name).get();
     }
 
-    /** What a volume controller does once a claim has a volume. */
     static void bind(String ns, String claimName) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> claim(ns, claimName) != null);
-        admin().persistentVolumeClaims()
-                .inNamespace(ns)
-                .withName(claimName)
-                .editStatus(
-                        c -> {
-                            c.getStatus().setPhase("Bound");
-                            c.getStatus()
-                                    .setCapacity(
-                                            Map.of(
-                                                    "storage",
-                                                    c.getSpec()
-                                                            .getResources()
-                                                            .getRequests()
-                                                            .get("storage")));
-                            c.getStatus().setAccessModes(c.getSpec().getAccessModes());
-                            return c;
-                        });
+        VolumeBinding.bind(admin(), ns, claimName);
     }
 
     static List<Event> events(String ns, String reason) {
