@@ -1,0 +1,90 @@
+package io.fednode.operator.training;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.TrainingRun;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run's own NetworkPolicy: its Pod gets no ingress, and egress only to the cluster DNS and the
+ * aggregator ({@link AggregatorEgress}: IP blocks on one TCP port). Created before the Job, so the
+ * Pod never exists without it.
+ */
+public final class TrainingNetworkPolicy {
+    private TrainingNetworkPolicy() {}
+
+    public static String name(TrainingRun run) {
+        return run.getMetadata().getName() + "-training-egress";
+    }
+
+    public static NetworkPolicy desired(TrainingRun run, FederationNode node) {
+        List<NetworkPolicyEgressRule> egress = new ArrayList<>();
+        egress.add(dns());
+        AggregatorEgress.of(run, node)
+                .egress()
+                .ifPresent(
+                        aggregator ->
+                                egress.add(
+                                        new NetworkPolicyEgressRuleBuilder()
+                                                .withTo(
+                                                        aggregator.cidrs().stream()
+                                                                .map(
+                                                                        cidr ->
+                                                                                new NetworkPolicyPeerBuilder()
+                                                                                        .withNewIpBlock()
+                                                                                        .withCidr(
+                                                                                                cidr)
+                                                                                        .endIpBlock()
+                                                                                        .build())
+                                                                .toList())
+                                                .withPorts(
+                                                        new NetworkPolicyPortBuilder()
+                                                                .withProtocol("TCP")
+                                                                .withPort(
+                                                                        new IntOrString(
+                                                                                aggregator.port()))
+                                                                .build())
+                                                .build()));
+        return new NetworkPolicyBuilder()
+                .withMetadata(TrainingLabels.metadata(run, name(run), TrainingLabels.of(run)))
+                .withNewSpec()
+                .withNewPodSelector()
+                .addToMatchLabels(TrainingLabels.RUN, run.getMetadata().getName())
+                .endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
+                .withEgress(egress)
+                .endSpec()
+                .build();
+    }
+
+    /** The cluster resolver (kube-dns in kube-system), UDP and TCP 53 — as the node's DNS rule. */
+    static NetworkPolicyEgressRule dns() {
+        return new NetworkPolicyEgressRuleBuilder()
+                .withTo(
+                        new NetworkPolicyPeerBuilder()
+                                .withNewNamespaceSelector()
+                                .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                                .endNamespaceSelector()
+                                .withNewPodSelector()
+                                .addToMatchLabels("k8s-app", "kube-dns")
+                                .endPodSelector()
+                                .build())
+                .withPorts(
+                        new NetworkPolicyPortBuilder()
+                                .withProtocol("UDP")
+                                .withPort(new IntOrString(53))
+                                .build(),
+                        new NetworkPolicyPortBuilder()
+                                .withProtocol("TCP")
+                                .withPort(new IntOrString(53))
+                                .build())
+                .build();
+    }
+}
