@@ -86,6 +86,15 @@ class FederationNodeValidationIT {
                 .hasMessageContaining("nodeId is immutable");
     }
 
+    @Test
+    void namesLongerThanALabelValueAreRejected() {
+        GenericKubernetesResource node = valid("n".repeat(64));
+        specOf(node).put("nodeId", "long-name");
+        assertThatThrownBy(() -> client().resource(node).inNamespace(NS).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("metadata.name must be at most 63 characters");
+    }
+
     record Case(String name, Consumer<Map<String, Object>> mutation, List<String> expected) {
         @Override
         public String toString() {
