@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.node.FederationNodeReconciler;
+import io.fednode.operator.training.TrainingRunReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -91,6 +92,14 @@ public final class OperatorMain {
                 });
         operator.register(
                 new DatasetReconciler(),
+                c -> {
+                    c.withReconciliationMaxInterval(settings.resyncPeriod());
+                    if (!settings.namespaces().isEmpty()) {
+                        c.settingNamespaces(settings.namespaces());
+                    }
+                });
+        operator.register(
+                new TrainingRunReconciler(),
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {
