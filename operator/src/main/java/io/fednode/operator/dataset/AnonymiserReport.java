@@ -3,7 +3,6 @@ package io.fednode.operator.dataset;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,9 +45,6 @@ public record AnonymiserReport(
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UnreadableReportException(
                     "the termination message is not a JSON report: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UnreadableReportException(
-                    "the termination message is not a JSON report: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new UnreadableReportException("the termination message is not a JSON object");
