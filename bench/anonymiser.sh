@@ -27,11 +27,11 @@ if [[ ! -f $jar ]]; then
 fi
 
 corpus=$work/corpus-$mb
-if [[ ! -f $corpus/.complete ]]; then
+if [[ ! -f $corpus.complete ]]; then
     log "generating a $mb MB corpus in $corpus"
     rm -rf "$corpus"
     "$py" "$here/anonymiser/make-corpus.py" corpus "$corpus" --megabytes "$mb" >&2
-    touch "$corpus/.complete"
+    touch "$corpus.complete"  # outside the corpus: every file in it is an input
 fi
 big=$work/big-$big_mb/big.dcm
 if [[ ! -f $big ]]; then
@@ -61,7 +61,7 @@ key=$work/key
 [[ -f $key ]] || head -c 64 /dev/urandom >"$key"
 
 files=$(find "$corpus" -name '*.dcm' | wc -l)
-bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {print s}')
+bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
 log "corpus: $files files, $bytes bytes"
 
 warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }

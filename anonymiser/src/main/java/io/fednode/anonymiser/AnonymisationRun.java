@@ -5,11 +5,10 @@ import io.fednode.anonymiser.profile.ConfidentialityProfile;
 import io.fednode.anonymiser.profile.ProfileOption;
 import io.fednode.anonymiser.pseudonym.PseudonymKey;
 import io.fednode.anonymiser.pseudonym.Pseudonymiser;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -137,8 +136,8 @@ public final class AnonymisationRun {
     private void process(Path file, long size) throws IOException {
         seen.incrementAndGet();
         bytesIn.addAndGet(size);
-        try {
-            FileAnonymiser.Plan plan = anonymiser.plan(file);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileAnonymiser.Plan plan = anonymiser.plan(in);
             Path target = settings.output().resolve(plan.relativeOutput());
             if (!claimedTargets.add(target)) {
                 throw new QuarantineException(
@@ -150,10 +149,7 @@ public final class AnonymisationRun {
             Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
             boolean done = false;
             try {
-                try (OutputStream os =
-                        new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
-                    anonymiser.write(file, plan, os);
-                }
+                anonymiser.write(in, plan, tmp);
                 Files.move(
                         tmp,
                         target,

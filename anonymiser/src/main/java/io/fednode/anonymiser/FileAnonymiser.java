@@ -14,14 +14,18 @@ import io.fednode.anonymiser.profile.Action;
 import io.fednode.anonymiser.profile.ConfidentialityProfile;
 import io.fednode.anonymiser.profile.ProfileOption;
 import io.fednode.anonymiser.pseudonym.Pseudonymiser;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -76,10 +80,16 @@ public final class FileAnonymiser {
 
     /** First pass: reads the facts and decides whether and where the file may be written. */
     public Plan plan(Path input) throws IOException, DicomFormatException, QuarantineException {
-        FileFacts facts;
-        try (InputStream raw = new FileInputStream(input.toFile())) {
-            facts = scan(raw, Files.size(input));
+        try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
+            return plan(in);
         }
+    }
+
+    /** First pass over an open file (read from position 0; the position is left anywhere). */
+    public Plan plan(FileChannel input)
+            throws IOException, DicomFormatException, QuarantineException {
+        input.position(0);
+        FileFacts facts = scan(new DicomInput(input));
         if (facts.burnedInAnnotation() != null
                 && !facts.burnedInAnnotation().equalsIgnoreCase("NO")) {
             throw new QuarantineException(
@@ -106,7 +116,33 @@ public final class FileAnonymiser {
     public void write(Path input, Plan plan, OutputStream out)
             throws IOException, DicomFormatException {
         try (InputStream raw = new FileInputStream(input.toFile())) {
-            new Rewrite(plan.facts()).run(raw, Files.size(input), out);
+            new Rewrite(plan.facts())
+                    .run(new DicomInput(raw, Files.size(input)), new DicomOutput(out));
+        }
+    }
+
+    /**
+     * Second pass into a file: large values (pixel data) are copied file to file inside the kernel.
+     */
+    public void write(Path input, Plan plan, Path output) throws IOException, DicomFormatException {
+        try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
+            write(in, plan, output);
+        }
+    }
+
+    /** Second pass over an open file (read from position 0) into {@code output}. */
+    public void write(FileChannel in, Plan plan, Path output)
+            throws IOException, DicomFormatException {
+        in.position(0);
+        try (FileChannel out =
+                        FileChannel.open(
+                                output,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
+                                StandardOpenOption.WRITE);
+                OutputStream buffered =
+                        new BufferedOutputStream(Channels.newOutputStream(out), 64 * 1024)) {
+            new Rewrite(plan.facts()).run(new DicomInput(in), new DicomOutput(buffered, out));
         }
     }
 
@@ -120,8 +156,8 @@ public final class FileAnonymiser {
 
     // ---------------------------------------------------------------- pass 1
 
-    FileFacts scan(InputStream raw, long size) throws IOException, DicomFormatException {
-        DicomFile file = DicomFile.open(raw, size, dictionary);
+    FileFacts scan(DicomInput source) throws IOException, DicomFormatException {
+        DicomFile file = DicomFile.open(source, dictionary);
         DatasetReader r = file.reader();
         String sopClass = null;
         String sopInstance = null;
@@ -244,13 +280,13 @@ public final class FileAnonymiser {
             this.dateShiftDays = pseudonymiser.dateShiftDays(facts.patientKey());
         }
 
-        void run(InputStream raw, long size, OutputStream sink)
-                throws IOException, DicomFormatException {
-            DicomFile file = DicomFile.open(raw, size, dictionary);
+        void run(DicomInput source, DicomOutput sink) throws IOException, DicomFormatException {
+            DicomFile file = DicomFile.open(source, dictionary);
             TransferSyntax ts = file.transferSyntax();
             r = file.reader();
             in = r.input();
-            o = new DicomOutput(sink);
+            o = sink;
+            OutputStream raw = o.stream();
             o.write(PREAMBLE);
             o.write(new byte[] {'D', 'I', 'C', 'M'});
             writeMeta(ts);
@@ -258,7 +294,7 @@ public final class FileAnonymiser {
             DeflaterOutputStream deflating = null;
             if (ts.deflated()) {
                 deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-                deflating = new DeflaterOutputStream(sink, deflater, 64 * 1024);
+                deflating = new DeflaterOutputStream(raw, deflater, 64 * 1024);
                 o.stream(deflating);
             }
             o.encoding(ts.explicitVr(), ts.bigEndian());
@@ -269,6 +305,7 @@ public final class FileAnonymiser {
                 if (deflating != null) {
                     deflating.finish();
                 }
+                raw.flush();
             } finally {
                 if (deflater != null) {
                     deflater.end();
@@ -545,16 +582,14 @@ public final class FileAnonymiser {
                             DicomFormatException.MALFORMED, "bad pixel data fragment " + item);
                 }
                 o.writeHeader(Tags.ITEM, null, item.length());
-                in.copyTo(o.stream(), item.length());
-                o.counted(item.length());
+                in.copyTo(o, item.length());
             }
         }
 
         private void copyValue(ElementHeader h) throws IOException, DicomFormatException {
             in.checkLength(h.length());
             o.writeHeader(h.tag(), h.vr(), h.length());
-            in.copyTo(o.stream(), h.length());
-            o.counted(h.length());
+            in.copyTo(o, h.length());
         }
 
         private byte[] readValue(ElementHeader h) throws IOException, DicomFormatException {

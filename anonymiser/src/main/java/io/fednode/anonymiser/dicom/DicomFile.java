@@ -52,7 +52,12 @@ public final class DicomFile {
      */
     public static DicomFile open(InputStream raw, long size, DataDictionary dictionary)
             throws IOException, DicomFormatException {
-        DicomInput in = new DicomInput(raw, size);
+        return open(new DicomInput(raw, size), dictionary);
+    }
+
+    public static DicomFile open(DicomInput in, DataDictionary dictionary)
+            throws IOException, DicomFormatException {
+        long size = in.limit();
         if (size < 8) {
             throw new DicomFormatException(
                     DicomFormatException.NOT_DICOM, "only " + size + " bytes");

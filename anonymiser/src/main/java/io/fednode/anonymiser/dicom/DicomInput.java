@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.util.zip.ZipException;
 
 /**
@@ -15,7 +17,10 @@ import java.util.zip.ZipException;
 public final class DicomInput {
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    private static final long TRANSFER_THRESHOLD = 128 * 1024;
+
     private final InputStream in;
+    private final FileChannel channel;
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
     private int count;
@@ -29,7 +34,18 @@ public final class DicomInput {
      */
     public DicomInput(InputStream in, long limit) {
         this.in = in;
+        this.channel = null;
         this.limit = limit;
+    }
+
+    /**
+     * Reads a file through its channel (at position 0), so that large values can be copied to an
+     * output file inside the kernel ({@link FileChannel#transferTo}).
+     */
+    public DicomInput(FileChannel channel) throws IOException {
+        this.in = Channels.newInputStream(channel);
+        this.channel = channel;
+        this.limit = channel.size();
     }
 
     public long position() {
@@ -82,6 +98,11 @@ public final class DicomInput {
     }
 
     private long underlyingSkip(long n) throws IOException, DicomFormatException {
+        if (channel != null) {
+            // A seek; the length was checked against the file size.
+            channel.position(channel.position() + n);
+            return n;
+        }
         try {
             return in.skip(n);
         } catch (ZipException e) {
@@ -209,6 +230,42 @@ public final class DicomInput {
             pos += take;
             left -= take;
         }
+    }
+
+    /**
+     * Copies {@code n} bytes to the output: through the kernel when both sides are plain files (no
+     * user-space copy of pixel data), else through the fixed buffer.
+     */
+    public void copyTo(DicomOutput out, long n) throws IOException, DicomFormatException {
+        checkLength(n);
+        FileChannel target = out.rawChannel();
+        if (channel == null || target == null || n < TRANSFER_THRESHOLD) {
+            copyTo(out.stream(), n);
+            out.counted(n);
+            return;
+        }
+        int take = (int) Math.min(n, count - pos);
+        out.stream().write(buf, pos, take);
+        pos += take;
+        long left = n - take;
+        out.stream().flush();
+        // The buffer is drained: the channel's position is where reading continues.
+        consumedBeforeBuffer += count;
+        pos = 0;
+        count = 0;
+        long src = consumedBeforeBuffer;
+        while (left > 0) {
+            long t = channel.transferTo(src, left, target);
+            if (t <= 0) {
+                throw new DicomFormatException(
+                        DicomFormatException.TRUNCATED, "file ends at byte " + src);
+            }
+            src += t;
+            left -= t;
+        }
+        consumedBeforeBuffer = src;
+        channel.position(src);
+        out.counted(n);
     }
 
     /**

@@ -2,16 +2,34 @@ package io.fednode.anonymiser.dicom;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 
 /** Writes element headers and values in a given encoding (explicit/implicit VR, byte order). */
 public final class DicomOutput {
     private OutputStream out;
+    private final OutputStream raw;
+    private final FileChannel channel;
     private boolean explicitVr;
     private boolean bigEndian;
     private long written;
 
     public DicomOutput(OutputStream out) {
+        this(out, null);
+    }
+
+    /**
+     * @param out buffered stream writing to {@code channel}
+     * @param channel the output file, for kernel copies of large values; may be null
+     */
+    public DicomOutput(OutputStream out, FileChannel channel) {
         this.out = out;
+        this.raw = out;
+        this.channel = channel;
+    }
+
+    /** The output file's channel while writing straight to it (not through a deflater). */
+    FileChannel rawChannel() {
+        return out == raw ? channel : null;
     }
 
     public OutputStream stream() {
