@@ -60,6 +60,7 @@ fi
 key=$work/key
 [[ -f $key ]] || head -c 64 /dev/urandom >"$key"
 
+load=$(cut -d' ' -f1 /proc/loadavg)
 files=$(find "$corpus" -name '*.dcm' | wc -l)
 bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
 log "corpus: $files files, $bytes bytes"
@@ -87,6 +88,12 @@ measure fednode-1-thread java -jar "$jar" --input "$corpus" --output "$work/out"
     --quarantine "$work/quarantine" --key-file "$key" --threads 1
 measure fednode-2-threads java -jar "$jar" --input "$corpus" --output "$work/out" \
     --quarantine "$work/quarantine" --key-file "$key" --threads 2
+# The same with C1 only: a short batch job spends less CPU compiling (JIT) than it gains.
+c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+measure fednode-c1-1-thread java "${c1[@]}" -jar "$jar" --input "$corpus" --output "$work/out" \
+    --quarantine "$work/quarantine" --key-file "$key" --threads 1
+measure fednode-c1-2-threads java "${c1[@]}" -jar "$jar" --input "$corpus" --output "$work/out" \
+    --quarantine "$work/quarantine" --key-file "$key" --threads 2
 measure gdcmanon gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$work/out"
 measure dicognito "$work/venv/bin/python" -m dicognito --quiet -o "$work/out" "$corpus"
 rm -rf "$work/out" "$work/quarantine"
@@ -103,11 +110,11 @@ rss_small=$(rss "$small_dir")
 rss_big=$(rss "$(dirname "$big")")
 
 echo
-echo "Anonymiser benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, corpus $files files / $((bytes / 1048576)) MB (512x512x16-bit CT, explicit VR LE), warm page cache"
-printf '%-20s %10s %10s %10s %12s %14s\n' tool seconds MB/s files/s "vs cp" "vs gdcmanon"
-for name in cp fednode-1-thread fednode-2-threads gdcmanon dicognito; do
+echo "Anonymiser benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at start $load, corpus $files files / $((bytes / 1048576)) MB (512x512x16-bit CT, explicit VR LE), warm page cache"
+printf '%-22s %10s %10s %10s %12s %14s\n' tool seconds MB/s files/s "vs cp" "vs gdcmanon"
+for name in cp fednode-1-thread fednode-2-threads fednode-c1-1-thread fednode-c1-2-threads gdcmanon dicognito; do
     s=${secs[$name]}
-    printf '%-20s %10.2f %10.1f %10.1f %12.2f %14.2f\n' "$name" "$s" \
+    printf '%-22s %10.2f %10.1f %10.1f %12.2f %14.2f\n' "$name" "$s" \
         "$(echo "$bytes / 1048576 / $s" | bc -l)" "$(echo "$files / $s" | bc -l)" \
         "$(echo "${secs[cp]} / $s" | bc -l)" "$(echo "${secs[gdcmanon]} / $s" | bc -l)"
 done
