@@ -1,0 +1,246 @@
+package io.fednode.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.SecretKeyRef;
+import io.fednode.api.v1alpha1.DeletionPolicy;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeSpec;
+import io.fednode.api.v1alpha1.HubSpec;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.api.v1alpha1.StorageSpec;
+import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.KwokCluster;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A hospital's node on a cluster with real controllers: the PV controller binds the node's claims
+ * to volumes (static PVs of a no-provisioner StorageClass, as on-premises storage often is), the
+ * node turns Ready, and deleting it lets the garbage collector remove what it owns — volumes and
+ * key only under {@code deletionPolicy: Delete}.
+ */
+class FederationNodeLifecycleIT {
+    static final String STORAGE_CLASS = "hospital-local";
+
+    @RegisterExtension static final KwokCluster CLUSTER = new KwokCluster();
+
+    private static InstalledOperator operator;
+
+    @BeforeAll
+    static void setUp() {
+        KubernetesClient admin = CLUSTER.client();
+        admin.resource(
+                        new StorageClassBuilder()
+                                .withNewMetadata()
+                                .withName(STORAGE_CLASS)
+                                .endMetadata()
+                                .withProvisioner("kubernetes.io/no-provisioner")
+                                .withVolumeBindingMode("Immediate")
+                                .build())
+                .create();
+        for (int i = 0; i < 8; i++) {
+            admin.resource(
+                            new PersistentVolumeBuilder()
+                                    .withNewMetadata()
+                                    .withName("hospital-disk-" + i)
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withStorageClassName(STORAGE_CLASS)
+                                    .withAccessModes("ReadWriteOnce")
+                                    .addToCapacity("storage", new Quantity("2Gi"))
+                                    .withNewHostPath()
+                                    .withPath("/srv/hospital-disk-" + i)
+                                    .endHostPath()
+                                    .endSpec()
+                                    .build())
+                    .create();
+        }
+        operator =
+                InstalledOperator.install(
+                        admin, CLUSTER.kubeConfigYaml(), OperatorSettings.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    static FederationNode node(String ns, DeletionPolicy policy) {
+        FederationNodeSpec spec = new FederationNodeSpec();
+        spec.setNodeId(ns);
+        spec.setRole(NodeRole.DATA);
+        spec.setDeletionPolicy(policy);
+        HubSpec hub = new HubSpec();
+        hub.setEndpoint("https://hub.example.org:8443");
+        hub.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
+        spec.setHub(hub);
+        StorageSpec storage = new StorageSpec();
+        for (var volume : List.of("raw", "anonymised", "scratch")) {
+            VolumeSpec v = new VolumeSpec("1Gi");
+            v.setStorageClassName(STORAGE_CLASS);
+            switch (volume) {
+                case "raw" -> storage.setRaw(v);
+                case "anonymised" -> storage.setAnonymised(v);
+                default -> storage.setScratch(v);
+            }
+        }
+        spec.setStorage(storage);
+        FederationNode node = new FederationNode();
+        node.setMetadata(new ObjectMetaBuilder().withName(ns).withNamespace(ns).build());
+        node.setSpec(spec);
+        return node;
+    }
+
+    static KubernetesClient admin() {
+        return CLUSTER.client();
+    }
+
+    static FederationNode createAndAwaitReady(String ns, DeletionPolicy policy) {
+        admin().resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                .serverSideApply();
+        admin().resource(node(ns, policy)).create();
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            FederationNode n =
+                                    admin().resources(FederationNode.class)
+                                            .inNamespace(ns)
+                                            .withName(ns)
+                                            .get();
+                            assertThat(condition(n, "StorageReady")).isEqualTo("True");
+                            assertThat(condition(n, "Ready")).isEqualTo("True");
+                        });
+        for (String volume : List.of("raw", "anonymised", "scratch")) {
+            assertThat(
+                            admin().persistentVolumeClaims()
+                                    .inNamespace(ns)
+                                    .withName(ns + "-" + volume)
+                                    .get()
+                                    .getStatus()
+                                    .getPhase())
+                    .isEqualTo("Bound");
+        }
+        return admin().resources(FederationNode.class).inNamespace(ns).withName(ns).get();
+    }
+
+    static String condition(FederationNode n, String type) {
+        if (n == null || n.getStatus() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals(type))
+                .map(c -> c.getStatus())
+                .findFirst()
+                .orElse(null);
+    }
+
+    static void deleteAndAwaitGarbageCollection(String ns) {
+        admin().resources(FederationNode.class).inNamespace(ns).withName(ns).delete();
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            admin().resources(FederationNode.class)
+                                                    .inNamespace(ns)
+                                                    .list()
+                                                    .getItems())
+                                    .isEmpty();
+                            assertThat(
+                                            admin().network()
+                                                    .v1()
+                                                    .networkPolicies()
+                                                    .inNamespace(ns)
+                                                    .list()
+                                                    .getItems())
+                                    .as("NetworkPolicies are owned by the node")
+                                    .isEmpty();
+                            assertThat(
+                                            admin().serviceAccounts()
+                                                    .inNamespace(ns)
+                                                    .withLabel("fednode.io/node")
+                                                    .list()
+                                                    .getItems())
+                                    .as("workload ServiceAccounts are owned by the node")
+                                    .isEmpty();
+                        });
+    }
+
+    @Test
+    void aRetainedNodesVolumesAndKeyOutliveIt() {
+        String ns = "hospital-retain";
+        createAndAwaitReady(ns, DeletionPolicy.Retain);
+        String key =
+                admin().secrets()
+                        .inNamespace(ns)
+                        .withName(ns + "-pseudonym-key")
+                        .get()
+                        .getData()
+                        .get("key");
+
+        deleteAndAwaitGarbageCollection(ns);
+
+        for (String volume : List.of("raw", "anonymised", "scratch")) {
+            var pvc =
+                    admin().persistentVolumeClaims()
+                            .inNamespace(ns)
+                            .withName(ns + "-" + volume)
+                            .get();
+            assertThat(pvc).as(volume + " is retained").isNotNull();
+            assertThat(pvc.getMetadata().getDeletionTimestamp()).isNull();
+        }
+        assertThat(admin().secrets().inNamespace(ns).withName(ns + "-pseudonym-key").get())
+                .isNotNull();
+
+        // Re-creating the node adopts its volumes and key: the data and pseudonyms carry on.
+        createAndAwaitReady(ns, DeletionPolicy.Retain);
+        assertThat(
+                        admin().secrets()
+                                .inNamespace(ns)
+                                .withName(ns + "-pseudonym-key")
+                                .get()
+                                .getData()
+                                .get("key"))
+                .isEqualTo(key);
+    }
+
+    @Test
+    void aNodeWithDeletionPolicyDeleteTakesItsVolumesAndKeyWithIt() {
+        String ns = "hospital-delete";
+        createAndAwaitReady(ns, DeletionPolicy.Delete);
+
+        deleteAndAwaitGarbageCollection(ns);
+
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            admin().persistentVolumeClaims()
+                                                    .inNamespace(ns)
+                                                    .list()
+                                                    .getItems())
+                                    .isEmpty();
+                            assertThat(
+                                            admin().secrets()
+                                                    .inNamespace(ns)
+                                                    .withName(ns + "-pseudonym-key")
+                                                    .get())
+                                    .isNull();
+                        });
+    }
+}
