@@ -1,0 +1,564 @@
+package io.fednode.operator.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.AnonymisationOption;
+import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.testing.RealApiServer;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Dataset reconciler against a real kube-apiserver, running as the operator's own
+ * ServiceAccount with the chart's RBAC. Only the Dataset controller runs: the node's status is
+ * written by the test (through the status subresource), and since no kubelet or Job controller runs
+ * here, the test plays them when a Job must finish (Job status and a Pod with a terminated
+ * container, also through the status subresource).
+ */
+class DatasetReconcilerIT {
+    static final String NS = "hospital";
+    static final Path INSTALL = Path.of("../manifests/install");
+
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    private static Operator operator;
+    private static KubernetesClient operatorClient;
+
+    @BeforeAll
+    static void start() {
+        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
+            apply(INSTALL.resolve(file));
+        }
+        admin().resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(NS)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .endMetadata()
+                                .build())
+                .create();
+        operatorClient = API.clientAs("fednode-system", "fednode-operator");
+        operator =
+                new Operator(
+                        o ->
+                                o.withKubernetesClient(operatorClient)
+                                        .checkingCRDAndValidateLocalModel(false)
+                                        .withStopOnInformerErrorDuringStartup(true)
+                                        .withCloseClientOnStop(false));
+        operator.register(new DatasetReconciler("registry.test/fednode-anonymiser:it"));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (operatorClient != null) {
+            operatorClient.close();
+        }
+    }
+
+    @Test
+    void missingNodeIsAConditionAndNoJob() {
+        create(Fixtures.dataset(NS, "orphan", "no-such-node", "imports/a"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertCondition("orphan", "Ready", "False", "NodeNotFound");
+                            assertCondition("orphan", "Stalled", "True", "NodeNotFound");
+                        });
+        assertThat(condition("orphan", "Ready").getMessage())
+                .contains("spec.nodeRef")
+                .contains("no-such-node");
+        assertThat(jobsOf("orphan")).isEmpty();
+    }
+
+    @Test
+    void computeOnlyNodeIsAConditionAndNoJob() {
+        createNode("gpu-site", NodeRole.COMPUTE, "True");
+        create(Fixtures.dataset(NS, "on-compute", "gpu-site", "imports/a"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertCondition("on-compute", "Stalled", "True", "NodeHoldsNoData"));
+        assertThat(condition("on-compute", "Ready").getStatus()).isEqualTo("False");
+        assertThat(jobsOf("on-compute")).isEmpty();
+    }
+
+    @Test
+    void nodeNotReadyWaitsWithoutAJobThenRunsWhenReady() {
+        createNode("slow-node", NodeRole.DATA, "False");
+        create(Fixtures.dataset(NS, "waiting", "slow-node", "imports/a"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertCondition("waiting", "Ready", "False", "WaitingForNode");
+                            assertCondition("waiting", "Reconciling", "True", "WaitingForNode");
+                            assertCondition("waiting", "Stalled", "False", "NoBlockingErrors");
+                        });
+        assertThat(jobsOf("waiting")).isEmpty();
+
+        setNodeReady("slow-node", "True");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(jobsOf("waiting")).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertCondition("waiting", "Reconciling", "True", "Anonymising"));
+    }
+
+    @Test
+    void jobHasTheMountsSecurityAndIsolationAndPassesRestrictedPodSecurity() {
+        createNode("hospital-a", NodeRole.HYBRID, "True");
+        Dataset ds = Fixtures.dataset(NS, "lung-ct", "hospital-a", "imports/2026-11/lung-ct");
+        ds.getSpec().setOptions(List.of(AnonymisationOption.CLEAN_DESCRIPTORS));
+        create(ds);
+        Job job = awaitJob("lung-ct-r1");
+
+        var pod = job.getSpec().getTemplate().getSpec();
+        var c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("registry.test/fednode-anonymiser:it");
+        assertThat(c.getVolumeMounts())
+                .extracting(
+                        m ->
+                                m.getMountPath()
+                                        + " "
+                                        + m.getSubPath()
+                                        + " ro="
+                                        + Boolean.TRUE.equals(m.getReadOnly()))
+                .containsExactlyInAnyOrder(
+                        "/data/raw imports/2026-11/lung-ct ro=true",
+                        "/data/output lung-ct/r1 ro=false",
+                        "/data/quarantine quarantine/lung-ct/r1 ro=false",
+                        "/var/run/fednode/pseudonym-key null ro=true",
+                        "/tmp null ro=false");
+        assertThat(pod.getVolumes())
+                .extracting(
+                        v ->
+                                v.getName()
+                                        + " "
+                                        + (v.getPersistentVolumeClaim() != null
+                                                ? v.getPersistentVolumeClaim().getClaimName()
+                                                        + " ro="
+                                                        + Boolean.TRUE.equals(
+                                                                v.getPersistentVolumeClaim()
+                                                                        .getReadOnly())
+                                                : v.getSecret() != null
+                                                        ? "secret " + v.getSecret().getSecretName()
+                                                        : "emptyDir"))
+                .containsExactlyInAnyOrder(
+                        "raw hospital-a-raw ro=true",
+                        "anonymised hospital-a-anonymised ro=false",
+                        "scratch hospital-a-scratch ro=false",
+                        "pseudonym-key secret hospital-a-pseudonym-key",
+                        "tmp emptyDir");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName()).isEqualTo("hospital-a-anonymiser");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(c.getArgs()).containsSubsequence("--option", "clean-descriptors");
+        assertThat(job.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("lung-ct"));
+
+        NetworkPolicy isolation =
+                admin().network()
+                        .networkPolicies()
+                        .inNamespace(NS)
+                        .withName("lung-ct-anonymiser-isolation")
+                        .get();
+        assertThat(isolation).as("the Dataset's isolation NetworkPolicy").isNotNull();
+        assertThat(isolation.getSpec().getPolicyTypes()).contains("Egress", "Ingress");
+        assertThat(isolation.getSpec().getEgress())
+                .as("no egress rule: all egress denied")
+                .isNullOrEmpty();
+        assertThat(isolation.getSpec().getIngress()).isNullOrEmpty();
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels().entrySet())
+                .as("the policy selects the Job's Pods")
+                .containsAll(isolation.getSpec().getPodSelector().getMatchLabels().entrySet());
+
+        // The namespace enforces the restricted Pod Security profile: a Pod made from the
+        // template is admitted (dry run: nothing is stored).
+        admin().resource(serviceAccount("hospital-a-anonymiser")).createOr(e -> e.update());
+        Pod fromTemplate =
+                new PodBuilder()
+                        .withNewMetadata()
+                        .withName("psa-check")
+                        .withNamespace(NS)
+                        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                        .endMetadata()
+                        .withSpec(job.getSpec().getTemplate().getSpec())
+                        .build();
+        assertThat(admin().resource(fromTemplate).dryRun().create().getMetadata().getName())
+                .isEqualTo("psa-check");
+    }
+
+    @Test
+    void completedJobsReportBecomesTheStatus() {
+        createNode("node-done", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "done", "node-done", "imports/done"));
+        Job job = awaitJob("done-r1");
+
+        fakeKubeletTerminates(job, "done-r1-abcde", 0, JobOutcomeTest.REPORT);
+        finishJob(job, true);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertCondition("done", "Ready", "True", "Anonymised"));
+        Dataset ds = dataset("done");
+        assertThat(ds.getStatus().getFiles().getSeen()).isEqualTo(3);
+        assertThat(ds.getStatus().getFiles().getWritten()).isEqualTo(2);
+        assertThat(ds.getStatus().getFiles().getQuarantined()).isEqualTo(1);
+        assertThat(ds.getStatus().getBytes().getRead()).isEqualTo(30);
+        assertThat(ds.getStatus().getQuarantineReasons()).containsEntry("not-dicom", 1L);
+        assertThat(ds.getStatus().getRevision()).isEqualTo(1);
+        assertThat(ds.getStatus().getOutputPath()).isEqualTo("done/r1");
+        assertThat(ds.getStatus().getCompletionTime()).isNotBlank();
+        assertThat(ds.getStatus().getObservedGeneration())
+                .isEqualTo(ds.getMetadata().getGeneration());
+        assertCondition("done", "Reconciling", "False", "Anonymised");
+        assertCondition("done", "Failed", "False", "NotFailed");
+    }
+
+    @Test
+    void specChangeMakesANewRevisionAndLeavesTheRunningJobAlone() {
+        createNode("node-rev", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "rev", "node-rev", "imports/v1"));
+        Job first = awaitJob("rev-r1");
+
+        Dataset ds = dataset("rev");
+        ds.getSpec().setDescription("only the description changes");
+        admin().resource(ds).update();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(dataset("rev").getStatus().getObservedGeneration())
+                                        .isEqualTo(2L));
+        assertThat(jobsOf("rev")).as("a description is not a new revision").hasSize(1);
+
+        ds = dataset("rev");
+        ds.getSpec().getSource().setPath("imports/v2");
+        admin().resource(ds).update();
+        Job second = awaitJob("rev-r2");
+        assertThat(
+                        second.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getVolumeMounts())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getMountPath()).isEqualTo("/data/raw");
+                            assertThat(m.getSubPath()).isEqualTo("imports/v2");
+                        });
+        Job firstNow = admin().batch().v1().jobs().inNamespace(NS).withName("rev-r1").get();
+        assertThat(firstNow).as("the running Job of revision 1 still exists").isNotNull();
+        assertThat(firstNow.getMetadata().getResourceVersion())
+                .as("and was not changed")
+                .isEqualTo(first.getMetadata().getResourceVersion());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertThat(dataset("rev").getStatus().getRevision()).isEqualTo(2);
+                            assertThat(dataset("rev").getStatus().getJobName()).isEqualTo("rev-r2");
+                        });
+    }
+
+    @Test
+    void failedJobMakesTheDatasetFailedWithTheReason() {
+        createNode("node-fail", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "broken", "node-fail", "imports/broken"));
+        Job job = awaitJob("broken-r1");
+
+        for (int i = 0; i <= AnonymisationJob.BACKOFF_LIMIT; i++) {
+            fakeKubeletTerminates(
+                    job, "broken-r1-" + i, 1, "fednode-anonymiser: fatal: No space left on device");
+        }
+        finishJob(job, false);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertCondition("broken", "Failed", "True", "BackoffLimitExceeded");
+                            assertCondition("broken", "Ready", "False", "AnonymisationFailed");
+                            assertCondition("broken", "Stalled", "True", "BackoffLimitExceeded");
+                        });
+        assertThat(condition("broken", "Failed").getMessage())
+                .contains("after 3 attempts")
+                .contains("No space left on device");
+        assertThat(jobsOf("broken")).as("a failed revision is not retried forever").hasSize(1);
+    }
+
+    // --- helpers ---
+
+    private static Job awaitJob(String name) {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                admin().batch()
+                                                        .v1()
+                                                        .jobs()
+                                                        .inNamespace(NS)
+                                                        .withName(name)
+                                                        .get())
+                                        .isNotNull());
+        return admin().batch().v1().jobs().inNamespace(NS).withName(name).get();
+    }
+
+    /** The kubelet's part: a Pod of the Job whose container terminated with a message. */
+    private static void fakeKubeletTerminates(
+            Job job, String podName, int exitCode, String message) {
+        admin().resource(
+                        serviceAccount(
+                                job.getSpec().getTemplate().getSpec().getServiceAccountName()))
+                .createOr(e -> e.update());
+        var labels = new java.util.HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+        labels.put(DatasetReconciler.JOB_NAME_LABEL, job.getMetadata().getName());
+        Pod pod =
+                admin().resource(
+                                new PodBuilder()
+                                        .withNewMetadata()
+                                        .withName(podName)
+                                        .withNamespace(NS)
+                                        .withLabels(labels)
+                                        .endMetadata()
+                                        .withSpec(job.getSpec().getTemplate().getSpec())
+                                        .build())
+                        .create();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        pod.setStatus(
+                new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                        .addNewContainerStatus()
+                        .withName(AnonymisationJob.CONTAINER)
+                        .withImage(
+                                job.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getImage())
+                        .withImageID("")
+                        .withReady(false)
+                        .withRestartCount(0)
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withMessage(message)
+                        .withReason(exitCode == 0 ? "Completed" : "Error")
+                        .withStartedAt(now)
+                        .withFinishedAt(now)
+                        .endTerminated()
+                        .endState()
+                        .endContainerStatus()
+                        .build());
+        admin().resource(pod).updateStatus();
+    }
+
+    /** The Job controller's part: the terminal conditions and counts. */
+    private static void finishJob(Job job, boolean succeeded) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Job current =
+                admin().batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .withName(job.getMetadata().getName())
+                        .get();
+        var status =
+                new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(now);
+        if (succeeded) {
+            status.withSucceeded(1)
+                    .withCompletionTime(now)
+                    .addNewCondition()
+                    .withType("SuccessCriteriaMet")
+                    .withStatus("True")
+                    .withReason("CompletionsReached")
+                    .withLastTransitionTime(now)
+                    .withLastProbeTime(now)
+                    .endCondition()
+                    .addNewCondition()
+                    .withType("Complete")
+                    .withStatus("True")
+                    .withReason("CompletionsReached")
+                    .withLastTransitionTime(now)
+                    .withLastProbeTime(now)
+                    .endCondition();
+        } else {
+            status.withFailed(AnonymisationJob.BACKOFF_LIMIT + 1)
+                    .addNewCondition()
+                    .withType("FailureTarget")
+                    .withStatus("True")
+                    .withReason("BackoffLimitExceeded")
+                    .withMessage("Job has reached the specified backoff limit")
+                    .withLastTransitionTime(now)
+                    .withLastProbeTime(now)
+                    .endCondition()
+                    .addNewCondition()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withReason("BackoffLimitExceeded")
+                    .withMessage("Job has reached the specified backoff limit")
+                    .withLastTransitionTime(now)
+                    .withLastProbeTime(now)
+                    .endCondition();
+        }
+        status.withReady(0)
+                .withActive(0)
+                .withNewUncountedTerminatedPods()
+                .endUncountedTerminatedPods();
+        current.setStatus(status.build());
+        admin().resource(current).updateStatus();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ServiceAccount serviceAccount(String name) {
+        return new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withAutomountServiceAccountToken(false)
+                .build();
+    }
+
+    private static void createNode(String name, NodeRole role, String ready) {
+        FederationNode node = Fixtures.node(NS, name, role);
+        if (role == NodeRole.COMPUTE) {
+            node.getSpec().setAnonymisation(null);
+        }
+        admin().resource(node).create();
+        setNodeReady(name, ready);
+    }
+
+    /** Stands in for the node reconciler, which does not run in this test. */
+    private static void setNodeReady(String name, String ready) {
+        FederationNode node =
+                admin().resources(FederationNode.class).inNamespace(NS).withName(name).get();
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(node.getMetadata().getGeneration());
+        Condition c =
+                new ConditionBuilder()
+                        .withType("Ready")
+                        .withStatus(ready)
+                        .withReason(ready.equals("True") ? "NodeReady" : "VolumeClaimPending")
+                        .withMessage("set by the test")
+                        .withLastTransitionTime(
+                                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                        .withObservedGeneration(node.getMetadata().getGeneration())
+                        .build();
+        status.setConditions(List.of(c));
+        node.setStatus(status);
+        admin().resource(node).updateStatus();
+    }
+
+    private static void create(Dataset ds) {
+        ds.getMetadata().setUid(null);
+        ds.getMetadata().setGeneration(null);
+        admin().resource(ds).create();
+    }
+
+    private static Dataset dataset(String name) {
+        return admin().resources(Dataset.class).inNamespace(NS).withName(name).get();
+    }
+
+    private static List<Job> jobsOf(String dataset) {
+        return admin().batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withLabel(DatasetLabels.DATASET, dataset)
+                .list()
+                .getItems();
+    }
+
+    private static Condition condition(String dataset, String type) {
+        Dataset ds = dataset(dataset);
+        assertThat(ds.getStatus()).as("status of %s", dataset).isNotNull();
+        return DatasetConditionsBuilder.find(ds.getStatus(), type)
+                .orElseThrow(() -> new AssertionError("no " + type + " condition on " + dataset));
+    }
+
+    private static void assertCondition(String dataset, String type, String status, String reason) {
+        Condition c = condition(dataset, type);
+        assertThat(c.getStatus())
+                .as("%s status of %s (%s)", type, dataset, c.getMessage())
+                .isEqualTo(status);
+        assertThat(c.getReason())
+                .as("%s reason of %s (%s)", type, dataset, c.getMessage())
+                .isEqualTo(reason);
+    }
+
+    private static void apply(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : admin().load(in).items()) {
+                admin().resource(item)
+                        .fieldManager("test-install")
+                        .forceConflicts()
+                        .serverSideApply();
+                if (item instanceof CustomResourceDefinition crd) {
+                    admin().apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(crd.getMetadata().getName())
+                            .waitUntilCondition(
+                                    c ->
+                                            c != null
+                                                    && c.getStatus() != null
+                                                    && c.getStatus().getConditions() != null
+                                                    && c.getStatus().getConditions().stream()
+                                                            .anyMatch(
+                                                                    x ->
+                                                                            "Established"
+                                                                                            .equals(
+                                                                                                    x
+                                                                                                            .getType())
+                                                                                    && "True"
+                                                                                            .equals(
+                                                                                                    x
+                                                                                                            .getStatus())),
+                                    60,
+                                    java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KubernetesClient admin() {
+        return API.client();
+    }
+}
