@@ -1,0 +1,377 @@
+package io.fednode.e2e.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.operator.dataset.DatasetReconciler;
+import io.fednode.testing.KwokCluster;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The data steward's flow on a kwokctl cluster (real scheduler, Job controller, PV binder and
+ * garbage collector; simulated kubelets): node + Dataset → an anonymiser Job with the promised
+ * mounts, security and isolation → the Job completes → the Dataset is Ready; a spec change is a new
+ * revision; deleting the Dataset removes its Job.
+ *
+ * <p>Honest limits: only the Dataset controller runs, and the test stands in for the node
+ * reconciler (it writes the node's Ready status through the status subresource and creates the
+ * node's claims, ServiceAccount and key Secret under the node reconciler's names), so this test
+ * does not depend on the node's hub link. kwok runs no containers and writes no termination
+ * message, so the Dataset goes Ready with reason {@code AnonymisedWithoutReport} and no counts
+ * here; the counts from a real report are proven by AnonymiserContractIT and DatasetReconcilerIT. A
+ * failing Job is not simulated here (kwok's default stages complete every Job Pod); the failure
+ * path is covered by DatasetReconcilerIT.
+ */
+class DatasetAnonymisationE2EIT {
+    static final String NS = "hospital-e2e";
+    static final String NODE = "hospital-a";
+
+    @RegisterExtension static final KwokCluster CLUSTER = new KwokCluster();
+
+    private static Operator operator;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        KubernetesClient k = client();
+        for (String crd : List.of("datasets.fednode.io", "federationnodes.fednode.io")) {
+            k.load(new java.io.FileInputStream("../crds/" + crd + "-v1.yml")).serverSideApply();
+            k.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd)
+                    .waitUntilCondition(
+                            c ->
+                                    c != null
+                                            && c.getStatus() != null
+                                            && c.getStatus().getConditions() != null
+                                            && c.getStatus().getConditions().stream()
+                                                    .anyMatch(
+                                                            x ->
+                                                                    "Established"
+                                                                                    .equals(
+                                                                                            x
+                                                                                                    .getType())
+                                                                            && "True"
+                                                                                    .equals(
+                                                                                            x
+                                                                                                    .getStatus())),
+                            60,
+                            java.util.concurrent.TimeUnit.SECONDS);
+        }
+        k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        nodeStorage(k);
+        operator =
+                new Operator(
+                        o ->
+                                o.withKubernetesClient(k)
+                                        .checkingCRDAndValidateLocalModel(false)
+                                        .withCloseClientOnStop(false));
+        operator.register(new DatasetReconciler("registry.test/fednode-anonymiser:e2e"));
+        operator.start();
+
+        FederationNode node =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: FederationNode
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          nodeId: %s
+                          role: data
+                          hub:
+                            endpoint: https://hub.example.org:8443
+                            caBundleSecretRef: {name: hub-ca, key: ca.crt}
+                            joinTokenSecretRef: {name: hub-join, key: token}
+                          storage:
+                            raw: {size: 1Gi, storageClassName: local-static}
+                            anonymised: {size: 1Gi, storageClassName: local-static}
+                            scratch: {size: 1Gi, storageClassName: local-static}
+                          anonymisation: {parallelism: 2, options: [clean-descriptors]}
+                        """
+                                .formatted(NODE, NS, NODE),
+                        FederationNode.class);
+        node = k.resource(node).create();
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(node.getMetadata().getGeneration());
+        Condition ready =
+                new ConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("NodeReady")
+                        .withMessage("written by the e2e test in place of the node reconciler")
+                        .withLastTransitionTime(
+                                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                        .build();
+        status.setConditions(List.of(ready));
+        node.setStatus(status);
+        k.resource(node).updateStatus();
+    }
+
+    /** Static volumes (kwok has no provisioner) and what the node reconciler would create. */
+    private static void nodeStorage(KubernetesClient k) {
+        k.resource(
+                        new StorageClassBuilder()
+                                .withNewMetadata()
+                                .withName("local-static")
+                                .endMetadata()
+                                .withProvisioner("kubernetes.io/no-provisioner")
+                                .withVolumeBindingMode("Immediate")
+                                .build())
+                .create();
+        for (String volume : List.of("raw", "anonymised", "scratch")) {
+            k.resource(
+                            new PersistentVolumeBuilder()
+                                    .withNewMetadata()
+                                    .withName("pv-" + volume)
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withCapacity(Map.of("storage", new Quantity("1Gi")))
+                                    .withAccessModes("ReadWriteOnce")
+                                    .withStorageClassName("local-static")
+                                    .withNewHostPath()
+                                    .withPath("/var/lib/fednode-e2e/" + volume)
+                                    .endHostPath()
+                                    .withNewClaimRef()
+                                    .withNamespace(NS)
+                                    .withName(NODE + "-" + volume)
+                                    .endClaimRef()
+                                    .endSpec()
+                                    .build())
+                    .create();
+            k.resource(
+                            new PersistentVolumeClaimBuilder()
+                                    .withNewMetadata()
+                                    .withName(NODE + "-" + volume)
+                                    .withNamespace(NS)
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withStorageClassName("local-static")
+                                    .withAccessModes("ReadWriteOnce")
+                                    .withNewResources()
+                                    .addToRequests("storage", new Quantity("1Gi"))
+                                    .endResources()
+                                    .endSpec()
+                                    .build())
+                    .create();
+        }
+        k.resource(
+                        new ServiceAccountBuilder()
+                                .withNewMetadata()
+                                .withName(NODE + "-anonymiser")
+                                .withNamespace(NS)
+                                .endMetadata()
+                                .withAutomountServiceAccountToken(false)
+                                .build())
+                .create();
+        k.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(NODE + "-pseudonym-key")
+                                .withNamespace(NS)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "key",
+                                                Base64.getEncoder().encodeToString(new byte[32])))
+                                .build())
+                .create();
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                k.persistentVolumeClaims()
+                                                        .inNamespace(NS)
+                                                        .list()
+                                                        .getItems())
+                                        .hasSize(3)
+                                        .allSatisfy(
+                                                c ->
+                                                        assertThat(c.getStatus().getPhase())
+                                                                .isEqualTo("Bound")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (operator != null) {
+            operator.stop();
+        }
+    }
+
+    @Test
+    void datasetIsAnonymisedByAnIsolatedJobThenRevisedThenRemoved() {
+        Dataset ds =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: Dataset
+                        metadata: {name: lung-ct, namespace: %s}
+                        spec:
+                          nodeRef: %s
+                          source: {path: imports/2026-11/lung-ct}
+                          description: Lung CT, 2026 cohort
+                        """
+                                .formatted(NS, NODE),
+                        Dataset.class);
+        client().resource(ds).create();
+
+        Job job = awaitJob("lung-ct-r1");
+        var pod = job.getSpec().getTemplate().getSpec();
+        var c = pod.getContainers().get(0);
+        assertThat(c.getVolumeMounts())
+                .extracting(
+                        m ->
+                                m.getMountPath()
+                                        + " "
+                                        + m.getSubPath()
+                                        + " ro="
+                                        + Boolean.TRUE.equals(m.getReadOnly()))
+                .containsExactlyInAnyOrder(
+                        "/data/raw imports/2026-11/lung-ct ro=true",
+                        "/data/output lung-ct/r1 ro=false",
+                        "/data/quarantine quarantine/lung-ct/r1 ro=false",
+                        "/var/run/fednode/pseudonym-key null ro=true",
+                        "/tmp null ro=false");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getArgs()).containsSubsequence("--option", "clean-descriptors");
+        NetworkPolicy isolation =
+                client().network()
+                        .networkPolicies()
+                        .inNamespace(NS)
+                        .withName("lung-ct-anonymiser-isolation")
+                        .get();
+        assertThat(isolation.getSpec().getPolicyTypes()).contains("Egress");
+        assertThat(isolation.getSpec().getEgress()).isNullOrEmpty();
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels().entrySet())
+                .containsAll(isolation.getSpec().getPodSelector().getMatchLabels().entrySet());
+
+        // The real Job controller sees kwok's simulated Pod complete.
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            Dataset now = dataset();
+                            Condition ready = find(now, "Ready");
+                            assertThat(ready.getStatus()).isEqualTo("True");
+                            assertThat(ready.getReason()).isEqualTo("AnonymisedWithoutReport");
+                            assertThat(now.getStatus().getCompletionTime()).isNotBlank();
+                        });
+
+        Dataset revised = dataset();
+        revised.getSpec().getSource().setPath("imports/2026-12/lung-ct");
+        client().resource(revised).update();
+        Job second = awaitJob("lung-ct-r2");
+        assertThat(
+                        second.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getSubPath()).isEqualTo("imports/2026-12/lung-ct"));
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            Dataset now = dataset();
+                            assertThat(now.getStatus().getRevision()).isEqualTo(2);
+                            assertThat(find(now, "Ready").getStatus()).isEqualTo("True");
+                        });
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client().batch()
+                                                        .v1()
+                                                        .jobs()
+                                                        .inNamespace(NS)
+                                                        .withName("lung-ct-r1")
+                                                        .get())
+                                        .as(
+                                                "the finished Job of the superseded revision is removed")
+                                        .isNull());
+
+        client().resource(dataset()).delete();
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            client().batch()
+                                                    .v1()
+                                                    .jobs()
+                                                    .inNamespace(NS)
+                                                    .list()
+                                                    .getItems())
+                                    .as("the garbage collector removes the Dataset's Jobs")
+                                    .isEmpty();
+                            assertThat(
+                                            client().network()
+                                                    .networkPolicies()
+                                                    .inNamespace(NS)
+                                                    .withName("lung-ct-anonymiser-isolation")
+                                                    .get())
+                                    .isNull();
+                        });
+    }
+
+    private static Job awaitJob(String name) {
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client().batch()
+                                                        .v1()
+                                                        .jobs()
+                                                        .inNamespace(NS)
+                                                        .withName(name)
+                                                        .get())
+                                        .isNotNull());
+        return client().batch().v1().jobs().inNamespace(NS).withName(name).get();
+    }
+
+    private static Dataset dataset() {
+        return client().resources(Dataset.class).inNamespace(NS).withName("lung-ct").get();
+    }
+
+    private static Condition find(Dataset ds, String type) {
+        assertThat(ds.getStatus()).isNotNull();
+        return ds.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+
+    private static KubernetesClient client() {
+        return CLUSTER.client();
+    }
+}
