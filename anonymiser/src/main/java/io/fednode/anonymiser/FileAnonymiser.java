@@ -476,7 +476,10 @@ public final class FileAnonymiser {
                         copyFragments(h);
                     } else if (action == Action.REPLACE_UID) {
                         writeValue(h, mapUids(readValue(h), false));
-                    } else if (action == Action.CLEAN) {
+                    } else if (action == Action.CLEAN
+                            || (isFreeText(vr) && profile.table().lookup(tag) == null)) {
+                        // Free text the table does not list (e.g. Code Meaning) is kept only
+                        // when it holds none of the file's identifying words, like cleaned text.
                         clean(h, vr);
                     } else if (Vr.UI.equals(vr) && !profile.has(ProfileOption.RETAIN_UIDS)) {
                         writeValue(h, mapKeptUids(tag, readValue(h)));
@@ -485,6 +488,13 @@ public final class FileAnonymiser {
                     }
                 }
             }
+        }
+
+        private boolean isFreeText(String vr) {
+            return switch (vr) {
+                case "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> true;
+                default -> false;
+            };
         }
 
         private boolean dictionarySaysSequence(ElementHeader h) {

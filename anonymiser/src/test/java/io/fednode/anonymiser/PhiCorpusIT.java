@@ -94,6 +94,42 @@ class PhiCorpusIT {
         return files;
     }
 
+    /**
+     * The bytes to search for identifying strings: deflated data sets are inflated first, as
+     * compressed bytes would hide them.
+     */
+    static String searchable(byte[] file) {
+        String raw = new String(file, StandardCharsets.ISO_8859_1);
+        if (!raw.contains("1.2.840.10008.1.2.1.99")) {
+            return raw;
+        }
+        // Meta group length: value of (0002,0000) UL right after preamble and "DICM".
+        int groupLength =
+                java.nio.ByteBuffer.wrap(file, 140, 4)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getInt();
+        int start = 144 + groupLength;
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        inflater.setInput(file, start, file.length - start);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        try {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new AssertionError("output does not inflate", e);
+        } finally {
+            inflater.end();
+        }
+        assertThat(out.size()).as("inflated data set").isPositive();
+        return raw.substring(0, start) + out.toString(StandardCharsets.ISO_8859_1);
+    }
+
     private static JsonNode describe(Path dir) throws IOException {
         ExternalTools.Result r =
                 ExternalTools.pythonResource("describe-outputs.py", List.of(dir.toString()));
@@ -121,7 +157,7 @@ class PhiCorpusIT {
         assertThat(forbidden).hasSizeGreaterThan(50);
         Map<String, byte[]> files = tree(out1);
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            String content = new String(f.getValue(), StandardCharsets.ISO_8859_1);
+            String content = searchable(f.getValue());
             String upper = content.toUpperCase(java.util.Locale.ROOT);
             for (String s : forbidden) {
                 assertThat(f.getKey()).as("output path").doesNotContain(s);
@@ -231,5 +267,43 @@ class PhiCorpusIT {
             assertThat(shifts.iterator().next()).isBetween(1L, 3650L);
         }
         assertThat(new HashSet<>(shiftsByPatient.values())).as("per-patient offsets").hasSize(2);
+    }
+
+    @Test
+    void retainOptionsKeepWhatTheyNameAndCleanDescriptorsDropsTheFilesIdentifyingWords()
+            throws IOException {
+        Path out5 = work.resolve("out5");
+        assertThat(
+                        cli(
+                                "--output", out5.toString(),
+                                "--option", "retain-uids",
+                                "--option", "retain-institution-identity",
+                                "--option", "clean-descriptors"))
+                .isZero();
+        Map<String, byte[]> files = tree(out5);
+        assertThat(files).hasSize(16);
+        // With retain-uids the path carries the original Study UID: it tells the patient.
+        Map<String, Integer> patientOfStudy = new HashMap<>();
+        manifest.get("files")
+                .forEach(
+                        f -> patientOfStudy.put(f.get("study").asText(), f.get("patient").asInt()));
+        String[][] ownWords = {
+            {"Smithereens", "Johanna", "PID-7731-XQ", "Wallaby"},
+            {"Quagmire", "Bartholomew", "PID-5150-ZZ", "Mockingbird"}
+        };
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            String content = searchable(f.getValue());
+            assertThat(content)
+                    .contains("St Elsewhere Hospital")
+                    .contains("113110")
+                    .contains("113112");
+            Integer patient = patientOfStudy.get(f.getKey().substring(0, f.getKey().indexOf('/')));
+            assertThat(patient).as("original study UID in the path " + f.getKey()).isNotNull();
+            // Cleaned descriptions that contain the file's own patient's words are dropped.
+            // (Words of another patient are not known to this file: see docs, Limitations.)
+            for (String word : ownWords[patient]) {
+                assertThat(content).as(f.getKey()).doesNotContain(word);
+            }
+        }
     }
 }
