@@ -1,0 +1,385 @@
+package io.fednode.operator.hublink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.SecretKeyRef;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.HubSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's link to its hub: enrol once with the join token, then heartbeat every interval, renew
+ * the certificate at two thirds of its lifetime, and back off while the hub is unreachable. Each
+ * {@link #step} does what is due and says when to come back.
+ */
+final class HubLink {
+    private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Pattern WORD = Pattern.compile("^[A-Za-z][A-Za-z0-9]{0,63}$");
+
+    private final KubernetesClient client;
+    private final String version;
+    private final Clock clock;
+
+    private volatile FederationNode node;
+    private volatile HubLinkStatus status = HubLinkStatus.STARTING;
+    private NodeIdentity identity;
+    private HubClient mtls;
+    private String mtlsFor;
+    private int failures;
+
+    HubLink(KubernetesClient client, FederationNode node, String version, Clock clock) {
+        this.client = client;
+        this.node = node;
+        this.version = version;
+        this.clock = clock;
+    }
+
+    void node(FederationNode node) {
+        this.node = node;
+    }
+
+    FederationNode node() {
+        return node;
+    }
+
+    HubLinkStatus status() {
+        return status;
+    }
+
+    Duration interval() {
+        var connectivity = node.getSpec().getConnectivity();
+        return parseDuration(connectivity == null ? "30s" : connectivity.getHeartbeatInterval());
+    }
+
+    /** Does what is due; returns the delay until the next step. */
+    synchronized Duration step() {
+        FederationNode n = node;
+        HubSpec hub = n.getSpec().getHub();
+        LinkCondition registered;
+        try {
+            List<X509Certificate> caBundle = caBundle(n, hub);
+            if (identity == null) {
+                identity = NodeIdentitySecret.loadOrCreate(client, n);
+            }
+            Instant now = clock.instant();
+            if (!identity.enrolled() || identity.expired(now)) {
+                LinkCondition refused = enrol(n, hub, caBundle);
+                if (refused != null) {
+                    return backoff(
+                            refused,
+                            LinkCondition.isFalse(
+                                    "NotRegistered",
+                                    "heartbeats start once the node is registered"));
+                }
+            }
+            if (!now.isBefore(identity.renewalDue())) {
+                renew(n, hub, caBundle);
+            }
+            registered =
+                    LinkCondition.isTrue(
+                            "Enrolled",
+                            "certificate "
+                                    + identity.certificate().getSerialNumber().toString(16)
+                                    + " from the hub, valid until "
+                                    + identity.certificate().getNotAfter().toInstant());
+            HubClient.Response response = mtls(hub, caBundle).heartbeat(report(n));
+            if (response.ok()) {
+                failures = 0;
+                set(
+                        registered,
+                        LinkCondition.isTrue(
+                                "HeartbeatAcknowledged",
+                                "heartbeats every "
+                                        + interval().toSeconds()
+                                        + "s reach "
+                                        + hub.getEndpoint()));
+                return interval();
+            }
+            if (response.status() == 401 || response.status() == 403) {
+                return backoff(
+                        registered,
+                        LinkCondition.isFalse(
+                                "RefusedByHub",
+                                "the hub refused the heartbeat ("
+                                        + response.status()
+                                        + " "
+                                        + hubMessage(response)
+                                        + "); the federation operators may have"
+                                        + " revoked this node"));
+            }
+            return backoff(
+                    registered,
+                    LinkCondition.isFalse(
+                            "HubError",
+                            "the hub answered " + response.status() + " " + hubMessage(response)));
+        } catch (MissingInput e) {
+            return backoff(
+                    LinkCondition.isFalse(e.reason, e.getMessage()),
+                    LinkCondition.unknown("NotRegistered", "waiting for registration"));
+        } catch (IOException e) {
+            LinkCondition reg =
+                    identity != null && identity.enrolled()
+                            ? status.registered()
+                            : LinkCondition.isFalse(
+                                    "HubUnreachable",
+                                    "cannot reach the hub to enrol: " + describe(e));
+            return backoff(
+                    reg,
+                    LinkCondition.isFalse(
+                            "HubUnreachable",
+                            "cannot reach "
+                                    + hub.getEndpoint()
+                                    + ": "
+                                    + describe(e)
+                                    + "; the node keeps working locally and retries with backoff"));
+        } catch (RuntimeException e) {
+            LOG.warn("hub link of {}: {}", n.getMetadata().getName(), e.toString());
+            return backoff(status.registered(), LinkCondition.isFalse("HubLinkError", describe(e)));
+        }
+    }
+
+    /** Returns null when enrolled, else the Registered condition that says why not. */
+    private LinkCondition enrol(FederationNode n, HubSpec hub, List<X509Certificate> caBundle)
+            throws IOException {
+        SecretKeyRef tokenRef = hub.getJoinTokenSecretRef();
+        if (tokenRef == null) {
+            throw new MissingInput(
+                    "NoJoinToken",
+                    "spec.hub.joinTokenSecretRef is not set and the node holds no certificate");
+        }
+        String token =
+                secretValue(n, tokenRef, "spec.hub.joinTokenSecretRef", "JoinTokenMissing").trim();
+        KeyPair key = NodeIdentity.newKey();
+        HubClient.Response response =
+                new HubClient(hub.getEndpoint(), caBundle, null)
+                        .enrol(
+                                n.getSpec().getNodeId(),
+                                token,
+                                NodeIdentity.csr(n.getSpec().getNodeId(), key));
+        if (response.ok()) {
+            JsonNode issued = HubClient.JSON.readTree(response.body());
+            identity =
+                    NodeIdentitySecret.store(
+                            client,
+                            n,
+                            key.getPrivate(),
+                            issued.path("certificateChain").asText(),
+                            issued.path("caCertificate").asText());
+            LOG.info(
+                    "node {} enrolled with the hub; certificate valid until {}",
+                    n.getSpec().getNodeId(),
+                    identity.certificate().getNotAfter().toInstant());
+            return null;
+        }
+        if (response.status() == 403) {
+            return LinkCondition.isFalse(
+                    "JoinTokenRefused",
+                    "the hub refused the join token in Secret "
+                            + tokenRef.getName()
+                            + " (already used, expired, or not for node "
+                            + n.getSpec().getNodeId()
+                            + "); ask the federation operators for a new one");
+        }
+        return LinkCondition.isFalse(
+                "EnrolmentFailed",
+                "the hub answered " + response.status() + " " + hubMessage(response));
+    }
+
+    private void renew(FederationNode n, HubSpec hub, List<X509Certificate> caBundle) {
+        KeyPair key = NodeIdentity.newKey();
+        try {
+            HubClient.Response response =
+                    mtls(hub, caBundle).renew(NodeIdentity.csr(n.getSpec().getNodeId(), key));
+            if (!response.ok()) {
+                LOG.warn(
+                        "certificate renewal of {} refused: {} {}",
+                        n.getSpec().getNodeId(),
+                        response.status(),
+                        hubMessage(response));
+                return;
+            }
+            JsonNode issued = HubClient.JSON.readTree(response.body());
+            identity =
+                    NodeIdentitySecret.store(
+                            client,
+                            n,
+                            key.getPrivate(),
+                            issued.path("certificateChain").asText(),
+                            issued.path("caCertificate").asText());
+            LOG.info(
+                    "node {} renewed its certificate; valid until {}",
+                    n.getSpec().getNodeId(),
+                    identity.certificate().getNotAfter().toInstant());
+        } catch (IOException e) {
+            LOG.info(
+                    "certificate renewal of {} postponed: {}",
+                    n.getSpec().getNodeId(),
+                    describe(e));
+        }
+    }
+
+    private HubClient mtls(HubSpec hub, List<X509Certificate> caBundle) {
+        String key =
+                hub.getEndpoint()
+                        + "|"
+                        + identity.certificate().getSerialNumber()
+                        + "|"
+                        + caBundle.hashCode();
+        if (mtls == null || !key.equals(mtlsFor)) {
+            mtls = new HubClient(hub.getEndpoint(), caBundle, identity);
+            mtlsFor = key;
+        }
+        return mtls;
+    }
+
+    private Map<String, Object> report(FederationNode n) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("nodeId", n.getSpec().getNodeId());
+        r.put("version", version);
+        r.put("role", n.getSpec().getRole().name().toLowerCase());
+        r.put("intervalSeconds", interval().toSeconds());
+        List<Map<String, String>> conditions = new ArrayList<>();
+        if (n.getStatus() != null && n.getStatus().getConditions() != null) {
+            for (Condition c : n.getStatus().getConditions()) {
+                if (conditions.size() < 16
+                        && c.getType() != null
+                        && WORD.matcher(c.getType()).matches()
+                        && List.of("True", "False", "Unknown").contains(c.getStatus())) {
+                    Map<String, String> m = new LinkedHashMap<>();
+                    m.put("type", c.getType());
+                    m.put("status", c.getStatus());
+                    if (c.getReason() != null && WORD.matcher(c.getReason()).matches()) {
+                        m.put("reason", c.getReason());
+                    }
+                    conditions.add(m);
+                }
+            }
+        }
+        r.put("conditions", conditions);
+        return r;
+    }
+
+    private List<X509Certificate> caBundle(FederationNode n, HubSpec hub) {
+        SecretKeyRef ref = hub.getCaBundleSecretRef();
+        if (ref == null) {
+            throw new MissingInput(
+                    "NoCaBundle",
+                    "spec.hub.caBundleSecretRef is not set: the node cannot verify the hub");
+        }
+        List<X509Certificate> certs =
+                NodeIdentity.certificates(
+                        secretValue(n, ref, "spec.hub.caBundleSecretRef", "CaBundleMissing"));
+        if (certs.isEmpty()) {
+            throw new MissingInput(
+                    "CaBundleMissing",
+                    "Secret "
+                            + ref.getName()
+                            + " key "
+                            + ref.getKey()
+                            + " holds no PEM certificate");
+        }
+        return certs;
+    }
+
+    private String secretValue(FederationNode n, SecretKeyRef ref, String field, String reason) {
+        Secret secret =
+                client.secrets()
+                        .inNamespace(n.getMetadata().getNamespace())
+                        .withName(ref.getName())
+                        .get();
+        String value =
+                secret == null || secret.getData() == null
+                        ? null
+                        : secret.getData().get(ref.getKey());
+        if (value == null) {
+            throw new MissingInput(
+                    reason,
+                    field
+                            + ": Secret "
+                            + ref.getName()
+                            + " with key "
+                            + ref.getKey()
+                            + " not found");
+        }
+        return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+    }
+
+    private Duration backoff(LinkCondition registered, LinkCondition connected) {
+        failures++;
+        set(registered, connected);
+        Duration base = interval();
+        long factor = 1L << Math.min(failures - 1, 16);
+        Duration cap = base.compareTo(MAX_BACKOFF) > 0 ? base : MAX_BACKOFF;
+        Duration delay = base.multipliedBy(factor);
+        if (delay.compareTo(cap) > 0) {
+            delay = cap;
+        }
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, delay.toMillis() / 10));
+        return delay.plusMillis(jitter);
+    }
+
+    private void set(LinkCondition registered, LinkCondition connected) {
+        status = new HubLinkStatus(registered, connected);
+    }
+
+    private static String hubMessage(HubClient.Response response) {
+        try {
+            return HubClient.JSON.readTree(response.body()).path("error").asText("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        if (m == null && e.getCause() != null) {
+            m = e.getCause().getMessage();
+        }
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    static Duration parseDuration(String text) {
+        Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|m|s)").matcher(text);
+        Duration total = Duration.ZERO;
+        while (m.find()) {
+            double v = Double.parseDouble(m.group(1));
+            long unitMillis =
+                    switch (m.group(2)) {
+                        case "h" -> 3_600_000L;
+                        case "m" -> 60_000L;
+                        default -> 1_000L;
+                    };
+            total = total.plusMillis(Math.round(v * unitMillis));
+        }
+        return total.isZero() ? Duration.ofSeconds(30) : total;
+    }
+
+    /** Something the node's spec points at is missing: a user-fixable state. */
+    private static final class MissingInput extends RuntimeException {
+        final String reason;
+
+        MissingInput(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

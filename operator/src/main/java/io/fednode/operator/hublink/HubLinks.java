@@ -1,0 +1,186 @@
+package io.fednode.operator.hublink;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.FederationNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub links of all FederationNodes this operator reconciles. The reconciler calls {@link
+ * #ensure} on every reconcile (as leader only, so only the leader heartbeats) and puts the returned
+ * {@code Registered} and {@code Connected} values into the node's status; {@link #onChange} tells
+ * it when those values changed between reconciles. Heartbeats themselves never write to the API
+ * server.
+ */
+public final class HubLinks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HubLinks.class);
+
+    private final KubernetesClient client;
+    private final String version;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Running> links = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, String> listener = (ns, name) -> {};
+
+    /** One scheduling chain of a link; replaced (and so stopped) when the configuration changes. */
+    private static final class Running {
+        final HubLink link;
+        final String configuration;
+        volatile ScheduledFuture<?> next;
+
+        Running(HubLink link, String configuration) {
+            this.link = link;
+            this.configuration = configuration;
+        }
+
+        void cancel() {
+            ScheduledFuture<?> f = next;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+    }
+
+    public HubLinks(KubernetesClient client, String version) {
+        this(client, version, Clock.systemUTC(), 2);
+    }
+
+    public HubLinks(KubernetesClient client, String version, Clock clock, int threads) {
+        this.client = client;
+        this.version = version;
+        this.clock = clock;
+        this.scheduler =
+                Executors.newScheduledThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, "hub-link");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    /** Called with (namespace, name) when a node's Registered or Connected value changed. */
+    public void onChange(BiConsumer<String, String> listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Starts the node's link, or updates it with the node as now reconciled (a changed endpoint,
+     * token, CA or interval takes effect at once). Returns the current condition values.
+     */
+    public HubLinkStatus ensure(FederationNode node) {
+        String key = key(node.getMetadata().getNamespace(), node.getMetadata().getName());
+        String configuration = configuration(node);
+        synchronized (links) {
+            Running running = links.get(key);
+            if (running != null
+                    && Objects.equals(
+                            running.link.node().getMetadata().getUid(),
+                            node.getMetadata().getUid())) {
+                running.link.node(node);
+                if (!running.configuration.equals(configuration)) {
+                    running.cancel();
+                    start(key, running.link, configuration);
+                }
+                return running.link.status();
+            }
+            if (running != null) {
+                running.cancel();
+            }
+            HubLink link = new HubLink(client, node, version, clock);
+            start(key, link, configuration);
+            return link.status();
+        }
+    }
+
+    public Optional<HubLinkStatus> status(String namespace, String name) {
+        return Optional.ofNullable(links.get(key(namespace, name))).map(r -> r.link.status());
+    }
+
+    /** Stops the link of a node that is gone (or no longer reconciled by this instance). */
+    public void forget(String namespace, String name) {
+        synchronized (links) {
+            Running running = links.remove(key(namespace, name));
+            if (running != null) {
+                running.cancel();
+            }
+        }
+    }
+
+    private void start(String key, HubLink link, String configuration) {
+        Running running = new Running(link, configuration);
+        links.put(key, running);
+        running.next = scheduler.schedule(() -> run(key, running), 0, TimeUnit.MILLISECONDS);
+    }
+
+    private void run(String key, Running running) {
+        if (links.get(key) != running) {
+            return; // forgotten, or replaced by a new configuration
+        }
+        HubLink link = running.link;
+        HubLinkStatus before = link.status();
+        Duration next;
+        try {
+            next = link.step();
+        } catch (RuntimeException e) {
+            LOG.error("hub link {} failed", key, e);
+            next = link.interval();
+        }
+        if (!link.status().equals(before)) {
+            try {
+                listener.accept(
+                        link.node().getMetadata().getNamespace(),
+                        link.node().getMetadata().getName());
+            } catch (RuntimeException e) {
+                LOG.warn("hub link listener failed", e);
+            }
+        }
+        if (links.get(key) == running && !scheduler.isShutdown()) {
+            running.next =
+                    scheduler.schedule(
+                            () -> run(key, running), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String configuration(FederationNode node) {
+        var hub = node.getSpec().getHub();
+        var c = node.getSpec().getConnectivity();
+        return hub.getEndpoint()
+                + "|"
+                + (hub.getJoinTokenSecretRef() == null
+                        ? ""
+                        : hub.getJoinTokenSecretRef().getName()
+                                + "/"
+                                + hub.getJoinTokenSecretRef().getKey())
+                + "|"
+                + (hub.getCaBundleSecretRef() == null
+                        ? ""
+                        : hub.getCaBundleSecretRef().getName()
+                                + "/"
+                                + hub.getCaBundleSecretRef().getKey())
+                + "|"
+                + (c == null ? "" : c.getHeartbeatInterval())
+                + "|"
+                + node.getSpec().getNodeId();
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

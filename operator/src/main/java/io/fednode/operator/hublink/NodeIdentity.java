@@ -1,0 +1,128 @@
+package io.fednode.operator.hublink;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The node's identity towards the hub: an EC P-256 key generated in the operator (it never leaves
+ * the cluster) and, once enrolled, the certificate chain the hub signed for it.
+ */
+public record NodeIdentity(String nodeId, PrivateKey key, List<X509Certificate> chain) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static KeyPair newKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean enrolled() {
+        return chain != null && !chain.isEmpty();
+    }
+
+    public X509Certificate certificate() {
+        return chain.get(0);
+    }
+
+    /** Two thirds into the certificate's validity. */
+    public Instant renewalDue() {
+        Instant from = certificate().getNotBefore().toInstant();
+        Instant to = certificate().getNotAfter().toInstant();
+        return from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+    }
+
+    public boolean expired(Instant now) {
+        return !now.isBefore(certificate().getNotAfter().toInstant());
+    }
+
+    /** A PKCS#10 request with subject CN=nodeId, signed by the key (proof of possession). */
+    public static String csr(String nodeId, KeyPair key) {
+        try {
+            return pem(
+                    new JcaPKCS10CertificationRequestBuilder(
+                                    new X500Name("CN=" + nodeId), key.getPublic())
+                            .build(
+                                    new JcaContentSignerBuilder("SHA256withECDSA")
+                                            .build(key.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a certificate request", e);
+        }
+    }
+
+    static String pem(Object... objects) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            for (Object o : objects) {
+                if (o instanceof PrivateKey key) {
+                    // PKCS#8: SunEC keys carry no public point, which the traditional EC form needs
+                    writer.writeObject(new JcaPKCS8Generator(key, null));
+                } else {
+                    writer.writeObject(o);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    static List<X509Certificate> certificates(String pem) {
+        List<X509Certificate> result = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof X509CertificateHolder holder) {
+                    result.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("not PEM certificates: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    static PrivateKey privateKey(String pem) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object o = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (o instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            if (o instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a PEM private key", e);
+        }
+        throw new IllegalArgumentException("not a PEM private key");
+    }
+}

@@ -1,0 +1,295 @@
+package io.fednode.operator.hublink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.SecretKeyRef;
+import io.fednode.api.v1alpha1.ConnectivitySpec;
+import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberSpec;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeSpec;
+import io.fednode.api.v1alpha1.HubSpec;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.hub.Hub;
+import io.fednode.hub.HubConfig;
+import io.fednode.testing.RealApiServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The node side of the hub link against a real hub (in-process) and a real API server holding both
+ * the hub's namespace and a hospital's: enrolment with the join token, heartbeats, renewal at two
+ * thirds of a short certificate lifetime, the hub going away and coming back, revocation.
+ */
+class HubLinkIT {
+    static final String HUB_NS = "federation-hub";
+    static final String NODE_NS = "hospital-a";
+    static final Duration LIFETIME = Duration.ofSeconds(15);
+
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+    static KubernetesClient kube;
+    static Hub hub;
+    static HubLinks links;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kube = API.client();
+        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        API.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
+        for (String ns : List.of(HUB_NS, NODE_NS)) {
+            kube.namespaces()
+                    .resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .endMetadata()
+                                    .build())
+                    .create();
+        }
+        hub = startHub(0);
+        links = new HubLinks(kube, "0.1.0-test");
+    }
+
+    static Hub startHub(int port) throws Exception {
+        return new Hub(
+                        kube,
+                        HubConfig.defaults(HUB_NS)
+                                .withPorts(port, 0)
+                                .withCertificateLifetime(LIFETIME)
+                                .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200)))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (links != null) {
+            links.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void nodeEnrolsHeartbeatsRenewsSurvivesAHubOutageAndIsRefusedWhenRevoked() throws Exception {
+        FederationMember member = createMember("hospital-a");
+        Secret token = awaitJoinToken(member);
+        // The central operators hand the token and CA bundle to the hospital out of band.
+        kube.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hub-join")
+                                .withNamespace(NODE_NS)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "token", token.getData().get("token"),
+                                                "ca.crt", token.getData().get("ca.crt")))
+                                .build())
+                .create();
+        FederationNode node = createNode("https://localhost:" + hub.nodePort());
+        List<String> changes = new CopyOnWriteArrayList<>();
+        links.onChange((ns, name) -> changes.add(ns + "/" + name));
+
+        links.ensure(node);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            HubLinkStatus s = links.ensure(node);
+                            assertThat(s.registered().status()).isEqualTo("True");
+                            assertThat(s.connected().status())
+                                    .as(s.connected().message())
+                                    .isEqualTo("True");
+                        });
+        assertThat(changes).contains(NODE_NS + "/hospital-a");
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(memberCondition("Available").getStatus())
+                                        .isEqualTo("True"));
+        assertThat(member().getStatus().getVersion()).isEqualTo("0.1.0-test");
+
+        // The identity Secret holds the key generated here and the certificate the hub signed.
+        Secret identity = identitySecret();
+        X509Certificate first = certificate(identity);
+        assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=hospital-a");
+        assertKeyMatches(identity, first);
+        assertThat(token(identity, "ca.crt")).contains("BEGIN CERTIFICATE");
+        assertThat(kube.secrets().inNamespace(HUB_NS).withName("hospital-a-join-token").get())
+                .as("join token burnt")
+                .isNull();
+
+        // Renewal at two thirds of a 15 s lifetime, with a new key; heartbeats carry on.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(certificate(identitySecret()).getSerialNumber())
+                                        .isNotEqualTo(first.getSerialNumber()));
+        X509Certificate renewed = certificate(identitySecret());
+        assertKeyMatches(identitySecret(), renewed);
+        assertThat(renewed.getNotAfter()).isAfter(first.getNotAfter());
+        assertThat(renewed.getNotBefore().toInstant())
+                .isBefore(first.getNotAfter().toInstant())
+                .as("renewed before the old certificate expired");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(member().getStatus().getCertificate().getSerialNumber())
+                                        .isEqualTo(renewed.getSerialNumber().toString(16)));
+        assertThat(links.ensure(node).connected().status()).isEqualTo("True");
+
+        // The hub goes away: Connected=False with the reason; it comes back: True again.
+        int port = hub.nodePort();
+        hub.close();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            LinkCondition c = links.ensure(node).connected();
+                            assertThat(c.status()).isEqualTo("False");
+                            assertThat(c.reason()).isEqualTo("HubUnreachable");
+                        });
+        assertThat(links.ensure(node).registered().status()).isEqualTo("True");
+        hub = startHub(port);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(links.ensure(node).connected().status())
+                                        .isEqualTo("True"));
+
+        // Revoked at the centre: refused, and the node says so.
+        kube.resources(FederationMember.class)
+                .inNamespace(HUB_NS)
+                .withName("hospital-a")
+                .edit(
+                        m -> {
+                            m.getSpec().setRevoked(true);
+                            return m;
+                        });
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            LinkCondition c = links.ensure(node).connected();
+                            assertThat(c.status()).isEqualTo("False");
+                            assertThat(c.reason()).isEqualTo("RefusedByHub");
+                        });
+        links.forget(NODE_NS, "hospital-a");
+    }
+
+    @Test
+    void missingJoinTokenIsReportedWithTheField() {
+        FederationNodeSpec spec = nodeSpec("hospital-b", "https://localhost:1");
+        spec.getHub().setJoinTokenSecretRef(new SecretKeyRef("no-such-secret", "token"));
+        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("no-such-secret", "ca.crt"));
+        FederationNode node = new FederationNode();
+        node.getMetadata().setName("hospital-b");
+        node.getMetadata().setNamespace(NODE_NS);
+        node.setSpec(spec);
+        node = kube.resource(node).create();
+        FederationNode created = node;
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> {
+                            LinkCondition r = links.ensure(created).registered();
+                            assertThat(r.status()).isEqualTo("False");
+                            assertThat(r.reason()).isEqualTo("CaBundleMissing");
+                            assertThat(r.message()).contains("spec.hub.caBundleSecretRef");
+                        });
+        links.forget(NODE_NS, "hospital-b");
+    }
+
+    static FederationMember createMember(String nodeId) {
+        FederationMember m = new FederationMember();
+        m.getMetadata().setName(nodeId);
+        m.getMetadata().setNamespace(HUB_NS);
+        FederationMemberSpec spec = new FederationMemberSpec();
+        spec.setNodeId(nodeId);
+        spec.setRole(NodeRole.COMPUTE);
+        m.setSpec(spec);
+        return kube.resource(m).create();
+    }
+
+    static FederationMember member() {
+        return kube.resources(FederationMember.class)
+                .inNamespace(HUB_NS)
+                .withName("hospital-a")
+                .get();
+    }
+
+    static Condition memberCondition(String type) {
+        return member().getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals(type))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static Secret awaitJoinToken(FederationMember m) {
+        String name = m.getMetadata().getName() + "-join-token";
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kube.secrets().inNamespace(HUB_NS).withName(name).get() != null);
+        return kube.secrets().inNamespace(HUB_NS).withName(name).get();
+    }
+
+    static FederationNodeSpec nodeSpec(String nodeId, String endpoint) {
+        FederationNodeSpec spec = new FederationNodeSpec();
+        spec.setNodeId(nodeId);
+        spec.setRole(NodeRole.COMPUTE);
+        HubSpec hubSpec = new HubSpec();
+        hubSpec.setEndpoint(endpoint);
+        hubSpec.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
+        hubSpec.setCaBundleSecretRef(new SecretKeyRef("hub-join", "ca.crt"));
+        spec.setHub(hubSpec);
+        ConnectivitySpec connectivity = new ConnectivitySpec();
+        connectivity.setHeartbeatInterval("5s");
+        spec.setConnectivity(connectivity);
+        return spec;
+    }
+
+    static FederationNode createNode(String endpoint) {
+        FederationNode node = new FederationNode();
+        node.getMetadata().setName("hospital-a");
+        node.getMetadata().setNamespace(NODE_NS);
+        node.setSpec(nodeSpec("hospital-a", endpoint));
+        return kube.resource(node).create();
+    }
+
+    static Secret identitySecret() {
+        return kube.secrets().inNamespace(NODE_NS).withName("hospital-a-hub-identity").get();
+    }
+
+    static String token(Secret s, String key) {
+        return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    static X509Certificate certificate(Secret s) {
+        return NodeIdentity.certificates(token(s, "tls.crt")).get(0);
+    }
+
+    static void assertKeyMatches(Secret s, X509Certificate cert) throws Exception {
+        var key = NodeIdentity.privateKey(token(s, "tls.key"));
+        Signature sign = Signature.getInstance("SHA256withECDSA");
+        sign.initSign(key);
+        sign.update(new byte[] {1, 2, 3});
+        byte[] sig = sign.sign();
+        Signature verify = Signature.getInstance("SHA256withECDSA");
+        verify.initVerify(cert.getPublicKey());
+        verify.update(new byte[] {1, 2, 3});
+        assertThat(verify.verify(sig)).as("tls.key is the key of tls.crt").isTrue();
+    }
+}
