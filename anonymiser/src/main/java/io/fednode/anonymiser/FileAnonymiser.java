@@ -165,7 +165,6 @@ public final class FileAnonymiser {
         String series = null;
         String patientId = null;
         String patientName = null;
-        String modality = null;
         String burnedIn = null;
         Set<String> tokens = new HashSet<>();
         while (!r.atEnd()) {
@@ -191,7 +190,6 @@ public final class FileAnonymiser {
                 case Tags.SERIES_INSTANCE_UID -> series = v;
                 case Tags.PATIENT_ID -> patientId = v;
                 case Tags.PATIENT_NAME -> patientName = v;
-                case Tags.MODALITY -> modality = v;
                 case Tags.BURNED_IN_ANNOTATION -> burnedIn = v;
                 default -> {}
             }
@@ -211,7 +209,6 @@ public final class FileAnonymiser {
                 series,
                 patientId,
                 patientName,
-                modality,
                 burnedIn,
                 tokens);
     }
@@ -224,7 +221,6 @@ public final class FileAnonymiser {
                     Tags.SERIES_INSTANCE_UID,
                     Tags.PATIENT_ID,
                     Tags.PATIENT_NAME,
-                    Tags.MODALITY,
                     Tags.BURNED_IN_ANNOTATION ->
                     true;
             default -> false;

@@ -16,7 +16,6 @@ record FileFacts(
         String seriesInstanceUid,
         String patientId,
         String patientName,
-        String modality,
         String burnedInAnnotation,
         Set<String> identifyingTokens) {
 

@@ -78,9 +78,8 @@ public final class DicomFile {
         if (first != null && first[0] == 2 && first[1] == 0) {
             hadMeta = true;
             readMeta(in, dictionary, meta);
-        } else if (preamble) {
-            // "DICM" but no meta group: treat the rest like a file without meta information.
         }
+        // Without a meta group (also after "DICM"), the encoding is judged from the data set.
         TransferSyntax ts;
         byte[] tsValue = meta.get(Tags.TRANSFER_SYNTAX_UID);
         if (tsValue != null) {
