@@ -1,0 +1,303 @@
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fednode.api.common.SecretKeyRef;
+import io.fednode.api.v1alpha1.AnonymisationSpec;
+import io.fednode.api.v1alpha1.ComputeSpec;
+import io.fednode.api.v1alpha1.ConnectivitySpec;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeSpec;
+import io.fednode.api.v1alpha1.HubSpec;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.api.v1alpha1.StorageSpec;
+import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.operator.node.NodeNetworkPolicy;
+import io.fednode.operator.node.PseudonymKeySecret;
+import io.fednode.operator.node.VolumeClaim;
+import io.fednode.operator.node.VolumeKind;
+import io.fednode.operator.node.WorkloadKind;
+import io.fednode.operator.node.WorkloadServiceAccount;
+import io.fednode.testing.RealApiServer;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * apply→Ready of FederationNodes (1, then N in N namespaces) with the operator running as its own
+ * ServiceAccount in a separate JVM (the shaded jar), against the raw time to create the same objects directly, on
+ * one real kube-apiserver. A small in-process "volume controller" marks claims Bound in both runs
+ * (kube-api-test runs no controllers). Prints the operator's RSS with N nodes. Args: repo N operator-jar.
+ */
+public class OperatorNodeBench {
+    static final int THREADS = 10;
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        RealApiServer api = new RealApiServer();
+        api.start();
+        KubernetesClient admin = api.client();
+        Process operator = null;
+        try {
+            for (String f : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
+                apply(admin, repo.resolve("manifests/install").resolve(f));
+            }
+            SharedIndexInformer<PersistentVolumeClaim> binder = startBinder(admin);
+
+            double raw1 = raw(admin, "raw-one", 1);
+            double rawN = raw(admin, "raw-many", n);
+
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path kubeconfig = Files.createTempFile("fednode-operator-", ".kubeconfig");
+            Files.writeString(kubeconfig, operatorKubeconfig(admin, api.kubeConfigYaml()));
+            ProcessBuilder pb =
+                    new ProcessBuilder(
+                                    "java",
+                                    "-Xmx358m",
+                                    "-jar",
+                                    args[2])
+                            .redirectErrorStream(true)
+                            .redirectOutput(Files.createTempFile("fednode-operator-", ".log").toFile());
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            pb.environment().put("FEDNODE_HTTP_PORT", Integer.toString(port));
+            operator = pb.start();
+            Process started = operator;
+            waitUntil(() -> {
+                if (!started.isAlive()) {
+                    throw new IllegalStateException("the operator exited; see its log");
+                }
+                return healthy(port);
+            });
+            long rssIdle = rssKb(operator.pid());
+
+            double op1 = viaOperator(admin, "op-one", 1);
+            double opN = viaOperator(admin, "op-many", n);
+            long rssN = rssKb(operator.pid());
+
+            System.out.printf("%-44s %10s %10s %8s%n", "", "raw", "operator", "ratio");
+            System.out.printf("%-44s %8.2f s %8.2f s %7.1fx%n", "1 node: apply -> Ready", raw1, op1, op1 / raw1);
+            System.out.printf(
+                    "%-44s %8.2f s %8.2f s %7.1fx%n",
+                    n + " nodes in " + n + " namespaces: apply -> Ready", rawN, opN, opN / rawN);
+            System.out.printf("operator RSS: %d MiB idle, %d MiB with %d nodes (-Xmx358m, as the chart's 512Mi limit)%n",
+                    rssIdle / 1024, rssN / 1024, n + 1);
+            binder.close();
+        } finally {
+            if (operator != null) {
+                operator.destroy();
+                operator.waitFor(30, TimeUnit.SECONDS);
+            }
+            api.close();
+        }
+    }
+
+    /** The objects one node consists of, created directly (what the operator creates). */
+    static double raw(KubernetesClient admin, String prefix, int count) throws Exception {
+        List<String> namespaces = namespaces(admin, prefix, count);
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> work = new ArrayList<>();
+        for (String ns : namespaces) {
+            FederationNode node = node(ns);
+            node.getMetadata().setUid("00000000-0000-0000-0000-000000000000");
+            List<HasMetadata> objects = new ArrayList<>();
+            for (VolumeKind kind : VolumeKind.values()) {
+                objects.add(VolumeClaim.desired(kind, node, null));
+            }
+            for (WorkloadKind kind : WorkloadKind.values()) {
+                var sa = WorkloadServiceAccount.desired(kind, node);
+                sa.getMetadata().setOwnerReferences(null);
+                objects.add(sa);
+            }
+            var secret = PseudonymKeySecret.desired(node);
+            secret.setData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32])));
+            objects.add(secret);
+            for (var policy : List.of(new NodeNetworkPolicy.DefaultDeny(), new NodeNetworkPolicy.DnsEgress(), new NodeNetworkPolicy.FederationEgress())) {
+                var np = policy.desired(node);
+                np.getMetadata().setOwnerReferences(null);
+                objects.add(np);
+            }
+            for (HasMetadata o : objects) {
+                work.add(pool.submit(() -> admin.resource(o).create()));
+            }
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        for (String ns : namespaces) {
+            waitUntil(() -> admin.persistentVolumeClaims().inNamespace(ns).list().getItems().stream()
+                    .filter(c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase())).count() == 3);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static double viaOperator(KubernetesClient admin, String prefix, int count) throws Exception {
+        List<String> namespaces = namespaces(admin, prefix, count);
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> work = new ArrayList<>();
+        for (String ns : namespaces) {
+            work.add(pool.submit(() -> admin.resource(node(ns)).create()));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        for (String ns : namespaces) {
+            waitUntil(() -> {
+                FederationNode n = admin.resources(FederationNode.class).inNamespace(ns).withName(ns).get();
+                return n != null && n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+            });
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static List<String> namespaces(KubernetesClient admin, String prefix, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String ns = prefix + "-" + i;
+            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            out.add(ns);
+        }
+        return out;
+    }
+
+    static FederationNode node(String ns) {
+        FederationNodeSpec spec = new FederationNodeSpec();
+        spec.setNodeId(ns);
+        spec.setRole(NodeRole.HYBRID);
+        HubSpec hub = new HubSpec();
+        hub.setEndpoint("https://hub.example.org:8443");
+        hub.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
+        spec.setHub(hub);
+        StorageSpec storage = new StorageSpec();
+        storage.setRaw(new VolumeSpec("500Gi"));
+        storage.setAnonymised(new VolumeSpec("500Gi"));
+        storage.setScratch(new VolumeSpec("50Gi"));
+        spec.setStorage(storage);
+        spec.setAnonymisation(new AnonymisationSpec());
+        spec.setCompute(new ComputeSpec());
+        ConnectivitySpec connectivity = new ConnectivitySpec();
+        connectivity.setEgressCIDRs(List.of("203.0.113.10/32"));
+        spec.setConnectivity(connectivity);
+        FederationNode node = new FederationNode();
+        node.getMetadata().setName(ns);
+        node.getMetadata().setNamespace(ns);
+        node.setSpec(spec);
+        return node;
+    }
+
+    /** What a volume controller does: every new claim becomes Bound with what it asked for. */
+    static SharedIndexInformer<PersistentVolumeClaim> startBinder(KubernetesClient admin) {
+        return admin.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PersistentVolumeClaim c) {
+                admin.persistentVolumeClaims().inNamespace(c.getMetadata().getNamespace())
+                        .withName(c.getMetadata().getName()).editStatus(p -> {
+                            p.getStatus().setPhase("Bound");
+                            p.getStatus().setCapacity(Map.of("storage", p.getSpec().getResources().getRequests().get("storage")));
+                            return p;
+                        });
+            }
+
+            @Override
+            public void onUpdate(PersistentVolumeClaim o, PersistentVolumeClaim c) {}
+
+            @Override
+            public void onDelete(PersistentVolumeClaim c, boolean unknown) {}
+        });
+    }
+
+    static String operatorKubeconfig(KubernetesClient admin, String adminKubeconfig) {
+        var token = admin.serviceAccounts().inNamespace("fednode-system").withName("fednode-operator")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build())
+                .getStatus().getToken();
+        Config config = Config.fromKubeconfig(adminKubeconfig);
+        String ca = config.getCaCertData() != null ? config.getCaCertData()
+                : Base64.getEncoder().encodeToString(readAll(config.getCaCertFile()));
+        return String.join("\n",
+                "apiVersion: v1", "kind: Config",
+                "clusters: [{name: bench, cluster: {server: '" + config.getMasterUrl() + "', certificate-authority-data: " + ca + "}}]",
+                "users: [{name: operator, user: {token: " + token + "}}]",
+                "contexts: [{name: bench, context: {cluster: bench, user: operator, namespace: fednode-system}}]",
+                "current-context: bench", "");
+    }
+
+    static byte[] readAll(String file) {
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void apply(KubernetesClient admin, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : admin.load(in).items()) {
+                admin.resource(item).forceConflicts().serverSideApply();
+                if (item instanceof CustomResourceDefinition crd) {
+                    waitUntil(() -> {
+                        var c = admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
+                        return c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                                .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True"));
+                    });
+                }
+            }
+        }
+    }
+
+    static boolean healthy(int port) {
+        try {
+            return java.net.http.HttpClient.newHttpClient()
+                            .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .statusCode()
+                    == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitUntil(Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out");
+            }
+            Thread.sleep(20);
+        }
+    }
+}
