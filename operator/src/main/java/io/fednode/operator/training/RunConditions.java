@@ -155,11 +155,4 @@ final class RunConditions {
         return TrainingAdmission.isTrue(conditions, SUCCEEDED)
                 || TrainingAdmission.isTrue(conditions, FAILED);
     }
-
-    /** Whether the run was explicitly not admitted (waiting for a prerequisite, or refused). */
-    static boolean notAdmitted(List<Condition> conditions) {
-        return conditions != null
-                && conditions.stream()
-                        .anyMatch(c -> ADMITTED.equals(c.getType()) && FALSE.equals(c.getStatus()));
-    }
 }

@@ -302,14 +302,10 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
         if (isFinished(other) || hasStarted(other)) {
             return GpuQuota.State.OUT;
         }
-        List<Condition> conditions =
-                other.getStatus() == null ? null : other.getStatus().getConditions();
-        if (RunConditions.notAdmitted(conditions)) {
-            return GpuQuota.State.OUT;
-        }
-        // Admitted, or not decided yet: a run created earlier keeps its place even if this
-        // operator has not got to it yet, as long as the node's policy would admit it.
-        return TrainingAdmission.policy(other, node).admitted()
+        // Decided afresh rather than read from its status, which may be stale (a run that waited
+        // for the node is admissible the moment the node is Ready, whoever is reconciled first):
+        // an earlier run keeps its place even if this operator has not got to it yet.
+        return TrainingAdmission.decide(other, node, datasetsOf(other)).admitted()
                 ? GpuQuota.State.WAITING
                 : GpuQuota.State.OUT;
     }

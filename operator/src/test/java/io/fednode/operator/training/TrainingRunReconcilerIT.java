@@ -547,6 +547,7 @@ class TrainingRunReconcilerIT {
                             .waitUntilCondition(
                                     c ->
                                             c.getStatus() != null
+                                                    && c.getStatus().getConditions() != null
                                                     && c.getStatus().getConditions().stream()
                                                             .anyMatch(
                                                                     x ->
