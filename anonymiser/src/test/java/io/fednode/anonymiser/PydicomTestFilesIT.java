@@ -159,6 +159,44 @@ class PydicomTestFilesIT {
         }
     }
 
+    /** dciodvfy's "Error" lines, with UID values masked (they change by design). */
+    private static Set<String> iodErrors(Path file) throws IOException {
+        ExternalTools.Result r = ExternalTools.run(List.of("dciodvfy", file.toString()), null);
+        return (r.stdout() + r.stderr())
+                .lines()
+                .filter(l -> l.startsWith("Error"))
+                .map(l -> l.replaceAll("<[0-9.]+>", "<uid>"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void dicom3toolsFindNoNewIodErrors() throws IOException {
+        // dciodvfy (dicom3tools) validates each output against its IOD: de-identification must
+        // not add errors (empty values and dummies instead of removals where a Type needs them).
+        List<String> checked =
+                List.of(
+                        "CT_small.dcm",
+                        "MR_small.dcm",
+                        "MR_small_bigendian.dcm",
+                        "MR_small_implicit.dcm",
+                        "MR_small_RLE.dcm",
+                        "JPEG2000.dcm",
+                        "image_dfl.dcm",
+                        "ExplVR_BigEndNoMeta.dcm",
+                        "liver_1frame.dcm",
+                        "rtplan.dcm",
+                        "rtstruct.dcm",
+                        "rtdose.dcm",
+                        "waveform_ecg.dcm");
+        for (String name : checked) {
+            assertThat(outputs).containsKey(name);
+            Set<String> before = iodErrors(ExternalTools.PYDICOM_TEST_FILES.resolve(name));
+            Set<String> after = new java.util.TreeSet<>(iodErrors(outputs.get(name)));
+            after.removeAll(before);
+            assertThat(after).as("new dciodvfy errors in the output of " + name).isEmpty();
+        }
+    }
+
     @Test
     void optionsDoNotBreakReadability() throws IOException {
         // All options together on the richest files: output must still be readable.

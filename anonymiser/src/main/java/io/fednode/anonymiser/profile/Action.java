@@ -16,11 +16,16 @@ public enum Action {
     REPLACE_UID;
 
     /**
-     * The action for a table cell. Combined codes (Z/D, X/Z, X/D, X/Z/D, X/Z/U*) take their first
-     * choice: without the IOD's attribute Types, the more protective choice is the safe one.
+     * The action for a table cell. A combined code (Z/D, X/Z, X/D, X/Z/D, X/Z/U*) offers a choice
+     * the standard leaves to the attribute's Type in the IOD, which a streaming de-identifier does
+     * not know. Every choice removes the identity (an empty value or a dummy carries none), so
+     * fednode takes the one that is valid for every Type: the last (D, Z, or U* — the sequence kept
+     * with its UIDs replaced).
      */
     public static Action forCode(String code) {
-        switch (code.charAt(0)) {
+        String[] choices = code.split("/");
+        String chosen = choices[choices.length - 1];
+        switch (chosen.charAt(0)) {
             case 'X':
                 return REMOVE;
             case 'Z':

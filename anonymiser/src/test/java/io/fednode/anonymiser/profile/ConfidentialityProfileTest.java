@@ -20,9 +20,9 @@ class ConfidentialityProfileTest {
     @Test
     void basicProfileActionsFollowTheTable() {
         assertThat(basic.actionFor(0x00100010)).isEqualTo(Action.ZERO); // Patient's Name: Z
-        assertThat(basic.actionFor(0x00100020)).isEqualTo(Action.ZERO); // Patient ID: Z/D
+        assertThat(basic.actionFor(0x00100020)).isEqualTo(Action.DUMMY); // Patient ID: Z/D
         assertThat(basic.actionFor(0x00080018)).isEqualTo(Action.REPLACE_UID);
-        assertThat(basic.actionFor(0x00080080)).isEqualTo(Action.REMOVE); // Institution X/Z/D
+        assertThat(basic.actionFor(0x00080080)).isEqualTo(Action.DUMMY); // Institution X/Z/D
         assertThat(basic.actionFor(0x00101040)).isEqualTo(Action.REMOVE); // Patient's Address
         assertThat(basic.actionFor(0x60023000)).isEqualTo(Action.REMOVE); // Overlay Data 60xx
         assertThat(basic.actionFor(0x50001000)).isEqualTo(Action.REMOVE); // Curve 50xx
@@ -68,9 +68,11 @@ class ConfidentialityProfileTest {
     }
 
     @Test
-    void combinedCodesTakeTheFirstChoice() {
-        assertThat(Action.forCode("X/Z/D")).isEqualTo(Action.REMOVE);
-        assertThat(Action.forCode("Z/D")).isEqualTo(Action.ZERO);
-        assertThat(Action.forCode("X/Z/U*")).isEqualTo(Action.REMOVE);
+    void combinedCodesTakeTheChoiceValidForEveryType() {
+        assertThat(Action.forCode("X/Z/D")).isEqualTo(Action.DUMMY);
+        assertThat(Action.forCode("Z/D")).isEqualTo(Action.DUMMY);
+        assertThat(Action.forCode("X/Z")).isEqualTo(Action.ZERO);
+        assertThat(Action.forCode("X/D")).isEqualTo(Action.DUMMY);
+        assertThat(Action.forCode("X/Z/U*")).isEqualTo(Action.REPLACE_UID);
     }
 }
