@@ -127,6 +127,7 @@ for pi, p in enumerate(patients):
                 meta.MediaStorageSOPInstanceUID = sop_uid
                 meta.TransferSyntaxUID = ts
                 meta.ImplementationClassUID = ROOT + "99"
+                uids.append(ROOT + "99")
                 ds.file_meta = meta
                 ds.is_little_endian = ts != ExplicitVRBigEndian
                 ds.is_implicit_VR = ts == ImplicitVRLittleEndian
