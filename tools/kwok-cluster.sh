@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane from the binaries tools/build-k8s.sh built: kwokctl's binary
 # runtime (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok controller), bound to
-# 127.0.0.1. Used by the e2e tests (io.fednode.testing.KwokCluster) and by `make run`.
+# 127.0.0.1. Used by the e2e tests (io.fednode.testing.KwokCluster) and by `make run`. The kwok
+# controller simulates kubelets with the Stages in tools/kwok-stages.yaml (kwok's defaults plus
+# fednode's test behaviours: FEDNODE_E2E_RUN_FOR, FEDNODE_E2E_EXIT_CODE, anonymiser reports).
 #
 #   tools/kwok-cluster.sh create NAME WORKDIR    create (or reuse) the cluster; print its kubeconfig path
 #   tools/kwok-cluster.sh delete NAME WORKDIR    delete it
@@ -41,7 +43,9 @@ options:
   kwokControllerBinary: $bin/kwok
 YAML
         echo "kwok-cluster: creating cluster $name (Kubernetes v$version, 127.0.0.1)" >&2
+        # A second --config: its Stages replace kwokctl's default ones.
         "$bin/kwokctl" create cluster --name "$name" --config "$workdir/kwokctl.yaml" \
+            --config "$here/kwok-stages.yaml" \
             --kubeconfig "$kubeconfig" --wait 3m >&2
     fi
     "$bin/kwokctl" get kubeconfig --name "$name" >"$kubeconfig"

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * kube-apiserver, kube-controller-manager, kube-scheduler and the kwok controller, which simulates
  * the kubelets of fake nodes (Pods are scheduled, become Ready, and Job Pods complete).
  *
+ * <p>The kwok controller follows the Stages of {@code tools/kwok-stages.yaml}: kwok's default
+ * behaviour, plus what a test steers through the Pod's own spec: {@link #RUN_FOR_ENV}, {@link
+ * #EXIT_CODE_ENV} (or their aliases), and the anonymiser Pods of the Datasets {@link
+ * #REPORTED_DATASET} and {@link #FAILING_DATASET}.
+ *
  * <p>It registers {@link #GPU_NODES} nodes with {@value #GPUS_PER_NODE} {@code nvidia.com/gpu} each
  * and one CPU-only node. Each cluster has its own kwok work directory and is deleted after.
  */
@@ -35,6 +40,43 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     public static final int GPU_NODES = 2;
     public static final int GPUS_PER_NODE = 4;
     public static final String GPU_NODE_LABEL = "fednode.io/test-gpu";
+
+    /**
+     * Container environment variable: a Job's Pod stays Running (and Ready) for this Go duration
+     * ({@code "90s"}, {@code "10m"}) before it completes, or fails with {@link #EXIT_CODE_ENV}.
+     * Without it, Job Pods finish as soon as they run. A shorter {@code activeDeadlineSeconds}
+     * makes the Job controller kill the still-Running Pod ({@code DeadlineExceeded}).
+     */
+    public static final String RUN_FOR_ENV = "FEDNODE_E2E_RUN_FOR";
+
+    /**
+     * Container environment variable, {@code 1..255}: a Job's Pod fails (phase {@code Failed}); the
+     * containers holding it terminate with that exit code (reason {@code Error}), the others with
+     * 0.
+     */
+    public static final String EXIT_CODE_ENV = "FEDNODE_E2E_EXIT_CODE";
+
+    /**
+     * Same as {@link #RUN_FOR_ENV}, under a name a TrainingRun's {@code spec.env} may carry (its
+     * CRD reserves names starting with {@code FEDNODE_} for the operator).
+     */
+    public static final String RUN_FOR_ENV_ALIAS = "E2E_RUN_FOR";
+
+    /** Same as {@link #EXIT_CODE_ENV}, under a name a TrainingRun's {@code spec.env} may carry. */
+    public static final String EXIT_CODE_ENV_ALIAS = "E2E_EXIT_CODE";
+
+    /**
+     * Dataset name whose anonymiser Pods complete with a fixed anonymiser report as their
+     * termination message (240 files seen, 236 written, 4 quarantined: 3 not-dicom, 1 truncated;
+     * 125829120 bytes in, 123207680 out), as the kubelet would deliver the real one.
+     */
+    public static final String REPORTED_DATASET = "e2e-reported";
+
+    /**
+     * Dataset name whose anonymiser Pods always fail with exit code 1, the log tail ({@code
+     * fednode-anonymiser: fatal: … No space left on device}) as their termination message.
+     */
+    public static final String FAILING_DATASET = "e2e-failing";
 
     private final String name = "fednode-" + UUID.randomUUID().toString().substring(0, 8);
     private Path workDir;
