@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.operator.dataset.AnonymisationJob;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.testing.KwokCluster;
 import io.javaoperatorsdk.operator.Operator;
@@ -37,16 +39,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The data steward's flow on a kwokctl cluster (real scheduler, Job controller, PV binder and
  * garbage collector; simulated kubelets): node + Dataset → an anonymiser Job with the promised
  * mounts, security and isolation → the Job completes → the Dataset is Ready; a spec change is a new
- * revision; deleting the Dataset removes its Job.
+ * revision; deleting the Dataset removes its Job. The anonymiser's report in the termination
+ * message becomes the Dataset's counts; a failing anonymiser is retried by the Job controller, then
+ * the Dataset is Failed with the reason.
  *
  * <p>Honest limits: only the Dataset controller runs, and the test stands in for the node
  * reconciler (it writes the node's Ready status through the status subresource and creates the
  * node's claims, ServiceAccount and key Secret under the node reconciler's names), so this test
- * does not depend on the node's hub link. kwok runs no containers and writes no termination
- * message, so the Dataset goes Ready with reason {@code AnonymisedWithoutReport} and no counts
- * here; the counts from a real report are proven by AnonymiserContractIT and DatasetReconcilerIT. A
- * failing Job is not simulated here (kwok's default stages complete every Job Pod); the failure
- * path is covered by DatasetReconcilerIT.
+ * does not depend on the node's hub link. kwok runs no containers: for the Datasets {@value
+ * KwokCluster#REPORTED_DATASET} and {@value KwokCluster#FAILING_DATASET} the kwok Stages in {@code
+ * tools/kwok-stages.yaml} play the kubelet, delivering a fixed report of the real anonymiser's
+ * shape, or exit code 1 and a log tail; other Datasets' Pods complete with no message (reason
+ * {@code AnonymisedWithoutReport}). That the real anonymiser writes that report with the Job's
+ * command line is proven by AnonymiserContractIT.
  */
 class DatasetAnonymisationE2EIT {
     static final String NS = "hospital-e2e";
@@ -344,6 +349,120 @@ class DatasetAnonymisationE2EIT {
                         });
     }
 
+    @Test
+    void anonymisersReportBecomesTheDatasetsCounts() {
+        createDataset(KwokCluster.REPORTED_DATASET, "imports/2026-11/chest-ct");
+
+        // The report kwok delivers for this Dataset (tools/kwok-stages.yaml), as the operator
+        // reads it from the anonymiser container's termination message.
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            Dataset now = dataset(KwokCluster.REPORTED_DATASET);
+                            Condition ready = find(now, "Ready");
+                            assertThat(ready.getStatus()).isEqualTo("True");
+                            assertThat(ready.getReason()).isEqualTo("Anonymised");
+                            assertThat(ready.getMessage())
+                                    .isEqualTo(
+                                            "revision 1: 236 of 240 files anonymised, 4"
+                                                    + " quarantined");
+                        });
+        var status = dataset(KwokCluster.REPORTED_DATASET).getStatus();
+        assertThat(status.getFiles().getSeen()).isEqualTo(240);
+        assertThat(status.getFiles().getWritten()).isEqualTo(236);
+        assertThat(status.getFiles().getQuarantined()).isEqualTo(4);
+        assertThat(status.getBytes().getRead()).isEqualTo(125_829_120L);
+        assertThat(status.getBytes().getWritten()).isEqualTo(123_207_680L);
+        assertThat(status.getQuarantineReasons())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("not-dicom", 3L, "truncated", 1L));
+        assertThat(status.getFailedAttempts()).isZero();
+        assertThat(status.getCompletionTime()).isNotBlank();
+        assertThat(find(dataset(KwokCluster.REPORTED_DATASET), "Failed").getStatus())
+                .isEqualTo("False");
+    }
+
+    @Test
+    void failingAnonymiserIsRetriedThenTheDatasetFailsWithTheReason() {
+        String name = KwokCluster.FAILING_DATASET;
+        createDataset(name, "imports/2026-11/broken-export");
+        String jobName = name + "-r1";
+        int attempts = AnonymisationJob.BACKOFF_LIMIT + 1;
+
+        // Between attempts the Job controller backs off (10 s, then 20 s): the Dataset says so.
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () -> {
+                            Dataset now = dataset(name);
+                            Condition reconciling = find(now, "Reconciling");
+                            assertThat(reconciling.getStatus()).isEqualTo("True");
+                            assertThat(reconciling.getReason()).isEqualTo("RetryingAfterFailure");
+                            assertThat(now.getStatus().getFailedAttempts()).isPositive();
+                            assertThat(find(now, "Failed").getStatus()).isEqualTo("False");
+                        });
+
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            Dataset now = dataset(name);
+                            Condition failed = find(now, "Failed");
+                            assertThat(failed.getStatus()).isEqualTo("True");
+                            assertThat(failed.getReason()).isEqualTo("BackoffLimitExceeded");
+                            assertThat(failed.getMessage())
+                                    .startsWith(
+                                            "Job "
+                                                    + jobName
+                                                    + " failed after "
+                                                    + attempts
+                                                    + " attempts")
+                                    .contains("; last exit code 1: ")
+                                    .endsWith(
+                                            "/data/output/series-0007/im-0142.dcm: No space left"
+                                                    + " on device");
+                            assertThat(find(now, "Ready").getStatus()).isEqualTo("False");
+                            assertThat(find(now, "Ready").getReason())
+                                    .isEqualTo("AnonymisationFailed");
+                            assertThat(find(now, "Stalled").getStatus()).isEqualTo("True");
+                            assertThat(now.getStatus().getFailedAttempts()).isEqualTo(attempts);
+                        });
+
+        Job job = client().batch().v1().jobs().inNamespace(NS).withName(jobName).get();
+        assertThat(job.getStatus().getFailed()).isEqualTo(attempts);
+        assertThat(job.getStatus().getSucceeded()).isIn(null, 0);
+        List<Pod> pods =
+                client().pods().inNamespace(NS).withLabel("job-name", jobName).list().getItems();
+        assertThat(pods)
+                .as("one Pod per attempt, each failed with the anonymiser's exit code")
+                .hasSize(attempts)
+                .allSatisfy(
+                        p -> {
+                            assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
+                            assertThat(
+                                            p.getStatus()
+                                                    .getContainerStatuses()
+                                                    .get(0)
+                                                    .getState()
+                                                    .getTerminated()
+                                                    .getExitCode())
+                                    .isEqualTo(1);
+                        });
+    }
+
+    private static void createDataset(String name, String path) {
+        Dataset ds =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: Dataset
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          nodeRef: %s
+                          source: {path: %s}
+                        """
+                                .formatted(name, NS, NODE, path),
+                        Dataset.class);
+        client().resource(ds).create();
+    }
+
     private static Job awaitJob(String name) {
         await().atMost(Duration.ofMinutes(1))
                 .untilAsserted(
@@ -360,7 +479,11 @@ class DatasetAnonymisationE2EIT {
     }
 
     private static Dataset dataset() {
-        return client().resources(Dataset.class).inNamespace(NS).withName("lung-ct").get();
+        return dataset("lung-ct");
+    }
+
+    private static Dataset dataset(String name) {
+        return client().resources(Dataset.class).inNamespace(NS).withName(name).get();
     }
 
     private static Condition find(Dataset ds, String type) {
