@@ -24,21 +24,14 @@ public final class DataDictionary {
 
     private final Map<Integer, Entry> exact;
     private final List<MaskedTag<Entry>> masked;
-    private final String edition;
 
-    private DataDictionary(Map<Integer, Entry> exact, List<MaskedTag<Entry>> masked, String ed) {
+    private DataDictionary(Map<Integer, Entry> exact, List<MaskedTag<Entry>> masked) {
         this.exact = exact;
         this.masked = masked;
-        this.edition = ed;
     }
 
     public static DataDictionary standard() {
         return STANDARD;
-    }
-
-    /** The first line of the resource: names the source and edition. */
-    public String edition() {
-        return edition;
     }
 
     /** The entry for a tag, or null for private and unknown tags. */
@@ -76,7 +69,7 @@ public final class DataDictionary {
             }
             BufferedReader r =
                     new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String header = r.readLine();
+            r.readLine(); // source and edition
             r.readLine(); // column names
             Map<Integer, Entry> exact = new HashMap<>();
             List<MaskedTag<Entry>> masked = new ArrayList<>();
@@ -89,7 +82,7 @@ public final class DataDictionary {
                     exact.put((int) Long.parseLong(f[0], 16), e);
                 }
             }
-            return new DataDictionary(exact, masked, header.substring(2));
+            return new DataDictionary(exact, masked);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,14 +20,11 @@ public final class DicomFile {
     private final Map<Integer, byte[]> meta;
     private final TransferSyntax transferSyntax;
     private final DatasetReader reader;
-    private final boolean hadMeta;
 
-    private DicomFile(
-            Map<Integer, byte[]> meta, TransferSyntax ts, DatasetReader reader, boolean hadMeta) {
+    private DicomFile(Map<Integer, byte[]> meta, TransferSyntax ts, DatasetReader reader) {
         this.meta = meta;
         this.transferSyntax = ts;
         this.reader = reader;
-        this.hadMeta = hadMeta;
     }
 
     public TransferSyntax transferSyntax() {
@@ -36,10 +33,6 @@ public final class DicomFile {
 
     public DatasetReader reader() {
         return reader;
-    }
-
-    public boolean hadMeta() {
-        return hadMeta;
     }
 
     /** Raw values of the file meta information elements, by tag. */
@@ -73,10 +66,8 @@ public final class DicomFile {
             in.skip(132);
         }
         Map<Integer, byte[]> meta = new LinkedHashMap<>();
-        boolean hadMeta = false;
         byte[] first = in.peek(2);
         if (first != null && first[0] == 2 && first[1] == 0) {
-            hadMeta = true;
             readMeta(in, dictionary, meta);
         }
         // Without a meta group (also after "DICM"), the encoding is judged from the data set.
@@ -101,7 +92,7 @@ public final class DicomFile {
         }
         DatasetReader reader = new DatasetReader(dataset, dictionary, ts.explicitVr());
         reader.encoding(ts.explicitVr(), ts.bigEndian());
-        return new DicomFile(meta, ts, reader, hadMeta);
+        return new DicomFile(meta, ts, reader);
     }
 
     private static void readMeta(

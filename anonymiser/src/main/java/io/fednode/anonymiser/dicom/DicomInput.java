@@ -241,7 +241,6 @@ public final class DicomInput {
         FileChannel target = out.rawChannel();
         if (channel == null || target == null || n < TRANSFER_THRESHOLD) {
             copyTo(out.stream(), n);
-            out.counted(n);
             return;
         }
         int take = (int) Math.min(n, count - pos);
@@ -265,7 +264,6 @@ public final class DicomInput {
         }
         consumedBeforeBuffer = src;
         channel.position(src);
-        out.counted(n);
     }
 
     /**

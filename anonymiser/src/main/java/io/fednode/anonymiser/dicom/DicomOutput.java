@@ -11,7 +11,6 @@ public final class DicomOutput {
     private final FileChannel channel;
     private boolean explicitVr;
     private boolean bigEndian;
-    private long written;
 
     public DicomOutput(OutputStream out) {
         this(out, null);
@@ -54,15 +53,6 @@ public final class DicomOutput {
         return bigEndian;
     }
 
-    /** Bytes of data set written through this object (meta and headers included). */
-    public long written() {
-        return written;
-    }
-
-    public void counted(long n) {
-        written += n;
-    }
-
     public void writeU16(int v) throws IOException {
         if (bigEndian) {
             out.write(v >>> 8);
@@ -71,7 +61,6 @@ public final class DicomOutput {
             out.write(v);
             out.write(v >>> 8);
         }
-        written += 2;
     }
 
     public void writeU32(long v) throws IOException {
@@ -86,7 +75,6 @@ public final class DicomOutput {
 
     public void write(byte[] b) throws IOException {
         out.write(b);
-        written += b.length;
     }
 
     public void writeHeader(int tag, String vr, long length) throws IOException {
@@ -98,7 +86,6 @@ public final class DicomOutput {
         }
         out.write(vr.charAt(0));
         out.write(vr.charAt(1));
-        written += 2;
         if (Vr.hasLongLength(vr)) {
             writeU16(0);
             writeU32(length);

@@ -16,11 +16,9 @@ public final class Tags {
     public static final int IMPLEMENTATION_CLASS_UID = 0x00020012;
     public static final int IMPLEMENTATION_VERSION_NAME = 0x00020013;
 
-    public static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     public static final int SOP_CLASS_UID = 0x00080016;
     public static final int SOP_INSTANCE_UID = 0x00080018;
     public static final int ACCESSION_NUMBER = 0x00080050;
-    public static final int MODALITY = 0x00080060;
     public static final int INSTITUTION_NAME = 0x00080080;
     public static final int INSTITUTION_ADDRESS = 0x00080081;
     public static final int CODE_VALUE = 0x00080100;
@@ -30,9 +28,6 @@ public final class Tags {
     public static final int PATIENT_ID = 0x00100020;
     public static final int PATIENT_BIRTH_DATE = 0x00100030;
     public static final int OTHER_PATIENT_IDS = 0x00101000;
-    public static final int OTHER_PATIENT_NAMES = 0x00101001;
-    public static final int PATIENT_BIRTH_NAME = 0x00101005;
-    public static final int PATIENT_MOTHER_BIRTH_NAME = 0x00101060;
     public static final int PATIENT_ADDRESS = 0x00101040;
     public static final int PATIENT_IDENTITY_REMOVED = 0x00120062;
     public static final int DEIDENTIFICATION_METHOD = 0x00120063;
