@@ -87,11 +87,18 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                                             Set<ResourceID> ids = new HashSet<>();
                                             var labels = job.getMetadata().getLabels();
                                             String ns = job.getMetadata().getNamespace();
-                                            ids.add(
+                                            ResourceID owner =
                                                     new ResourceID(
-                                                            labels.get(TrainingLabels.RUN), ns));
+                                                            labels.get(TrainingLabels.RUN), ns);
+                                            ids.add(owner);
+                                            // A slot frees when a Job finishes (its run's
+                                            // reconcile wakes the queue too) or when a run is
+                                            // deleted (then only this event is left to do it).
                                             String node = labels.get(TrainingLabels.RUN_NODE);
-                                            if (node != null) {
+                                            boolean slotFreed =
+                                                    JobOutcome.of(job).finished()
+                                                            || runs.get(owner).isEmpty();
+                                            if (node != null && slotFreed) {
                                                 ids.addAll(waitingRuns(runs, ns, node, null));
                                             }
                                             return ids;
