@@ -5,7 +5,7 @@
 # by side in one run on one generated corpus; then fednode's peak RSS for a small and a ~1 GB file.
 #
 #   bench/anonymiser.sh              # corpus of 2100 MB under ~/.cache/fednode-bench/anonymiser
-#   BENCH_MB=500 BENCH_WORK=/tmp/b bench/anonymiser.sh
+#   BENCH_MB=500 BENCH_ROUNDS=1 BENCH_WORK=/tmp/b bench/anonymiser.sh
 #
 # Needs: java 17, /usr/bin/python3 with python3-pydicom, libgdcm-tools, openssl, /usr/bin/time
 # (tools/install-test-deps.sh installs them) and PyPI for dicognito. The corpus is generated once
@@ -66,37 +66,52 @@ bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {printf "
 log "corpus: $files files, $bytes bytes"
 
 warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }
-declare -A secs
-measure() { # name, command...
-    local name=$1; shift
+c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+fednode() { # threads, extra JVM flags...
+    local threads=$1; shift
+    java "$@" -jar "$jar" --input "$corpus" --output "$work/out" --quarantine "$work/quarantine" \
+        --key-file "$key" --threads "$threads"
+}
+run_tool() {
+    case $1 in
+        cp) cp -r "$corpus" "$work/out" ;;
+        fednode-1-thread) fednode 1 ;;
+        fednode-2-threads) fednode 2 ;;
+        # The same with C1 only: a short batch job spends less CPU compiling than it gains.
+        fednode-c1-1-thread) fednode 1 "${c1[@]}" ;;
+        fednode-c1-2-threads) fednode 2 "${c1[@]}" ;;
+        gdcmanon) gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$work/out" ;;
+        dicognito) "$work/venv/bin/python" -m dicognito --quiet -o "$work/out" "$corpus" ;;
+    esac
+}
+tools=(cp fednode-1-thread fednode-2-threads fednode-c1-1-thread fednode-c1-2-threads gdcmanon dicognito)
+rounds=${BENCH_ROUNDS:-3}
+declare -A times
+measure() { # tool -> appends its seconds to times[tool]
+    local name=$1
     rm -rf "$work/out" "$work/quarantine"
     warm
     sync
-    local t0 t1
+    local t0 t1 s out_files
     t0=$(date +%s.%N)
-    "$@" >"$work/$name.log" 2>&1 || { log "$name failed, see $work/$name.log"; tail -5 "$work/$name.log" >&2; return 1; }
+    run_tool "$name" >"$work/$name.log" 2>&1 || { log "$name failed, see $work/$name.log"; tail -5 "$work/$name.log" >&2; return 1; }
     sync
     t1=$(date +%s.%N)
-    secs[$name]=$(echo "$t1 - $t0" | bc -l)
-    local out_files
+    s=$(echo "$t1 - $t0" | bc -l)
+    times[$name]+="$s "
     out_files=$(find "$work/out" -type f -name '*.dcm' 2>/dev/null | wc -l)
-    log "$name: ${secs[$name]} s, $out_files output files"
+    log "$name: $s s, $out_files output files"
 }
-
-measure cp cp -r "$corpus" "$work/out"
-measure fednode-1-thread java -jar "$jar" --input "$corpus" --output "$work/out" \
-    --quarantine "$work/quarantine" --key-file "$key" --threads 1
-measure fednode-2-threads java -jar "$jar" --input "$corpus" --output "$work/out" \
-    --quarantine "$work/quarantine" --key-file "$key" --threads 2
-# The same with C1 only: a short batch job spends less CPU compiling (JIT) than it gains.
-c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-measure fednode-c1-1-thread java "${c1[@]}" -jar "$jar" --input "$corpus" --output "$work/out" \
-    --quarantine "$work/quarantine" --key-file "$key" --threads 1
-measure fednode-c1-2-threads java "${c1[@]}" -jar "$jar" --input "$corpus" --output "$work/out" \
-    --quarantine "$work/quarantine" --key-file "$key" --threads 2
-measure gdcmanon gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$work/out"
-measure dicognito "$work/venv/bin/python" -m dicognito --quiet -o "$work/out" "$corpus"
+# Tools alternate within each round, so a burst of load on a shared machine hits all of them.
+for ((r = 1; r <= rounds; r++)); do
+    log "round $r of $rounds"
+    for t in "${tools[@]}"; do measure "$t"; done
+done
 rm -rf "$work/out" "$work/quarantine"
+median() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+range() { printf '%s\n' $1 | sort -g | awk 'NR == 1 {lo=$1} {hi=$1} END {printf "%.1f-%.1f", lo, hi}'; }
+declare -A secs
+for t in "${tools[@]}"; do secs[$t]=$(median "${times[$t]}"); done
 
 rss() { # dir -> peak RSS in MB of a fednode run on it
     rm -rf "$work/rss-out" "$work/rss-q"
@@ -110,13 +125,13 @@ rss_small=$(rss "$small_dir")
 rss_big=$(rss "$(dirname "$big")")
 
 echo
-echo "Anonymiser benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at start $load, corpus $files files / $((bytes / 1048576)) MB (512x512x16-bit CT, explicit VR LE), warm page cache"
-printf '%-22s %10s %10s %10s %12s %14s\n' tool seconds MB/s files/s "vs cp" "vs gdcmanon"
-for name in cp fednode-1-thread fednode-2-threads fednode-c1-1-thread fednode-c1-2-threads gdcmanon dicognito; do
+echo "Anonymiser benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at start $load, corpus $files files / $((bytes / 1048576)) MB (512x512x16-bit CT, explicit VR LE), warm page cache, median of $rounds rounds"
+printf '%-22s %9s %11s %9s %9s %8s %12s\n' tool seconds range MB/s files/s "vs cp" "vs gdcmanon"
+for name in "${tools[@]}"; do
     s=${secs[$name]}
-    printf '%-22s %10.2f %10.1f %10.1f %12.2f %14.2f\n' "$name" "$s" \
+    printf '%-22s %9.2f %11s %9.1f %9.1f %8.2f %12.2f\n' "$name" "$s" "$(range "${times[$name]}")" \
         "$(echo "$bytes / 1048576 / $s" | bc -l)" "$(echo "$files / $s" | bc -l)" \
         "$(echo "${secs[cp]} / $s" | bc -l)" "$(echo "${secs[gdcmanon]} / $s" | bc -l)"
 done
-echo "('vs X' = throughput relative to X: 1.00 = as fast, 0.80 = 80 % of X's throughput)"
+echo "('vs X' = throughput relative to X: 1.00 = as fast, 0.80 = 80 % of X's throughput; range = fastest-slowest round)"
 echo "fednode peak RSS (1 thread, default JVM): $rss_small MB for a $((small_size / 1024)) KB file, $rss_big MB for a $((big_size / 1048576)) MB file"
