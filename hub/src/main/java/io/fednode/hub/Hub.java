@@ -256,6 +256,13 @@ public final class Hub implements AutoCloseable {
         }
 
         @Override
+        public void setServer(Server server) {
+            super.setServer(server);
+            nodeApi.setServer(server);
+            adminApi.setServer(server);
+        }
+
+        @Override
         public boolean handle(
                 org.eclipse.jetty.server.Request request,
                 org.eclipse.jetty.server.Response response,

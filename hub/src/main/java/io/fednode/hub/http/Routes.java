@@ -16,6 +16,12 @@ public final class Routes extends Handler.Abstract {
     }
 
     @Override
+    public void setServer(org.eclipse.jetty.server.Server server) {
+        super.setServer(server);
+        routes.values().forEach(h -> h.setServer(server));
+    }
+
+    @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Handler handler = routes.get(request.getHttpURI().getPath());
         if (handler == null) {

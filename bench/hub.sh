@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Hub benchmark: simulated members heartbeating over mTLS, one kept-alive TLS connection each.
+# For each member count: a real kube-apiserver (the one the tests use), the hub as its own JVM
+# (-Xmx512m), N FederationMembers enrolled through POST /api/v1/enrol, then N nodes heartbeating
+# every INTERVAL seconds, spread evenly. After a warm-up (handshakes, every member Available), a
+# WINDOW-second steady state is measured: heartbeats/s, p50/p99 latency (send to last response byte),
+# hub CPU (cores, from /proc) and RSS, and the API server's own count of write requests.
+#
+#   bench/hub.sh                      # 1,000 and 10,000 members, 30 s interval, 60 s window
+#   MEMBERS="1000" WINDOW=30 bench/hub.sh
+#
+# Results: one JSON line per run in hub/target/bench-hub-<members>.json and a table on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MEMBERS=${MEMBERS:-"1000 10000"}
+INTERVAL=${INTERVAL:-30}
+WINDOW=${WINDOW:-60}
+MVN=${MVN:-mvn -B -q -ntp}
+
+log() { printf '[bench/hub] %s\n' "$*" >&2; }
+
+log "building api, test-support and hub"
+$MVN -pl api,test-support,hub -am install -DskipTests -Dspotless.check.skip=true >&2
+$MVN -pl hub test-compile -Dspotless.check.skip=true >&2
+$MVN -pl hub dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench-classpath.txt >&2
+DEPS=$(cat hub/target/bench-classpath.txt)
+HUB_CP="hub/target/classes:$DEPS"
+BENCH_CP="hub/target/test-classes:hub/target/classes:$DEPS"
+
+# 10,000 client connections in the load generator and as many in the hub.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+results=()
+for n in $MEMBERS; do
+    log "run: $n members, ${INTERVAL}s interval, ${WINDOW}s window"
+    out="hub/target/bench-hub-$n.json"
+    java -Xmx3g -cp "$BENCH_CP" io.fednode.hub.bench.HubBenchmark \
+        "$n" "$INTERVAL" "$WINDOW" "$HUB_CP" "$out" >/dev/null
+    results+=("$out")
+done
+
+printf '\n%-8s %-9s %-10s %-8s %-8s %-8s %-7s %-9s %-9s %-14s %-12s\n' \
+    members interval "hb/s" "p50 ms" "p99 ms" errors "hub CPU" "hub RSS" "writes/min" "writes/min*" "enrol/s"
+for f in "${results[@]}"; do
+    python3 - "$f" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"{r['members']:<8} {str(r['intervalSeconds'])+'s':<9} {r['heartbeatsPerSecond']:<10.1f} "
+      f"{r['p50Ms']:<8.2f} {r['p99Ms']:<8.2f} {r['errors']:<8} {r['hubCpuCores']:<7.2f} "
+      f"{str(round(r['hubRssMiB']))+' MiB':<9} {r['apiWritesPerMinute']:<9.1f} "
+      f"{r['apiWritesPerMinuteExcludingLeases']:<14.1f} {r['enrolmentsPerSecond']:<12.1f}")
+PY
+done
+echo "(writes/min*: excluding the API server's own lease renewals)"
