@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.TrainingEnvVar;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.testing.KwokCluster;
@@ -145,7 +146,10 @@ class TrainingRunE2EIT {
         try (Watch w = client().batch().v1().jobs().inNamespace(ns).watch(watch)) {
             // Created while the node is not Ready, so all five are decided together when it is.
             for (String name : names) {
-                client().resource(TrainingInstall.run(ns, name, "hospital-a", 1)).create();
+                TrainingRun run = TrainingInstall.run(ns, name, "hospital-a", 1);
+                run.getSpec()
+                        .setEnv(List.of(new TrainingEnvVar(KwokCluster.RUN_FOR_ENV_ALIAS, "2s")));
+                client().resource(run).create();
             }
             await().untilAsserted(
                             () ->
@@ -172,7 +176,8 @@ class TrainingRunE2EIT {
                                                             .as(n)
                                                             .isEqualTo("True")));
         }
-        assertThat(watch.maxActive()).as("Jobs running at once").isLessThanOrEqualTo(2);
+        // Each Pod runs for 2 s, so both slots are in use at once, and never more.
+        assertThat(watch.maxActive()).as("Jobs running at once").isEqualTo(2);
         // Creation order: a run never starts while as many runs created before it as there are
         // slots still wait (run-1 and run-2 take the two free slots together, in either order;
         // after that each start waits for a finish).
@@ -198,22 +203,28 @@ class TrainingRunE2EIT {
     }
 
     @Test
-    void maxRuntimeStopsTheRunWithDeadlineExceeded() {
+    void maxRuntimeStopsARunningPodWithDeadlineExceeded() {
         String ns = "train-deadline";
         install.namespace(ns);
-        // Six GPUs fit the node's policy but no kwok node (four each): the Pod stays Pending and
-        // the run cannot finish, so only the deadline ends it. Kubernetes counts
-        // activeDeadlineSeconds from the Job's start, whatever its Pod is doing.
-        install.ready(install.node(ns, "hospital-a", 8, 2));
-        TrainingRun run = TrainingInstall.run(ns, "too-slow", "hospital-a", 6);
-        run.getSpec().setMaxRuntime("3s");
+        install.ready(install.node(ns, "hospital-a", 4, 2));
+        TrainingRun run = TrainingInstall.run(ns, "too-slow", "hospital-a", 1);
+        // The simulated trainer would run for ten minutes; the run may take five seconds.
+        run.getSpec().setEnv(List.of(new TrainingEnvVar(KwokCluster.RUN_FOR_ENV_ALIAS, "10m")));
+        run.getSpec().setMaxRuntime("5s");
         client().resource(run).create();
 
-        await().atMost(Duration.ofMinutes(2))
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(status(ns, "too-slow"), "Running"))
+                                        .extracting(Condition::getStatus, Condition::getReason)
+                                        .containsExactly("True", "PodRunning"));
+        await().atMost(Duration.ofMinutes(1))
                 .untilAsserted(
                         () -> {
                             TrainingRunStatus status = status(ns, "too-slow");
-                            assertThat(status.getActiveDeadlineSeconds()).isEqualTo(3L);
+                            assertThat(status.getActiveDeadlineSeconds()).isEqualTo(5L);
                             assertThat(condition(status, "Failed"))
                                     .extracting(
                                             Condition::getStatus,
@@ -222,19 +233,102 @@ class TrainingRunE2EIT {
                                     .containsExactly(
                                             "True",
                                             "DeadlineExceeded",
-                                            "Job too-slow ran longer than its maxRuntime (3s) and"
+                                            "Job too-slow ran longer than its maxRuntime (5s) and"
                                                     + " was stopped");
                             assertThat(condition(status, "Succeeded").getStatus())
                                     .isEqualTo("False");
+                            assertThat(condition(status, "Running").getStatus()).isEqualTo("False");
+                            assertThat(status.getPodNodeName()).isNotBlank();
                             assertThat(status.getCompletionTime()).isNotBlank();
                         });
         Job job = client().batch().v1().jobs().inNamespace(ns).withName("too-slow").get();
-        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3L);
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(5L);
         assertThat(job.getStatus().getConditions())
                 .anySatisfy(
                         c -> {
                             assertThat(c.getType()).isEqualTo("Failed");
                             assertThat(c.getReason()).isEqualTo("DeadlineExceeded");
+                        });
+    }
+
+    @Test
+    void failingTrainerFailsTheRunOnceWithTheJobsReason() {
+        String ns = "train-fails";
+        install.namespace(ns);
+        install.ready(install.node(ns, "hospital-a", 4, 2));
+        TrainingRun run = TrainingInstall.run(ns, "crashes", "hospital-a", 1);
+        run.getSpec().setEnv(List.of(new TrainingEnvVar(KwokCluster.EXIT_CODE_ENV_ALIAS, "3")));
+        client().resource(run).create();
+
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () -> {
+                            Condition failed = condition(status(ns, "crashes"), "Failed");
+                            assertThat(failed.getStatus()).isEqualTo("True");
+                            assertThat(failed.getReason()).isEqualTo("JobFailed");
+                            assertThat(failed.getMessage())
+                                    .startsWith("Job crashes failed (BackoffLimitExceeded)");
+                        });
+        // backoffLimit 0: one attempt, no retry.
+        assertThat(
+                        client().pods()
+                                .inNamespace(ns)
+                                .withLabel("fednode.io/training-run", "crashes")
+                                .list()
+                                .getItems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
+    }
+
+    @Test
+    void deletingARunningRunStopsIt() {
+        String ns = "train-delete";
+        install.namespace(ns);
+        install.ready(install.node(ns, "hospital-a", 4, 2));
+        TrainingRun run = TrainingInstall.run(ns, "stopped", "hospital-a", 1);
+        run.getSpec().setEnv(List.of(new TrainingEnvVar(KwokCluster.RUN_FOR_ENV_ALIAS, "10m")));
+        client().resource(run).create();
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(status(ns, "stopped"), "Running").getStatus())
+                                        .isEqualTo("True"));
+        assertThat(
+                        client().pods()
+                                .inNamespace(ns)
+                                .withLabel("fednode.io/training-run", "stopped")
+                                .list()
+                                .getItems())
+                .isNotEmpty();
+
+        client().resources(TrainingRun.class).inNamespace(ns).withName("stopped").delete();
+
+        // The garbage collector removes what the run owns: Job, Pod, NetworkPolicy.
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            client().batch()
+                                                    .v1()
+                                                    .jobs()
+                                                    .inNamespace(ns)
+                                                    .list()
+                                                    .getItems())
+                                    .isEmpty();
+                            assertThat(
+                                            client().pods()
+                                                    .inNamespace(ns)
+                                                    .withLabel("fednode.io/training-run", "stopped")
+                                                    .list()
+                                                    .getItems())
+                                    .isEmpty();
+                            assertThat(
+                                            client().network()
+                                                    .networkPolicies()
+                                                    .inNamespace(ns)
+                                                    .list()
+                                                    .getItems())
+                                    .isEmpty();
                         });
     }
 
