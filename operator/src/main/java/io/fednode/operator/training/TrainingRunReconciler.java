@@ -12,6 +12,7 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunConditions;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.operator.node.NodeEvents;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -59,6 +60,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     static final Duration RECHECK = Duration.ofSeconds(30);
 
     private final Map<String, Object> nodeLocks = new ConcurrentHashMap<>();
+    private final NodeEvents events = new NodeEvents();
     private InformerEventSource<Job, TrainingRun> jobs;
     private InformerEventSource<FederationNode, TrainingRun> nodes;
     private InformerEventSource<Dataset, TrainingRun> datasets;
@@ -219,6 +221,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
             }
         }
         status.setConditions(conditions.merge(previous.getConditions(), now));
+        recordTransition(context.getClient(), run, previous, status);
         UpdateControl<TrainingRun> control =
                 status.equals(previous)
                         ? UpdateControl.noUpdate()
@@ -380,6 +383,36 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                 wakeUps.propagateEvent(id);
             }
         }
+    }
+
+    /**
+     * An Event when the run moves to another stage (the reason of its summary condition changes):
+     * Warning when it failed or was refused, Normal otherwise.
+     */
+    private void recordTransition(
+            KubernetesClient client,
+            TrainingRun run,
+            TrainingRunStatus previous,
+            TrainingRunStatus current) {
+        Optional<Condition> before = summary(previous);
+        Optional<Condition> after = summary(current);
+        if (after.isEmpty()
+                || (before.isPresent()
+                        && before.get().getReason().equals(after.get().getReason()))) {
+            return;
+        }
+        Condition c = after.get();
+        String type = "False".equals(c.getStatus()) ? NodeEvents.WARNING : NodeEvents.NORMAL;
+        events.record(client, run, type, c.getReason(), c.getMessage());
+    }
+
+    private static Optional<Condition> summary(TrainingRunStatus status) {
+        return status.getConditions() == null
+                ? Optional.empty()
+                : status.getConditions().stream()
+                        .filter(c -> TrainingRunConditions.SUCCEEDED.equals(c.getType()))
+                        .filter(c -> c.getReason() != null)
+                        .findFirst();
     }
 
     private static String admittedMessage(TrainingRunStatus status) {

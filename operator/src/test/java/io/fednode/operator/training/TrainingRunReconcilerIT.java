@@ -266,6 +266,19 @@ class TrainingRunReconcilerIT {
                         });
         assertThat(admin().batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(admin().network().networkPolicies().inNamespace(ns).list().getItems()).isEmpty();
+        await().untilAsserted(
+                        () ->
+                                assertThat(admin().v1().events().inNamespace(ns).list().getItems())
+                                        .anySatisfy(
+                                                e -> {
+                                                    assertThat(e.getInvolvedObject().getName())
+                                                            .isEqualTo("refused");
+                                                    assertThat(e.getType()).isEqualTo("Warning");
+                                                    assertThat(e.getReason())
+                                                            .isEqualTo(refusal.reason());
+                                                    assertThat(e.getMessage())
+                                                            .isEqualTo(refusal.message());
+                                                }));
     }
 
     @Test
