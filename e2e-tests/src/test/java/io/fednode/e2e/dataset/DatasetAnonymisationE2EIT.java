@@ -293,9 +293,15 @@ class DatasetAnonymisationE2EIT {
                             assertThat(now.getStatus().getCompletionTime()).isNotBlank();
                         });
 
-        Dataset revised = dataset();
-        revised.getSpec().getSource().setPath("imports/2026-12/lung-ct");
-        client().resource(revised).update();
+        // edit() patches the latest version: no conflict with the operator's status writes.
+        client().resources(Dataset.class)
+                .inNamespace(NS)
+                .withName("lung-ct")
+                .edit(
+                        d -> {
+                            d.getSpec().getSource().setPath("imports/2026-12/lung-ct");
+                            return d;
+                        });
         Job second = awaitJob("lung-ct-r2");
         assertThat(
                         second.getSpec()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fednode.api.v1alpha1.AnonymisationOption;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
@@ -257,9 +260,15 @@ class DatasetReconcilerIT {
         create(Fixtures.dataset(NS, "rev", "node-rev", "imports/v1"));
         Job first = awaitJob("rev-r1");
 
-        Dataset ds = dataset("rev");
-        ds.getSpec().setDescription("only the description changes");
-        admin().resource(ds).update();
+        // edit() patches against the latest version, so the operator's concurrent status
+        // writes cannot make the change fail with a conflict.
+        datasets()
+                .withName("rev")
+                .edit(
+                        d -> {
+                            d.getSpec().setDescription("only the description changes");
+                            return d;
+                        });
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () ->
@@ -267,9 +276,13 @@ class DatasetReconcilerIT {
                                         .isEqualTo(2L));
         assertThat(jobsOf("rev")).as("a description is not a new revision").hasSize(1);
 
-        ds = dataset("rev");
-        ds.getSpec().getSource().setPath("imports/v2");
-        admin().resource(ds).update();
+        datasets()
+                .withName("rev")
+                .edit(
+                        d -> {
+                            d.getSpec().getSource().setPath("imports/v2");
+                            return d;
+                        });
         Job second = awaitJob("rev-r2");
         assertThat(
                         second.getSpec()
@@ -491,7 +504,13 @@ class DatasetReconcilerIT {
     }
 
     private static Dataset dataset(String name) {
-        return admin().resources(Dataset.class).inNamespace(NS).withName(name).get();
+        return datasets().withName(name).get();
+    }
+
+    private static NonNamespaceOperation<
+                    Dataset, KubernetesResourceList<Dataset>, Resource<Dataset>>
+            datasets() {
+        return admin().resources(Dataset.class).inNamespace(NS);
     }
 
     private static List<Job> jobsOf(String dataset) {
