@@ -83,6 +83,27 @@ class TrainingRunE2EIT {
                                 .getResources()
                                 .getLimits())
                 .containsEntry(KwokCluster.GPU_RESOURCE, new Quantity("2"));
+        var podSpec = job.getSpec().getTemplate().getSpec();
+        assertThat(podSpec.getNodeSelector()).containsEntry(KwokCluster.GPU_NODE_LABEL, "true");
+        assertThat(podSpec.getVolumes())
+                .allSatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNull());
+        var egress =
+                client().network()
+                        .networkPolicies()
+                        .inNamespace(ns)
+                        .withName("two-gpus-training-egress")
+                        .get()
+                        .getSpec();
+        assertThat(egress.getPodSelector().getMatchLabels())
+                .containsEntry("fednode.io/training-run", "two-gpus");
+        assertThat(egress.getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(egress.getEgress()).hasSize(2);
+        assertThat(egress.getEgress().get(1).getTo())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("203.0.113.10/32"));
+        assertThat(egress.getEgress().get(1).getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9092));
         List<Pod> pods =
                 client().pods()
                         .inNamespace(ns)
