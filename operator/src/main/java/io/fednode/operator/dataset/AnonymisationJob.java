@@ -203,11 +203,14 @@ public final class AnonymisationJob {
 
     static List<EnvVar> environment() {
         // The heap follows the container's memory limit; an out-of-memory error ends the attempt
-        // (and the Job retries) instead of leaving a half-working JVM.
+        // (and the Job retries) instead of leaving a half-working JVM. The C1-only, serial-GC JVM
+        // is the anonymiser's measured best on few cores (docs/anonymiser.md, Benchmarks): C2's
+        // compile threads otherwise compete with the work itself.
         return List.of(
                 new EnvVar(
                         "JAVA_TOOL_OPTIONS",
                         "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+                                + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
                                 + " -Djava.io.tmpdir="
                                 + TMP_MOUNT,
                         null));

@@ -69,6 +69,22 @@ class AnonymisationJobTest {
     }
 
     @Test
+    void jvmRunsWithTheAnonymisersMeasuredBestFlagsAndBoundedHeap() {
+        String options =
+                container(job(1)).getEnv().stream()
+                        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue();
+        assertThat(options.split(" "))
+                .contains(
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-XX:MaxRAMPercentage=75",
+                        "-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
     void rawVolumeIsReadOnlyAndOnlyTheSourceFolderIsMounted() {
         Job job = job(1);
         VolumeMount raw = mount(job, AnonymisationJob.RAW_MOUNT);
