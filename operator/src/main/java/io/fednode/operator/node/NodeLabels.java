@@ -26,6 +26,14 @@ public final class NodeLabels {
     /** On the Pods of a node's workloads: which {@link WorkloadKind} the Pod belongs to. */
     public static final String WORKLOAD = "fednode.io/workload";
 
+    /**
+     * On the Pods of node components that talk to the federation (for example a federated-learning
+     * client add-on): {@code "true"} lets them reach {@code spec.connectivity.egressCIDRs}.
+     * Workloads the operator runs never carry it: a TrainingRun's own NetworkPolicy opens exactly
+     * its aggregator, and NetworkPolicies add up, so a node-wide opening would widen it.
+     */
+    public static final String FEDERATION_EGRESS = "fednode.io/federation-egress";
+
     /** Label selector of the informers: only objects this operator manages are cached. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 

@@ -139,16 +139,13 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
                     : connectivity.getEgressCIDRs();
         }
 
-        static List<WorkloadKind> egressWorkloads(FederationNode node) {
-            return Arrays.stream(WorkloadKind.values())
-                    .filter(WorkloadKind::needsFederationEgress)
-                    .filter(k -> k.runsOn(node.getSpec().getRole()))
-                    .toList();
-        }
-
+        /**
+         * Compute and hybrid nodes with egress CIDRs open them to Pods that opt in with {@link
+         * NodeLabels#FEDERATION_EGRESS}; no Pod of a data node talks to the federation.
+         */
         @Override
         boolean requiredFor(FederationNode node) {
-            return !cidrs(node).isEmpty() && !egressWorkloads(node).isEmpty();
+            return !cidrs(node).isEmpty() && node.getSpec().getRole().computes();
         }
 
         @Override
@@ -165,7 +162,9 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
                             .toList();
             return base(node)
                     .withNewSpec()
-                    .withPodSelector(workloads("In", egressWorkloads(node)))
+                    .withNewPodSelector()
+                    .addToMatchLabels(NodeLabels.FEDERATION_EGRESS, "true")
+                    .endPodSelector()
                     .withPolicyTypes("Egress")
                     .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(peers).build())
                     .endSpec()

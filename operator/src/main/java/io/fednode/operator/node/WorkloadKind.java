@@ -8,18 +8,16 @@ import io.fednode.api.v1alpha1.NodeRole;
  */
 public enum WorkloadKind {
     /** Anonymisation Jobs of Datasets: no network at all, not even DNS. */
-    ANONYMISER("anonymiser", false, false),
-    /** TrainingRun Jobs: DNS and the federation's aggregators. */
-    TRAINING("training", true, true);
+    ANONYMISER("anonymiser", false),
+    /** TrainingRun Jobs: DNS, and the run's aggregator through the run's own NetworkPolicy. */
+    TRAINING("training", true);
 
     private final String label;
     private final boolean dns;
-    private final boolean federationEgress;
 
-    WorkloadKind(String label, boolean dns, boolean federationEgress) {
+    WorkloadKind(String label, boolean dns) {
         this.label = label;
         this.dns = dns;
-        this.federationEgress = federationEgress;
     }
 
     /** The value of the {@code fednode.io/workload} Pod label. */
@@ -29,10 +27,6 @@ public enum WorkloadKind {
 
     public boolean needsDns() {
         return dns;
-    }
-
-    public boolean needsFederationEgress() {
-        return federationEgress;
     }
 
     public boolean runsOn(NodeRole role) {

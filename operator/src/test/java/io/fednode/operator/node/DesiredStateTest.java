@@ -10,6 +10,7 @@ import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The desired-state builders, without a cluster. */
@@ -106,14 +107,17 @@ class DesiredStateTest {
     }
 
     @Test
-    void computeNodesHaveNoRawVolumeNoAnonymiserAndEgressOnlyForTraining() {
+    void computeNodesHaveNoRawVolumeNoAnonymiserAndFederationEgressOnlyForOptedInPods() {
         FederationNode node = node(NodeRole.COMPUTE);
         assertThat(new VolumeClaim(VolumeKind.RAW).requiredFor(node)).isFalse();
         assertThat(new WorkloadServiceAccount(WorkloadKind.ANONYMISER).requiredFor(node)).isFalse();
         assertThat(new WorkloadServiceAccount(WorkloadKind.TRAINING).requiredFor(node)).isTrue();
         NetworkPolicy egress = new NodeNetworkPolicy.FederationEgress().desired(node);
-        assertThat(egress.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
-                .containsExactly("training");
+        // Training Pods get their aggregator from their run's own policy; a node-wide opening
+        // would widen it (NetworkPolicies add up).
+        assertThat(egress.getSpec().getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("fednode.io/federation-egress", "true"));
+        assertThat(egress.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
     }
 
     @Test
