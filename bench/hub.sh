@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hub benchmark: simulated members heartbeating over mTLS, one kept-alive TLS connection each.
 # For each member count: a real kube-apiserver (the one the tests use), the hub as its own JVM
-# (-Xmx512m), N FederationMembers enrolled through POST /api/v1/enrol, then N nodes heartbeating
+# (-Xmx$HUB_HEAP, default 1g), N FederationMembers enrolled through POST /api/v1/enrol, then N nodes heartbeating
 # every INTERVAL seconds, spread evenly. After a warm-up (handshakes, every member Available), a
 # WINDOW-second steady state is measured: heartbeats/s, p50/p99 latency (send to last response byte),
 # hub CPU (cores, from /proc) and RSS, and the API server's own count of write requests.
@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 MEMBERS=${MEMBERS:-"1000 10000"}
 INTERVAL=${INTERVAL:-30}
 WINDOW=${WINDOW:-60}
+HUB_HEAP=${HUB_HEAP:-1g}     # -Xmx of the hub JVM
 MVN=${MVN:-mvn -B -q -ntp}
 
 log() { printf '[bench/hub] %s\n' "$*" >&2; }
@@ -36,7 +37,7 @@ results=()
 for n in $MEMBERS; do
     log "run: $n members, ${INTERVAL}s interval, ${WINDOW}s window"
     out="hub/target/bench-hub-$n.json"
-    java -Xmx3g -cp "$BENCH_CP" io.fednode.hub.bench.HubBenchmark \
+    java -Xmx3g -Dbench.hubHeap="$HUB_HEAP" -cp "$BENCH_CP" io.fednode.hub.bench.HubBenchmark \
         "$n" "$INTERVAL" "$WINDOW" "$HUB_CP" "$out" >/dev/null
     results+=("$out")
 done

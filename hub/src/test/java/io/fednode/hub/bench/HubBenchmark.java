@@ -91,7 +91,8 @@ public final class HubBenchmark {
             ProcessBuilder pb =
                     new ProcessBuilder(
                                     "java",
-                                    "-Xmx512m",
+                                    "-Xmx" + System.getProperty("bench.hubHeap", "512m"),
+                                    "-Xlog:gc:file=hub/target/bench-hub-gc-" + members + ".log",
                                     "-cp",
                                     hubClasspath,
                                     "io.fednode.hub.HubMain",
@@ -136,7 +137,7 @@ public final class HubBenchmark {
             // warm-up: every connection handshakes once and every member turns Available
             Thread.sleep(Duration.ofSeconds(intervalSeconds + 5).toMillis());
             awaitAvailable(adminPort, members, Duration.ofSeconds(120));
-            Thread.sleep(Duration.ofSeconds(intervalSeconds).toMillis()); // let status writes drain
+            awaitStatusWritesDrained(adminPort, Duration.ofMinutes(10));
             load.resetStats();
             Map<String, Double> writesBefore = apiWrites(kube);
             long cpuBefore = cpuTicks(hubPid);
@@ -161,7 +162,9 @@ public final class HubBenchmark {
             String json =
                     String.format(
                             Locale.ROOT,
-                            "{\"members\":%d,\"intervalSeconds\":%d,\"windowSeconds\":%.1f,"
+                            "{\"hubHeap\":\""
+                                    + System.getProperty("bench.hubHeap", "512m")
+                                    + "\",\"members\":%d,\"intervalSeconds\":%d,\"windowSeconds\":%.1f,"
                                     + "\"heartbeats\":%d,\"errors\":%d,\"heartbeatsPerSecond\":%.1f,"
                                     + "\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"lateSends\":%d,"
                                     + "\"hubCpuCores\":%.3f,\"hubRssMiB\":%.0f,"
@@ -268,6 +271,41 @@ public final class HubBenchmark {
                                 HttpResponse.BodyHandlers.ofString())
                         .body();
         return body.length() > 2000 ? body.substring(0, 2000) : body;
+    }
+
+    /** Waits until the hub's status-write counter has not moved for 15 s. */
+    static void awaitStatusWritesDrained(int adminPort, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            String metrics =
+                    http.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + adminPort
+                                                                    + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            double writes = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("fednode_hub_status_writes_total")) {
+                    writes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            if (writes != last) {
+                last = writes;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(15)) {
+                log("status writes drained (%.0f written)", writes);
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("status writes did not drain");
     }
 
     static void createMembers(KubernetesClient kube, int members) throws Exception {
@@ -429,7 +467,7 @@ public final class HubBenchmark {
      * its own kept-alive TLS connection with its own client certificate.
      */
     static final class Load {
-        static final int THREADS = 32;
+        static final int THREADS = 128;
         final Identities ids;
         final int port;
         final long intervalNanos;
