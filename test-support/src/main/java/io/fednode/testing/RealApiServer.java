@@ -6,12 +6,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -69,31 +64,7 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback,
 
     /** Installs a CRD from a YAML file and waits until the API server serves it. */
     public CustomResourceDefinition installCrd(Path crdYaml) {
-        try (InputStream in = Files.newInputStream(crdYaml)) {
-            CustomResourceDefinition crd =
-                    client.apiextensions().v1().customResourceDefinitions().load(in).item();
-            CustomResourceDefinition applied =
-                    client.resource(crd).forceConflicts().serverSideApply();
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .withName(applied.getMetadata().getName())
-                    .waitUntilCondition(RealApiServer::isEstablished, 60, TimeUnit.SECONDS);
-            return applied;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean isEstablished(CustomResourceDefinition crd) {
-        return crd != null
-                && crd.getStatus() != null
-                && crd.getStatus().getConditions() != null
-                && crd.getStatus().getConditions().stream()
-                        .anyMatch(
-                                c ->
-                                        "Established".equals(c.getType())
-                                                && "True".equals(c.getStatus()));
+        return (CustomResourceDefinition) Manifests.apply(client, crdYaml).get(0);
     }
 
     @Override

@@ -23,7 +23,9 @@ import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.operator.dataset.AnonymisationJob;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Manifests;
 import io.javaoperatorsdk.operator.Operator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -65,29 +67,7 @@ class DatasetAnonymisationE2EIT {
     static void setUp() throws Exception {
         KubernetesClient k = client();
         for (String crd : List.of("datasets.fednode.io", "federationnodes.fednode.io")) {
-            k.load(new java.io.FileInputStream("../crds/" + crd + "-v1.yml")).serverSideApply();
-            k.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .withName(crd)
-                    .waitUntilCondition(
-                            c ->
-                                    c != null
-                                            && c.getStatus() != null
-                                            && c.getStatus().getConditions() != null
-                                            && c.getStatus().getConditions().stream()
-                                                    .anyMatch(
-                                                            x ->
-                                                                    "Established"
-                                                                                    .equals(
-                                                                                            x
-                                                                                                    .getType())
-                                                                            && "True"
-                                                                                    .equals(
-                                                                                            x
-                                                                                                    .getStatus())),
-                            60,
-                            java.util.concurrent.TimeUnit.SECONDS);
+            Manifests.apply(k, Path.of("../crds/" + crd + "-v1.yml"));
         }
         k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();

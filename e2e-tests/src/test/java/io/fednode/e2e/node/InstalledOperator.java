@@ -1,19 +1,11 @@
 package io.fednode.e2e.node;
 
-import static org.awaitility.Awaitility.await;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.ServiceAccountClients;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,37 +35,7 @@ final class InstalledOperator implements AutoCloseable {
     }
 
     private static void apply(KubernetesClient admin, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            for (HasMetadata item : admin.load(in).items()) {
-                admin.resource(item).fieldManager("e2e-install").forceConflicts().serverSideApply();
-                if (item instanceof CustomResourceDefinition crd) {
-                    var served =
-                            admin.apiextensions()
-                                    .v1()
-                                    .customResourceDefinitions()
-                                    .withName(crd.getMetadata().getName());
-                    await().atMost(Duration.ofSeconds(60))
-                            .until(
-                                    () ->
-                                            served.get().getStatus() != null
-                                                    && served
-                                                            .get()
-                                                            .getStatus()
-                                                            .getConditions()
-                                                            .stream()
-                                                            .anyMatch(
-                                                                    c ->
-                                                                            c.getType()
-                                                                                            .equals(
-                                                                                                    "Established")
-                                                                                    && c.getStatus()
-                                                                                            .equals(
-                                                                                                    "True")));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Manifests.apply(admin, file);
     }
 
     @Override

@@ -1,14 +1,10 @@
 package io.fednode.e2e.training;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.AggregatorSpec;
 import io.fednode.api.v1alpha1.ComputeSpec;
@@ -22,14 +18,10 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.ServiceAccountClients;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -150,38 +142,7 @@ final class TrainingInstall implements AutoCloseable {
     }
 
     private static void apply(KubernetesClient admin, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            for (HasMetadata item : admin.load(in).items()) {
-                admin.resource(item).fieldManager("e2e-install").forceConflicts().serverSideApply();
-                if (item instanceof CustomResourceDefinition crd) {
-                    var served =
-                            admin.apiextensions()
-                                    .v1()
-                                    .customResourceDefinitions()
-                                    .withName(crd.getMetadata().getName());
-                    await().atMost(Duration.ofSeconds(60))
-                            .until(
-                                    () -> {
-                                        var c = served.get();
-                                        return c.getStatus() != null
-                                                && c.getStatus().getConditions() != null
-                                                && c.getStatus().getConditions().stream()
-                                                        .anyMatch(
-                                                                x ->
-                                                                        "Established"
-                                                                                        .equals(
-                                                                                                x
-                                                                                                        .getType())
-                                                                                && "True"
-                                                                                        .equals(
-                                                                                                x
-                                                                                                        .getStatus()));
-                                    });
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Manifests.apply(admin, file);
     }
 
     @Override

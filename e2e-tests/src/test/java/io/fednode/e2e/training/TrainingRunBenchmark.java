@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.AggregatorSpec;
 import io.fednode.api.v1alpha1.ComputeSpec;
@@ -21,12 +19,11 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.operator.training.TrainingRunReconciler;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.RealApiServer;
 import io.fednode.testing.ServiceAccountClients;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -405,39 +402,6 @@ class TrainingRunBenchmark {
     }
 
     private static void apply(KubernetesClient admin, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            for (HasMetadata item : admin.load(in).items()) {
-                admin.resource(item)
-                        .fieldManager("bench-install")
-                        .forceConflicts()
-                        .serverSideApply();
-                if (item instanceof CustomResourceDefinition crd) {
-                    admin.apiextensions()
-                            .v1()
-                            .customResourceDefinitions()
-                            .withName(crd.getMetadata().getName())
-                            .waitUntilCondition(
-                                    c ->
-                                            c != null
-                                                    && c.getStatus() != null
-                                                    && c.getStatus().getConditions() != null
-                                                    && c.getStatus().getConditions().stream()
-                                                            .anyMatch(
-                                                                    x ->
-                                                                            "Established"
-                                                                                            .equals(
-                                                                                                    x
-                                                                                                            .getType())
-                                                                                    && "True"
-                                                                                            .equals(
-                                                                                                    x
-                                                                                                            .getStatus())),
-                                    60,
-                                    TimeUnit.SECONDS);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Manifests.apply(admin, file);
     }
 }

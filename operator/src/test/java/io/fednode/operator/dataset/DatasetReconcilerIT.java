@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,12 +20,9 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -541,40 +536,7 @@ class DatasetReconcilerIT {
     }
 
     private static void apply(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            for (HasMetadata item : admin().load(in).items()) {
-                admin().resource(item)
-                        .fieldManager("test-install")
-                        .forceConflicts()
-                        .serverSideApply();
-                if (item instanceof CustomResourceDefinition crd) {
-                    admin().apiextensions()
-                            .v1()
-                            .customResourceDefinitions()
-                            .withName(crd.getMetadata().getName())
-                            .waitUntilCondition(
-                                    c ->
-                                            c != null
-                                                    && c.getStatus() != null
-                                                    && c.getStatus().getConditions() != null
-                                                    && c.getStatus().getConditions().stream()
-                                                            .anyMatch(
-                                                                    x ->
-                                                                            "Established"
-                                                                                            .equals(
-                                                                                                    x
-                                                                                                            .getType())
-                                                                                    && "True"
-                                                                                            .equals(
-                                                                                                    x
-                                                                                                            .getStatus())),
-                                    60,
-                                    java.util.concurrent.TimeUnit.SECONDS);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Manifests.apply(admin(), file);
     }
 
     private static KubernetesClient admin() {

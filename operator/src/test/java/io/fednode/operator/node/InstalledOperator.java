@@ -1,18 +1,10 @@
 package io.fednode.operator.node;
 
-import static org.awaitility.Awaitility.await;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.fednode.testing.Manifests;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -54,40 +46,7 @@ public final class InstalledOperator implements AutoCloseable {
     }
 
     static void apply(KubernetesClient admin, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            for (HasMetadata item : admin.load(in).items()) {
-                admin.resource(item)
-                        .fieldManager("test-install")
-                        .forceConflicts()
-                        .serverSideApply();
-                if (item instanceof CustomResourceDefinition crd) {
-                    await().atMost(Duration.ofSeconds(60))
-                            .until(
-                                    () -> {
-                                        var served =
-                                                admin.apiextensions()
-                                                        .v1()
-                                                        .customResourceDefinitions()
-                                                        .withName(crd.getMetadata().getName())
-                                                        .get();
-                                        return served.getStatus() != null
-                                                && served.getStatus().getConditions().stream()
-                                                        .anyMatch(
-                                                                c ->
-                                                                        "Established"
-                                                                                        .equals(
-                                                                                                c
-                                                                                                        .getType())
-                                                                                && "True"
-                                                                                        .equals(
-                                                                                                c
-                                                                                                        .getStatus()));
-                                    });
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Manifests.apply(admin, file);
     }
 
     public OperatorMain.RunningOperator running() {
