@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,8 +195,9 @@ class FederationNodeReconcilerIT {
                         .get();
         assertThat(egress.getSpec().getEgress().get(0).getTo().get(0).getIpBlock().getCidr())
                 .isEqualTo("203.0.113.10/32");
-        assertThat(egress.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
-                .containsExactly("training");
+        // Only opted-in node components; training Pods get their aggregator from their run.
+        assertThat(egress.getSpec().getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("fednode.io/federation-egress", "true"));
         NetworkPolicy dns =
                 admin().network()
                         .v1()
