@@ -2,7 +2,9 @@ package io.fednode.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
+import io.fednode.operator.hublink.HubLinks;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.javaoperatorsdk.operator.Operator;
@@ -83,7 +85,8 @@ public final class OperatorMain {
                             }
                         });
         operator.register(
-                new FederationNodeReconciler(),
+                new FederationNodeReconciler(
+                        new HubLinks(client, AnonymiserImage.OPERATOR_VERSION)),
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {

@@ -129,6 +129,10 @@ public final class HubLinks implements AutoCloseable {
             return; // forgotten, or replaced by a new configuration
         }
         HubLink link = running.link;
+        if (!stillExists(link.node())) {
+            forget(link.node().getMetadata().getNamespace(), link.node().getMetadata().getName());
+            return; // the node was deleted: stop heartbeating for it
+        }
         HubLinkStatus before = link.status();
         Duration next;
         try {
@@ -150,6 +154,20 @@ public final class HubLinks implements AutoCloseable {
             running.next =
                     scheduler.schedule(
                             () -> run(key, running), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private boolean stillExists(FederationNode node) {
+        try {
+            FederationNode current =
+                    client.resources(FederationNode.class)
+                            .inNamespace(node.getMetadata().getNamespace())
+                            .withName(node.getMetadata().getName())
+                            .get();
+            return current != null
+                    && Objects.equals(current.getMetadata().getUid(), node.getMetadata().getUid());
+        } catch (RuntimeException e) {
+            return true; // cannot tell (API server unreachable): keep the link
         }
     }
 

@@ -20,6 +20,8 @@ import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.operator.hublink.HubLinkStatus;
+import io.fednode.operator.hublink.HubLinks;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -31,6 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +80,17 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                     new NodeNetworkPolicy.FederationEgress());
     private final NodeEvents events = new NodeEvents();
 
+    /** Enrolment and heartbeats to the hub; null runs the operator without a hub link. */
+    private final HubLinks hubLinks;
+
+    public FederationNodeReconciler() {
+        this(null);
+    }
+
+    public FederationNodeReconciler(HubLinks hubLinks) {
+        this.hubLinks = hubLinks;
+    }
+
     /**
      * Claim changes the API server refused (claim uid + requested size → its message); not retried
      * until the spec asks for something else, so a refused expansion does not cost a write per
@@ -97,11 +111,23 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     @Override
     public List<EventSource<?, FederationNode>> prepareEventSources(
             EventSourceContext<FederationNode> context) {
-        return List.of(
-                sharedInformer(context, PersistentVolumeClaim.class, volumes),
-                sharedInformer(context, ServiceAccount.class, serviceAccounts),
-                sharedInformer(context, Secret.class, List.of(pseudonymKey)),
-                sharedInformer(context, NetworkPolicy.class, networkPolicies));
+        List<EventSource<?, FederationNode>> sources =
+                new ArrayList<>(
+                        List.of(
+                                sharedInformer(context, PersistentVolumeClaim.class, volumes),
+                                sharedInformer(context, ServiceAccount.class, serviceAccounts),
+                                sharedInformer(context, Secret.class, List.of(pseudonymKey)),
+                                sharedInformer(context, NetworkPolicy.class, networkPolicies)));
+        if (hubLinks != null) {
+            // Registered/Connected change between reconciles: the hub link asks for one.
+            SimpleInboundEventSource<FederationNode> hubLinkChanges =
+                    new SimpleInboundEventSource<>("HubLink");
+            hubLinks.onChange(
+                    (namespace, name) ->
+                            hubLinkChanges.propagateEvent(new ResourceID(name, namespace)));
+            sources.add(hubLinkChanges);
+        }
+        return sources;
     }
 
     /** One informer per type, watching only objects this operator labelled as its own. */
@@ -173,7 +199,11 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                         policiesInPlace,
                         policiesMissing,
                         new NodeNetworkPolicy.FederationEgress().requiredFor(node));
-        return report(node, context, NodeConditions.reconciled(node, observation, Instant.now()));
+        HubLinkStatus hubLink = hubLinks == null ? null : hubLinks.ensure(node);
+        return report(
+                node,
+                context,
+                NodeConditions.reconciled(node, observation, hubLink, Instant.now()));
     }
 
     private VolumeAssessment reconcileVolume(

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.operator.hublink.HubLinkStatus;
+import io.fednode.operator.hublink.LinkCondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,6 +52,18 @@ public final class NodeConditions {
     /** The status of a node that was reconciled. */
     public static FederationNodeStatus reconciled(
             FederationNode node, NodeObservation observation, Instant now) {
+        return reconciled(node, observation, null, now);
+    }
+
+    /**
+     * The status of a node that was reconciled, with {@code Registered} and {@code Connected} from
+     * its hub link (null: no hub link in this operator, both Unknown).
+     */
+    public static FederationNodeStatus reconciled(
+            FederationNode node,
+            NodeObservation observation,
+            HubLinkStatus hubLinkStatus,
+            Instant now) {
         long generation = node.getMetadata().getGeneration();
         Map<String, Condition> c = new LinkedHashMap<>();
 
@@ -107,8 +121,27 @@ public final class NodeConditions {
 
         String hubLink =
                 "the hub link (enrolment and heartbeats) is not part of this operator version";
-        put(c, REGISTERED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
-        put(c, CONNECTED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+        if (hubLinkStatus == null) {
+            put(c, REGISTERED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+            put(c, CONNECTED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+        } else {
+            LinkCondition registered = hubLinkStatus.registered();
+            LinkCondition connected = hubLinkStatus.connected();
+            put(
+                    c,
+                    REGISTERED,
+                    registered.status(),
+                    registered.reason(),
+                    registered.message(),
+                    generation);
+            put(
+                    c,
+                    CONNECTED,
+                    connected.status(),
+                    connected.reason(),
+                    connected.message(),
+                    generation);
+        }
 
         boolean keyBlocked = observation.keyProblem() != null && observation.keyUserProvided();
         Optional<Condition> stalledBy =

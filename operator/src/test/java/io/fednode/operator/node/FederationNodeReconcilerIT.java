@@ -146,7 +146,10 @@ class FederationNodeReconcilerIT {
                             assertThat(status(n, "Reconciling")).isEqualTo("True");
                             assertThat(status(n, "Stalled")).isEqualTo("False");
                             assertThat(status(n, "NetworkIsolated")).isEqualTo("True");
-                            assertThat(status(n, "Registered")).isEqualTo("Unknown");
+                            // the test node names no CA bundle: the hub link says so
+                            assertThat(status(n, "Registered")).isEqualTo("False");
+                            assertThat(condition(n, "Registered").orElseThrow().getReason())
+                                    .isEqualTo("NoCaBundle");
                             assertThat(status(n, "Connected")).isEqualTo("Unknown");
                             assertThat(status(n, "Paused")).isEqualTo("False");
                         });
