@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,9 @@ class FederationNodeReconcilerIT {
 
     @BeforeAll
     static void install() {
+        // Convergence checks read status that may not exist yet (a null status, a condition not
+        // yet written): retry those like a failed assertion instead of failing at once.
+        Awaitility.ignoreExceptionsByDefault();
         operator =
                 InstalledOperator.install(
                         API.client(),
@@ -66,6 +70,7 @@ class FederationNodeReconcilerIT {
 
     @AfterAll
     static void stop() {
+        Awaitility.reset();
         if (operator != null) {
             operator.close();
         }
