@@ -17,6 +17,7 @@ import io.fednode.hub.ca.Pem;
 import io.fednode.hub.enrolment.IssuedCertificate;
 import io.fednode.hub.http.Json;
 import io.fednode.hub.member.JoinTokens;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.io.IOException;
 import java.net.URI;
@@ -175,18 +176,16 @@ class HubIT {
     void expiredJoinTokenIsRefusedAndKept() throws Exception {
         FederationMember member = createMember("expired", "expired");
         String token = awaitToken(member);
-        kube.secrets()
-                .inNamespace(NS)
-                .withName(JoinTokens.secretName("expired"))
-                .edit(
-                        s -> {
-                            s.getMetadata()
-                                    .getAnnotations()
-                                    .put(
-                                            JoinTokens.EXPIRES_ANNOTATION,
-                                            Instant.now().minusSeconds(1).toString());
-                            return s;
-                        });
+        Conflicts.edit(
+                kube.secrets().inNamespace(NS).withName(JoinTokens.secretName("expired")),
+                s -> {
+                    s.getMetadata()
+                            .getAnnotations()
+                            .put(
+                                    JoinTokens.EXPIRES_ANNOTATION,
+                                    Instant.now().minusSeconds(1).toString());
+                    return s;
+                });
         Snapshot before = Snapshot.of(member);
         TestNode node = new TestNode("expired", hub.ca().certificate(), hub.nodePort());
         assertThat(node.enrol(token).statusCode()).isEqualTo(403);
@@ -391,14 +390,12 @@ class HubIT {
         TestNode node = enrol(member);
         assertThat(node.heartbeat("0.1.0", 30).statusCode()).isEqualTo(200);
 
-        kube.resources(FederationMember.class)
-                .inNamespace(NS)
-                .withName("revoked")
-                .edit(
-                        m -> {
-                            m.getSpec().setRevoked(true);
-                            return m;
-                        });
+        Conflicts.edit(
+                kube.resources(FederationMember.class).inNamespace(NS).withName("revoked"),
+                m -> {
+                    m.getSpec().setRevoked(true);
+                    return m;
+                });
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () -> assertThat(node.heartbeat("0.1.0", 30).statusCode()).isEqualTo(403));
@@ -477,14 +474,14 @@ class HubIT {
         assertThat(up.heartbeat("0.4.0", 30).statusCode()).isEqualTo(200);
         createMember("browser-pending", "browser-pending");
         FederationMember revoked = createMember("browser-revoked", "browser-revoked");
-        kube.resources(FederationMember.class)
-                .inNamespace(NS)
-                .withName(revoked.getMetadata().getName())
-                .edit(
-                        m -> {
-                            m.getSpec().setRevoked(true);
-                            return m;
-                        });
+        Conflicts.edit(
+                kube.resources(FederationMember.class)
+                        .inNamespace(NS)
+                        .withName(revoked.getMetadata().getName()),
+                m -> {
+                    m.getSpec().setRevoked(true);
+                    return m;
+                });
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> hub.members().byNodeId("browser-revoked").revoked());
         String base = "http://127.0.0.1:" + hub.adminPort();

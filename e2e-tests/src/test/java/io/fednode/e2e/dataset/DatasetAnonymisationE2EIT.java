@@ -22,6 +22,7 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.operator.dataset.AnonymisationJob;
 import io.fednode.operator.dataset.DatasetReconciler;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.Manifests;
 import io.javaoperatorsdk.operator.Operator;
@@ -273,15 +274,13 @@ class DatasetAnonymisationE2EIT {
                             assertThat(now.getStatus().getCompletionTime()).isNotBlank();
                         });
 
-        // edit() patches the latest version: no conflict with the operator's status writes.
-        client().resources(Dataset.class)
-                .inNamespace(NS)
-                .withName("lung-ct")
-                .edit(
-                        d -> {
-                            d.getSpec().getSource().setPath("imports/2026-12/lung-ct");
-                            return d;
-                        });
+        // The operator writes status meanwhile: a 409 Conflict is retried on the latest version.
+        Conflicts.edit(
+                client().resources(Dataset.class).inNamespace(NS).withName("lung-ct"),
+                d -> {
+                    d.getSpec().getSource().setPath("imports/2026-12/lung-ct");
+                    return d;
+                });
         Job second = awaitJob("lung-ct-r2");
         assertThat(
                         second.getSpec()

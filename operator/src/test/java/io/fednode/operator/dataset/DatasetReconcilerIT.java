@@ -20,6 +20,7 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.Manifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -255,15 +256,13 @@ class DatasetReconcilerIT {
         create(Fixtures.dataset(NS, "rev", "node-rev", "imports/v1"));
         Job first = awaitJob("rev-r1");
 
-        // edit() patches against the latest version, so the operator's concurrent status
-        // writes cannot make the change fail with a conflict.
-        datasets()
-                .withName("rev")
-                .edit(
-                        d -> {
-                            d.getSpec().setDescription("only the description changes");
-                            return d;
-                        });
+        // The operator writes status meanwhile: a 409 Conflict is retried on the latest version.
+        Conflicts.edit(
+                datasets().withName("rev"),
+                d -> {
+                    d.getSpec().setDescription("only the description changes");
+                    return d;
+                });
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () ->
@@ -271,13 +270,12 @@ class DatasetReconcilerIT {
                                         .isEqualTo(2L));
         assertThat(jobsOf("rev")).as("a description is not a new revision").hasSize(1);
 
-        datasets()
-                .withName("rev")
-                .edit(
-                        d -> {
-                            d.getSpec().getSource().setPath("imports/v2");
-                            return d;
-                        });
+        Conflicts.edit(
+                datasets().withName("rev"),
+                d -> {
+                    d.getSpec().getSource().setPath("imports/v2");
+                    return d;
+                });
         Job second = awaitJob("rev-r2");
         assertThat(
                         second.getSpec()

@@ -18,6 +18,7 @@ import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -174,14 +175,12 @@ class HubLinkIT {
                                         .isEqualTo("True"));
 
         // Revoked at the centre: refused, and the node says so.
-        kube.resources(FederationMember.class)
-                .inNamespace(HUB_NS)
-                .withName("hospital-a")
-                .edit(
-                        m -> {
-                            m.getSpec().setRevoked(true);
-                            return m;
-                        });
+        Conflicts.edit(
+                kube.resources(FederationMember.class).inNamespace(HUB_NS).withName("hospital-a"),
+                m -> {
+                    m.getSpec().setRevoked(true);
+                    return m;
+                });
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {

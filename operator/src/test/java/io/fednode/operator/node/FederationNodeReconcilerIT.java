@@ -33,6 +33,7 @@ import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -98,13 +99,12 @@ class FederationNodeReconcilerIT {
             String ns, String name, java.util.function.Consumer<FederationNode> change) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return nodes().inNamespace(ns)
-                        .withName(name)
-                        .edit(
-                                n -> {
-                                    change.accept(n);
-                                    return n;
-                                });
+                return Conflicts.edit(
+                        nodes().inNamespace(ns).withName(name),
+                        n -> {
+                            change.accept(n);
+                            return n;
+                        });
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 10) {
                     throw e;
