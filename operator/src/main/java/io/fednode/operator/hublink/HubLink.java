@@ -1,7 +1,6 @@
 package io.fednode.operator.hublink;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.SecretKeyRef;
@@ -14,9 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,24 +30,26 @@ import org.slf4j.LoggerFactory;
 final class HubLink {
     private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-    private static final Pattern WORD = Pattern.compile("^[A-Za-z][A-Za-z0-9]{0,63}$");
 
     private final KubernetesClient client;
     private final String version;
     private final Clock clock;
 
     private volatile FederationNode node;
-    private volatile HubLinkStatus status = HubLinkStatus.STARTING;
+    private volatile HubLinkStatus status;
     private NodeIdentity identity;
     private HubClient mtls;
     private String mtlsFor;
     private int failures;
+    private NodeInventory inventory = NodeInventory.EMPTY;
+    private boolean inventoryFailing;
 
     HubLink(KubernetesClient client, FederationNode node, String version, Clock clock) {
         this.client = client;
         this.node = node;
         this.version = version;
         this.clock = clock;
+        this.status = HubLinkStatus.resumedFrom(node);
     }
 
     void node(FederationNode node) {
@@ -251,31 +250,27 @@ final class HubLink {
         return mtls;
     }
 
+    /**
+     * The heartbeat body. The node's Datasets and TrainingRuns are read afresh; when that fails
+     * (API server unavailable), the last inventory read is sent again rather than none, so the hub
+     * does not show the node's datasets vanish while the heartbeat itself still gets through.
+     */
     private Map<String, Object> report(FederationNode n) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("nodeId", n.getSpec().getNodeId());
-        r.put("version", version);
-        r.put("role", n.getSpec().getRole().name().toLowerCase());
-        r.put("intervalSeconds", interval().toSeconds());
-        List<Map<String, String>> conditions = new ArrayList<>();
-        if (n.getStatus() != null && n.getStatus().getConditions() != null) {
-            for (Condition c : n.getStatus().getConditions()) {
-                if (conditions.size() < 16
-                        && c.getType() != null
-                        && WORD.matcher(c.getType()).matches()
-                        && List.of("True", "False", "Unknown").contains(c.getStatus())) {
-                    Map<String, String> m = new LinkedHashMap<>();
-                    m.put("type", c.getType());
-                    m.put("status", c.getStatus());
-                    if (c.getReason() != null && WORD.matcher(c.getReason()).matches()) {
-                        m.put("reason", c.getReason());
-                    }
-                    conditions.add(m);
-                }
+        try {
+            inventory = NodeInventory.read(client, n);
+            inventoryFailing = false;
+        } catch (RuntimeException e) {
+            if (!inventoryFailing) {
+                LOG.warn(
+                        "hub link of {}: cannot list its Datasets/TrainingRuns, the heartbeat"
+                                + " repeats the last ones read: {}",
+                        n.getMetadata().getName(),
+                        describe(e));
             }
+            inventoryFailing = true;
         }
-        r.put("conditions", conditions);
-        return r;
+        return HeartbeatContent.report(
+                n, version, interval(), inventory.datasets(), inventory.runs());
     }
 
     private List<X509Certificate> caBundle(FederationNode n, HubSpec hub) {

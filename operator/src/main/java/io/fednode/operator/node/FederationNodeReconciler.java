@@ -3,8 +3,10 @@ package io.fednode.operator.node;
 import static io.fednode.api.common.ConditionTypes.READY;
 import static io.fednode.api.common.ConditionTypes.STALLED;
 import static io.fednode.api.common.ConditionTypes.TRUE;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.CONNECTED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.REGISTERED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -368,6 +370,52 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                     eventType,
                     reason,
                     type + " is " + now.getStatus() + ": " + now.getMessage());
+        }
+        announceHubLinkTransitions(node, context, before, after);
+    }
+
+    /**
+     * {@code Registered} and {@code Connected} events, once per change of their value (never per
+     * heartbeat: the hub link only asks for a reconcile when a value changed, and an unchanged
+     * status writes nothing). True is announced as {@code Registered} / {@code HubConnected}; False
+     * as a Warning with the condition's reason ({@code HubUnreachable}, {@code RefusedByHub},
+     * {@code JoinTokenRefused}…). Unknown (the link is starting) is not news, nor is {@code
+     * Connected} turning False while the node is not registered: the Registered event says why.
+     */
+    private void announceHubLinkTransitions(
+            FederationNode node,
+            Context<FederationNode> context,
+            FederationNodeStatus before,
+            FederationNodeStatus after) {
+        boolean registeredAfter =
+                NodeConditions.find(after, REGISTERED)
+                        .map(c -> TRUE.equals(c.getStatus()))
+                        .orElse(false);
+        for (String type : List.of(REGISTERED, CONNECTED)) {
+            Optional<Condition> was = NodeConditions.find(before, type);
+            Optional<Condition> is = NodeConditions.find(after, type);
+            if (is.isEmpty()
+                    || ConditionTypes.UNKNOWN.equals(is.get().getStatus())
+                    || was.map(c -> Objects.equals(c.getStatus(), is.get().getStatus()))
+                            .orElse(false)) {
+                continue;
+            }
+            Condition now = is.get();
+            if (TRUE.equals(now.getStatus())) {
+                events.record(
+                        context.getClient(),
+                        node,
+                        NodeEvents.NORMAL,
+                        type.equals(REGISTERED) ? "Registered" : "HubConnected",
+                        type + " is True: " + now.getMessage());
+            } else if (type.equals(REGISTERED) || registeredAfter) {
+                events.record(
+                        context.getClient(),
+                        node,
+                        NodeEvents.WARNING,
+                        now.getReason(),
+                        type + " is " + now.getStatus() + ": " + now.getMessage());
+            }
         }
     }
 
