@@ -12,10 +12,10 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Attributes listed in Table E.1-1: the table's action, with the options applied.
- *   <li>Private attributes: removed. With {@code retain-safe-private} only attributes on the
- *       standard's safe-private list could be kept; fednode ships no such list yet (the machine
- *       readable source it generates tables from does not carry Table E.3.10-1), so it keeps none —
- *       the option is recorded but retains nothing.
+ *   <li>Private attributes: removed ({@link #actionFor} says so). With {@code retain-safe-private}
+ *       the de-identifier keeps those the standard lists as safe (PS3.15 Table E.3.10-1, see {@link
+ *       #safePrivate()}): an element of an odd group whose block's Private Creator and element byte
+ *       match a row, plus the creators of the blocks it keeps.
  *   <li>Other attributes: kept when they are current (non-retired) attributes of the data
  *       dictionary, i.e. belong to the standard's modules; retired and unknown attributes are
  *       removed.
@@ -25,9 +25,18 @@ public final class ConfidentialityProfile {
     private final AnnexETable table;
     private final DataDictionary dictionary;
     private final Set<ProfileOption> options;
+    private final SafePrivateTable safePrivate;
 
     public ConfidentialityProfile(
             AnnexETable table, DataDictionary dictionary, Set<ProfileOption> options) {
+        this(table, SafePrivateTable.standard(), dictionary, options);
+    }
+
+    public ConfidentialityProfile(
+            AnnexETable table,
+            SafePrivateTable safePrivate,
+            DataDictionary dictionary,
+            Set<ProfileOption> options) {
         if (options.contains(ProfileOption.RETAIN_LONGITUDINAL_FULL_DATES)
                 && options.contains(ProfileOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
             throw new IllegalArgumentException(
@@ -36,6 +45,7 @@ public final class ConfidentialityProfile {
         }
         this.table = table;
         this.dictionary = dictionary;
+        this.safePrivate = options.contains(ProfileOption.RETAIN_SAFE_PRIVATE) ? safePrivate : null;
         this.options =
                 options.isEmpty()
                         ? Collections.unmodifiableSet(EnumSet.noneOf(ProfileOption.class))
@@ -59,13 +69,23 @@ public final class ConfidentialityProfile {
         return table;
     }
 
+    /**
+     * The safe private attributes to keep, or null when the Retain Safe Private option is not used
+     * (then every private attribute is removed).
+     */
+    public SafePrivateTable safePrivate() {
+        return safePrivate;
+    }
+
     public DataDictionary dictionary() {
         return dictionary;
     }
 
     public Action actionFor(int tag) {
         if (Tags.isPrivate(tag)) {
-            return Action.REMOVE; // no safe-private list: nothing private is provably safe
+            // Safe private attributes depend on their block's creator, which a tag alone does not
+            // tell: the de-identifier decides them with safePrivate() before asking here.
+            return Action.REMOVE;
         }
         AnnexETable.Row row = table.lookup(tag);
         if (row != null) {
