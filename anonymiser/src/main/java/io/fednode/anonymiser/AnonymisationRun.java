@@ -51,6 +51,7 @@ public final class AnonymisationRun {
             PrintStream progress) {}
 
     private static final String INTERNAL_ERROR = "internal-error";
+    private static final int BATCH_SIZE = 32;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Settings settings;
@@ -63,6 +64,7 @@ public final class AnonymisationRun {
     private final AtomicLong bytesOut = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> reasons = new ConcurrentHashMap<>();
     private final Set<Path> claimedTargets = ConcurrentHashMap.newKeySet();
+    private final Set<Path> createdDirectories = ConcurrentHashMap.newKeySet();
     private final AtomicReference<IOException> fatal = new AtomicReference<>();
     private volatile long lastProgress = System.nanoTime();
 
@@ -78,11 +80,16 @@ public final class AnonymisationRun {
         Files.createDirectories(settings.quarantine());
         int threads = Math.max(1, settings.threads());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        Semaphore inFlight = new Semaphore(threads * 4);
+        Semaphore inFlight = new Semaphore(threads * 2);
         try {
-            Files.walkFileTree(
-                    settings.input(),
-                    new SimpleFileVisitor<>() {
+            var walker =
+                    new SimpleFileVisitor<Path>() {
+                        // Files go to the workers in batches of one folder's files: fewer hand-offs
+                        // between threads, and two workers mostly write into different folders
+                        // (a folder's entries are created under one lock in the kernel).
+                        private List<Path> batch = new ArrayList<>(BATCH_SIZE);
+                        private List<Long> sizes = new ArrayList<>(BATCH_SIZE);
+
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             if (fatal.get() != null) {
@@ -91,20 +98,49 @@ public final class AnonymisationRun {
                             if (!attrs.isRegularFile()) {
                                 return FileVisitResult.CONTINUE; // symlinks are not followed
                             }
+                            batch.add(file);
+                            sizes.add(attrs.size());
+                            if (batch.size() == BATCH_SIZE) {
+                                submit();
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                                throws IOException {
+                            submit();
+                            return super.postVisitDirectory(dir, e);
+                        }
+
+                        void submit() {
+                            if (batch.isEmpty()) {
+                                return;
+                            }
+                            List<Path> files = batch;
+                            List<Long> lengths = sizes;
+                            batch = new ArrayList<>(BATCH_SIZE);
+                            sizes = new ArrayList<>(BATCH_SIZE);
                             inFlight.acquireUninterruptibly();
                             pool.execute(
                                     () -> {
                                         try {
-                                            process(file, attrs.size());
+                                            for (int i = 0; i < files.size(); i++) {
+                                                if (fatal.get() != null) {
+                                                    return;
+                                                }
+                                                process(files.get(i), lengths.get(i));
+                                            }
                                         } catch (IOException e) {
                                             fatal.compareAndSet(null, e);
                                         } finally {
                                             inFlight.release();
                                         }
                                     });
-                            return FileVisitResult.CONTINUE;
                         }
-                    });
+                    };
+            Files.walkFileTree(settings.input(), walker);
+            walker.submit(); // an input that is a single file has no folder to close
         } finally {
             pool.shutdown();
             try {
@@ -144,7 +180,7 @@ public final class AnonymisationRun {
                         QuarantineException.DUPLICATE_SOP_INSTANCE,
                         "another input file has the same SOP Instance UID");
             }
-            Files.createDirectories(target.getParent());
+            ensureDirectory(target.getParent());
             // One temp name per target: a re-run after a crash overwrites what the crash left.
             Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
             boolean done = false;
@@ -172,6 +208,14 @@ public final class AnonymisationRun {
             quarantine(file, INTERNAL_ERROR, e.toString());
         }
         progress();
+    }
+
+    /** Creates a series folder once per run, not once per file (a syscall and an exception). */
+    private void ensureDirectory(Path dir) throws IOException {
+        if (!createdDirectories.contains(dir)) {
+            Files.createDirectories(dir);
+            createdDirectories.add(dir);
+        }
     }
 
     private void quarantine(Path file, String reason, String detail) throws IOException {

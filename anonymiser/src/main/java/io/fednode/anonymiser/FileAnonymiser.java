@@ -53,6 +53,8 @@ public final class FileAnonymiser {
     private static final String IMPLEMENTATION_VERSION_NAME = "FEDNODE_ANON_01";
     private static final String DUMMY_TEXT = "ANONYMISED";
     private static final byte[] PREAMBLE = new byte[128];
+    private static final java.util.regex.Pattern TOKEN_SEPARATORS =
+            java.util.regex.Pattern.compile("[\\\\^=\\s,.;:/()\\-]+");
 
     private final ConfidentialityProfile profile;
     private final Pseudonymiser pseudonymiser;
@@ -251,7 +253,7 @@ public final class FileAnonymiser {
         if (v.length() >= 3) {
             tokens.add(v);
         }
-        for (String t : v.split("[\\\\^=\\s,.;:/()\\-]+")) {
+        for (String t : TOKEN_SEPARATORS.split(v)) {
             if (t.length() >= 3) {
                 tokens.add(t);
             }

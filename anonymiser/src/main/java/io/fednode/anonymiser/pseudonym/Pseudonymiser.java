@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,6 +24,14 @@ public final class Pseudonymiser {
 
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> mac;
+
+    /**
+     * Study, series and frame-of-reference UIDs repeat in every file of a series: their mapping is
+     * remembered instead of hashed again (a pure function of key and UID, so caching is safe).
+     */
+    private static final int UID_CACHE_SIZE = 4096;
+
+    private final ConcurrentHashMap<String, String> uids = new ConcurrentHashMap<>();
 
     public Pseudonymiser(PseudonymKey key) {
         this.key = new SecretKeySpec(key.bytes(), "HmacSHA256");
@@ -48,8 +57,17 @@ public final class Pseudonymiser {
 
     /** A UID under the 2.25 root (PS3.5 B.2): the first 128 bits of the keyed hash, in decimal. */
     public String uid(String original) {
+        String cached = uids.get(original);
+        if (cached != null) {
+            return cached;
+        }
         byte[] h = Arrays.copyOf(hmac("uid", original), 16);
-        return "2.25." + new BigInteger(1, h);
+        String mapped = "2.25." + new BigInteger(1, h);
+        if (uids.size() >= UID_CACHE_SIZE) {
+            uids.clear(); // bounded: memory stays flat however many files a run sees
+        }
+        uids.put(original, mapped);
+        return mapped;
     }
 
     /** Patient pseudonym used for both Patient ID and Patient's Name: "FN" + 16 base32 chars. */
