@@ -1,0 +1,770 @@
+package io.fednode.e2e.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberStatus.MemberCertificate;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.testing.Conflicts;
+import io.fednode.testing.KubernetesBinaries;
+import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Manifests;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7's user flow with the hub and the node operator each in its own OS process ({@code java
+ * -jar} of the shaded jars), on a kwokctl control plane with real controllers. The hub runs in
+ * namespace {@value #HUB_NS} as its chart's ServiceAccount, the operator as the ServiceAccount of
+ * {@code manifests/install/}, each from its own kubeconfig (TokenRequest token); both bind to
+ * 127.0.0.1. The test plays the two people: the central operator (creates and revokes the
+ * FederationMember) and the hospital's admin (hands the join token over, creates the node and a
+ * Dataset), and stops and restarts the processes. Everything asserted was written by the hub or the
+ * operator: statuses, Events, Secrets, the hub's fleet API and metrics, the processes' logs.
+ *
+ * <p>The steps build on each other and run in order: enrolment; the operator stopped (heartbeats
+ * stop, the member turns Unknown) and restarted (no second enrolment); the hub stopped (the node
+ * says so and keeps working) and restarted with a 30 s certificate lifetime; certificate renewal;
+ * revocation.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HubConnectivityE2EIT {
+    static final String HUB_NS = "fednode-hub";
+    static final String HOSPITAL_NS = "hospital-a";
+    static final String OPERATOR_NS = "fednode-system";
+    static final String NODE = "hospital-a";
+    static final String MEMBER = "hospital-a";
+    static final String STORAGE_CLASS = "hospital-local";
+    static final Duration INTERVAL = Duration.ofSeconds(5);
+    static final int MISSED_HEARTBEATS = 5;
+
+    /**
+     * The first hub's certificate lifetime: long enough that the node's certificate outlives the
+     * operator and hub outages of steps 2 and 3 (it is renewed at two thirds, ~95 s in), short
+     * enough that the renewal comes soon after.
+     */
+    static final String FIRST_LIFETIME = "150s";
+
+    /** The restarted hub's lifetime: the node renews every ~20 s. */
+    static final String SHORT_LIFETIME = "30s";
+
+    static final Duration SHORT_LIFETIME_BOUND = Duration.ofSeconds(60);
+
+    @RegisterExtension static final KwokCluster CLUSTER = new KwokCluster();
+    @RegisterExtension static final ProcessLogTails LOGS = new ProcessLogTails();
+
+    @TempDir static Path tmp;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static JarProcess hub;
+    private static JarProcess operator;
+    private static int hubPort;
+    private static int adminPort;
+    private static int stepsPassed;
+
+    @BeforeAll
+    static void installAndStart() throws Exception {
+        KubernetesClient admin = admin();
+        Path root = KubernetesBinaries.repoRoot();
+        Manifests.apply(admin, root.resolve("crds/federationmembers.fednode.io-v1.yml"));
+        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
+            Manifests.apply(admin, root.resolve("manifests/install").resolve(file));
+        }
+        for (String ns : List.of(HUB_NS, HOSPITAL_NS)) {
+            admin.resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .endMetadata()
+                                    .build())
+                    .serverSideApply();
+        }
+        String hubServiceAccount = HubChartRbac.install(admin, HUB_NS);
+        hospitalStorage(admin);
+
+        Path logDir = Path.of("target", "hub-connectivity-e2e").toAbsolutePath();
+        deleteLogs(logDir);
+        hubPort = freePort();
+        adminPort = freePort();
+        Path hubKubeconfig =
+                ServiceAccountKubeconfig.write(
+                        admin,
+                        CLUSTER.kubeConfigYaml(),
+                        HUB_NS,
+                        hubServiceAccount,
+                        tmp.resolve("hub.kubeconfig"));
+        Path operatorKubeconfig =
+                ServiceAccountKubeconfig.write(
+                        admin,
+                        CLUSTER.kubeConfigYaml(),
+                        OPERATOR_NS,
+                        "fednode-operator",
+                        tmp.resolve("operator.kubeconfig"));
+        hub =
+                LOGS.watch(
+                        new JarProcess(
+                                "hub",
+                                jar("fednode.hub.jar"),
+                                Map.of("KUBECONFIG", hubKubeconfig.toString()),
+                                logDir));
+        operator =
+                LOGS.watch(
+                        new JarProcess(
+                                "operator",
+                                jar("fednode.operator.jar"),
+                                Map.of(
+                                        "KUBECONFIG",
+                                        operatorKubeconfig.toString(),
+                                        "POD_NAMESPACE",
+                                        OPERATOR_NS),
+                                logDir));
+        startHub(FIRST_LIFETIME);
+        startOperator();
+    }
+
+    @AfterAll
+    static void stopProcesses() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (hub != null) {
+            hub.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void memberGetsATokenTheNodeEnrolsAndHeartbeats() throws Exception {
+        beginStep(1);
+        FederationMember member =
+                admin().resource(
+                                Serialization.unmarshal(
+                                        """
+                                        apiVersion: fednode.io/v1alpha1
+                                        kind: FederationMember
+                                        metadata: {name: %s, namespace: %s}
+                                        spec:
+                                          nodeId: %s
+                                          role: data
+                                          displayName: Hospital A (e2e)
+                                          country: NL
+                                        """
+                                                .formatted(MEMBER, HUB_NS, NODE),
+                                        FederationMember.class))
+                        .create();
+
+        // The hub issues the join token next to the member and says so in the member's status.
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Secret token = joinTokenSecret();
+                            assertThat(token).as("the hub's join token Secret").isNotNull();
+                            assertThat(token.getData()).containsKeys("token", "ca.crt");
+                            assertThat(token.getMetadata().getLabels())
+                                    .containsEntry("app.kubernetes.io/managed-by", "fednode-hub");
+                            assertThat(token.getMetadata().getOwnerReferences())
+                                    .singleElement()
+                                    .satisfies(
+                                            o ->
+                                                    assertThat(o.getUid())
+                                                            .isEqualTo(
+                                                                    member.getMetadata().getUid()));
+                            Condition enrolled = memberCondition("Enrolled");
+                            assertThat(enrolled.getStatus()).isEqualTo(ConditionTypes.FALSE);
+                            assertThat(enrolled.getReason()).isEqualTo("AwaitingEnrolment");
+                        });
+
+        // Out of band: the central operator hands token and CA to the hospital.
+        Secret token = joinTokenSecret();
+        admin().resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hub-join")
+                                .withNamespace(HOSPITAL_NS)
+                                .endMetadata()
+                                .addToData("token", token.getData().get("token"))
+                                .addToData("ca.crt", token.getData().get("ca.crt"))
+                                .build())
+                .create();
+        admin().resource(federationNode()).create();
+
+        await().atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertNodeCondition(
+                                    FederationNodeConditions.REGISTERED,
+                                    ConditionTypes.TRUE,
+                                    "Enrolled");
+                            assertNodeCondition(
+                                    FederationNodeConditions.CONNECTED,
+                                    ConditionTypes.TRUE,
+                                    "HeartbeatAcknowledged");
+                            assertNodeCondition(ConditionTypes.READY, ConditionTypes.TRUE, null);
+                        });
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertMemberCondition("Enrolled", ConditionTypes.TRUE, "Enrolled");
+                            assertMemberCondition(
+                                    "Available", ConditionTypes.TRUE, "HeartbeatReceived");
+                            assertMemberCondition(ConditionTypes.READY, ConditionTypes.TRUE, null);
+                            var status = member().getStatus();
+                            assertThat(status.getHeartbeatIntervalSeconds())
+                                    .isEqualTo((int) INTERVAL.toSeconds());
+                            assertThat(status.getLastHeartbeat()).isNotBlank();
+                            assertThat(status.getVersion()).isNotBlank();
+                            assertThat(status.getRole()).isEqualTo(NodeRole.DATA);
+                            // The certificate the hub recorded is the one the node holds.
+                            X509Certificate held = nodeCertificate();
+                            assertThat(status.getCertificate().getSerialNumber())
+                                    .isEqualTo(held.getSerialNumber().toString(16));
+                            assertThat(Instant.parse(status.getCertificate().getNotAfter()))
+                                    .isEqualTo(held.getNotAfter().toInstant());
+                            assertThat(fleetRow().path("health").asText()).isEqualTo("AVAILABLE");
+                        });
+
+        // The node's identity: its key stays in the hospital; the certificate is the federation
+        // CA's, for this nodeId only.
+        Secret identity = identitySecret();
+        assertThat(identity.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(identity.getData()).containsKeys("tls.key", "tls.crt", "ca.crt");
+        X509Certificate certificate = nodeCertificate();
+        X509Certificate ca = certificates(decode(token.getData().get("ca.crt"))).get(0);
+        certificate.verify(ca.getPublicKey());
+        assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=" + NODE);
+        assertThat(
+                        Duration.between(
+                                certificate.getNotBefore().toInstant(),
+                                certificate.getNotAfter().toInstant()))
+                .as("the first hub signs with --certificate-lifetime=" + FIRST_LIFETIME)
+                .isBetween(Duration.ofSeconds(150), Duration.ofSeconds(180));
+        // The token is single-use: burnt at enrolment, and no new one is issued.
+        assertThat(joinTokenSecret()).as("the join token Secret after enrolment").isNull();
+        assertThat(memberEvents("Enrolled")).singleElement();
+        stepsPassed = 1;
+    }
+
+    @Test
+    @Order(2)
+    void stoppedHeartbeatsMakeTheMemberUnknownAndTheRestartedOperatorResumesWithoutEnrolling()
+            throws Exception {
+        beginStep(2);
+        String serialBefore = nodeCertificate().getSerialNumber().toString(16);
+        operator.stop();
+
+        Duration allowed = INTERVAL.multipliedBy(MISSED_HEARTBEATS);
+        await().atMost(allowed.plus(Duration.ofMinutes(1)))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Condition available =
+                                    assertMemberCondition(
+                                            "Available",
+                                            ConditionTypes.UNKNOWN,
+                                            "HeartbeatsStopped");
+                            assertThat(available.getMessage())
+                                    .contains(
+                                            MISSED_HEARTBEATS + " x " + INTERVAL.toSeconds() + "s");
+                            // Not before 5 intervals of silence (times are in whole seconds).
+                            Instant last = Instant.parse(member().getStatus().getLastHeartbeat());
+                            Instant turned = Instant.parse(available.getLastTransitionTime());
+                            assertThat(Duration.between(last, turned))
+                                    .isGreaterThanOrEqualTo(allowed.minusSeconds(1));
+                            assertThat(memberEvents("HeartbeatsStopped"))
+                                    .singleElement()
+                                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+                            assertThat(fleetRow().path("health").asText()).isEqualTo("UNKNOWN");
+                        });
+
+        startOperator();
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertMemberCondition(
+                                    "Available", ConditionTypes.TRUE, "HeartbeatReceived");
+                            assertNodeCondition(
+                                    FederationNodeConditions.CONNECTED,
+                                    ConditionTypes.TRUE,
+                                    "HeartbeatAcknowledged");
+                        });
+        // The restarted operator used the identity in <node>-hub-identity: the same certificate,
+        // or (if it fell due meanwhile) one renewed from it, never a second enrolment.
+        String serialNow = nodeCertificate().getSerialNumber().toString(16);
+        MemberCertificate recorded = member().getStatus().getCertificate();
+        assertThat(recorded.getSerialNumber()).isEqualTo(serialNow);
+        if (!serialNow.equals(serialBefore)) {
+            assertThat(recorded.getPreviousSerialNumber())
+                    .as("a changed certificate must be a renewal of the one held before")
+                    .isEqualTo(serialBefore);
+        }
+        assertThat(memberEvents("Enrolled")).as("enrolments recorded by the hub").hasSize(1);
+        assertThat(hubRequests("enrol"))
+                .as("enrolment requests the hub received, whatever their answer")
+                .isEqualTo(1);
+        assertThat(operator.log()).doesNotContain("enrolled with the hub");
+        assertThat(joinTokenSecret()).isNull();
+        stepsPassed = 2;
+    }
+
+    @Test
+    @Order(3)
+    void withTheHubDownTheNodeSaysSoAndKeepsWorkingThenReconnects() throws Exception {
+        beginStep(3);
+        Condition readyBefore = nodeCondition(ConditionTypes.READY);
+        assertThat(readyBefore.getStatus()).isEqualTo(ConditionTypes.TRUE);
+        Map<String, String> caBefore = caSecret().getData();
+        hub.stop();
+
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Condition connected =
+                                    assertNodeCondition(
+                                            FederationNodeConditions.CONNECTED,
+                                            ConditionTypes.FALSE,
+                                            "HubUnreachable");
+                            assertThat(connected.getMessage())
+                                    .contains("https://127.0.0.1:" + hubPort)
+                                    .contains("keeps working locally");
+                        });
+
+        // The node's own work goes on: a Dataset created now is anonymised on the cluster.
+        admin().resource(
+                        Serialization.unmarshal(
+                                """
+                                apiVersion: fednode.io/v1alpha1
+                                kind: Dataset
+                                metadata: {name: %s, namespace: %s}
+                                spec:
+                                  nodeRef: %s
+                                  source: {path: imports/2026-11/chest-ct}
+                                """
+                                        .formatted(KwokCluster.REPORTED_DATASET, HOSPITAL_NS, NODE),
+                                Dataset.class))
+                .create();
+        await().atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Dataset ds =
+                                    admin().resources(Dataset.class)
+                                            .inNamespace(HOSPITAL_NS)
+                                            .withName(KwokCluster.REPORTED_DATASET)
+                                            .get();
+                            Condition ready = find(ds.getStatus().getConditions(), "Ready");
+                            assertThat(ready.getStatus()).isEqualTo(ConditionTypes.TRUE);
+                            assertThat(ready.getReason()).isEqualTo("Anonymised");
+                            assertThat(ds.getStatus().getFiles().getWritten()).isEqualTo(236);
+                        });
+        assertThat(hub.alive()).as("the hub is still down").isFalse();
+        assertNodeCondition(
+                FederationNodeConditions.CONNECTED, ConditionTypes.FALSE, "HubUnreachable");
+        Condition readyDuring = nodeCondition(ConditionTypes.READY);
+        assertThat(readyDuring.getStatus()).isEqualTo(ConditionTypes.TRUE);
+        assertThat(readyDuring.getLastTransitionTime())
+                .as("Ready did not flip during the outage")
+                .isEqualTo(readyBefore.getLastTransitionTime());
+
+        // Same ports, same CA (read back from its Secret); from now on 30 s certificates.
+        startHub(SHORT_LIFETIME);
+        assertThat(hub.log())
+                .contains("using the federation CA in Secret " + HUB_NS)
+                .doesNotContain("generated a new federation CA");
+        await().atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertNodeCondition(
+                                    FederationNodeConditions.CONNECTED,
+                                    ConditionTypes.TRUE,
+                                    "HeartbeatAcknowledged");
+                            assertThat(fleetRow().path("health").asText()).isEqualTo("AVAILABLE");
+                            assertThat(fleetRow().path("lastHeartbeat").asText()).isNotBlank();
+                        });
+        assertThat(caSecret().getData()).isEqualTo(caBefore);
+        assertThat(nodeCondition(ConditionTypes.READY).getLastTransitionTime())
+                .isEqualTo(readyBefore.getLastTransitionTime());
+        stepsPassed = 3;
+    }
+
+    @Test
+    @Order(4)
+    void theNodeRenewsItsShortLivedCertificateAndKeepsHeartbeating() throws Exception {
+        beginStep(4);
+        // The first certificate the restarted hub signs (a renewal at two thirds of the 150 s one).
+        await().atMost(Duration.ofMinutes(3))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(lifetime(nodeCertificate()))
+                                        .isLessThan(SHORT_LIFETIME_BOUND));
+        X509Certificate first = nodeCertificate();
+        // ...and the next one, renewed two thirds into the first.
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(nodeCertificate().getSerialNumber())
+                                        .isNotEqualTo(first.getSerialNumber()));
+        Instant renewedSeen = Instant.now();
+        X509Certificate second = nodeCertificate();
+        assertThat(lifetime(second)).isLessThan(SHORT_LIFETIME_BOUND);
+        assertThat(second.getNotAfter()).isAfter(first.getNotAfter());
+
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            MemberCertificate recorded = member().getStatus().getCertificate();
+                            String serial = nodeCertificate().getSerialNumber().toString(16);
+                            assertThat(recorded.getSerialNumber()).isEqualTo(serial);
+                            assertThat(Instant.parse(recorded.getNotAfter()))
+                                    .isEqualTo(nodeCertificate().getNotAfter().toInstant())
+                                    .isAfterOrEqualTo(second.getNotAfter().toInstant());
+                            assertThat(recorded.getPreviousSerialNumber()).isNotBlank();
+                            assertThat(memberEvents("CertificateRenewed").size())
+                                    .isGreaterThanOrEqualTo(2);
+                            // Heartbeats signed with the new certificate are accepted.
+                            JsonNode row = fleetRow();
+                            assertThat(row.path("health").asText()).isEqualTo("AVAILABLE");
+                            assertThat(Instant.parse(row.path("lastHeartbeat").asText()))
+                                    .isAfter(renewedSeen);
+                            assertThat(Instant.parse(row.path("certificateNotAfter").asText()))
+                                    .isEqualTo(Instant.parse(recorded.getNotAfter()));
+                            assertNodeCondition(
+                                    FederationNodeConditions.CONNECTED,
+                                    ConditionTypes.TRUE,
+                                    "HeartbeatAcknowledged");
+                            assertNodeCondition(
+                                    FederationNodeConditions.REGISTERED,
+                                    ConditionTypes.TRUE,
+                                    "Enrolled");
+                        });
+        assertThat(memberEvents("Enrolled")).as("renewal is not re-enrolment").hasSize(1);
+        stepsPassed = 4;
+    }
+
+    @Test
+    @Order(5)
+    void aRevokedMemberIsRefused() {
+        beginStep(5);
+        Conflicts.edit(
+                admin().resources(FederationMember.class).inNamespace(HUB_NS).withName(MEMBER),
+                m -> {
+                    m.getSpec().setRevoked(true);
+                    return m;
+                });
+
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Condition connected =
+                                    assertNodeCondition(
+                                            FederationNodeConditions.CONNECTED,
+                                            ConditionTypes.FALSE,
+                                            "RefusedByHub");
+                            assertThat(connected.getMessage()).contains("403");
+                            assertMemberCondition("Available", ConditionTypes.FALSE, "Revoked");
+                            assertMemberCondition(ConditionTypes.READY, ConditionTypes.FALSE, null);
+                            assertThat(fleetRow().path("health").asText()).isEqualTo("REVOKED");
+                            assertThat(hubRequests("heartbeat", "403")).isPositive();
+                        });
+        // Refused by the hub, the node still works locally.
+        assertNodeCondition(ConditionTypes.READY, ConditionTypes.TRUE, null);
+        stepsPassed = 5;
+    }
+
+    // ---- the processes
+
+    private static void startHub(String certificateLifetime) {
+        hub.start(
+                List.of(
+                        "--namespace=" + HUB_NS,
+                        "--bind-address=127.0.0.1",
+                        "--admin-bind-address=127.0.0.1",
+                        "--port=" + hubPort,
+                        "--admin-port=" + adminPort,
+                        "--server-names=localhost,127.0.0.1",
+                        "--certificate-lifetime=" + certificateLifetime,
+                        "--missed-heartbeats=" + MISSED_HEARTBEATS));
+        hub.awaitLog("hub serving nodes on https://127.0.0.1:" + hubPort, Duration.ofMinutes(1));
+    }
+
+    /**
+     * The operator's HTTP server (metrics, health) binds to all interfaces and has no bind-address
+     * setting, so it is turned off here; the test waits for the start-up log line instead.
+     */
+    private static void startOperator() {
+        operator.start(List.of("--http-port=-1"));
+        operator.awaitLog("fednode operator started against", Duration.ofMinutes(2));
+    }
+
+    private static Path jar(String property) {
+        String path = System.getProperty(property);
+        if (path == null) {
+            throw new IllegalStateException(
+                    "system property " + property + " is not set (e2e-tests/pom.xml sets it)");
+        }
+        return Path.of(path);
+    }
+
+    // ---- what the hub and the operator wrote
+
+    private static FederationMember member() {
+        return admin().resources(FederationMember.class).inNamespace(HUB_NS).withName(MEMBER).get();
+    }
+
+    private static FederationNode node() {
+        return admin().resources(FederationNode.class)
+                .inNamespace(HOSPITAL_NS)
+                .withName(NODE)
+                .get();
+    }
+
+    private static Secret joinTokenSecret() {
+        return admin().secrets().inNamespace(HUB_NS).withName(MEMBER + "-join-token").get();
+    }
+
+    private static Secret identitySecret() {
+        return admin().secrets().inNamespace(HOSPITAL_NS).withName(NODE + "-hub-identity").get();
+    }
+
+    private static Secret caSecret() {
+        return admin().secrets().inNamespace(HUB_NS).withName("fednode-hub-ca").get();
+    }
+
+    private static X509Certificate nodeCertificate() throws Exception {
+        return certificates(decode(identitySecret().getData().get("tls.crt"))).get(0);
+    }
+
+    private static Condition memberCondition(String type) {
+        return find(member().getStatus().getConditions(), type);
+    }
+
+    private static Condition nodeCondition(String type) {
+        return find(node().getStatus().getConditions(), type);
+    }
+
+    private static Condition assertMemberCondition(String type, String status, String reason) {
+        return assertCondition(memberCondition(type), status, reason);
+    }
+
+    private static Condition assertNodeCondition(String type, String status, String reason) {
+        return assertCondition(nodeCondition(type), status, reason);
+    }
+
+    private static Condition assertCondition(Condition c, String status, String reason) {
+        assertThat(c.getStatus()).as(c.getType() + " (" + c.getMessage() + ")").isEqualTo(status);
+        if (reason != null) {
+            assertThat(c.getReason()).as(c.getType() + " reason").isEqualTo(reason);
+        }
+        return c;
+    }
+
+    private static Condition find(List<Condition> conditions, String type) {
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+
+    /** Events about the member with this reason, as the hub recorded them. */
+    private static List<Event> memberEvents(String reason) {
+        String uid = member().getMetadata().getUid();
+        return admin().v1().events().inNamespace(HUB_NS).list().getItems().stream()
+                .filter(e -> uid.equals(e.getInvolvedObject().getUid()))
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
+    }
+
+    /** The node's row in the hub's fleet API ({@code GET /api/v1/fleet} on the admin port). */
+    private static JsonNode fleetRow() throws Exception {
+        JsonNode fleet = JSON.readTree(get("/api/v1/fleet"));
+        for (JsonNode row : fleet.path("members")) {
+            if (NODE.equals(row.path("nodeId").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("the fleet API does not list " + NODE + ": " + fleet);
+    }
+
+    /** Requests to one hub endpoint since the hub started, from its Prometheus metrics. */
+    private static long hubRequests(String endpoint, String... status) throws Exception {
+        long total = 0;
+        for (String line : get("/metrics").split("\n")) {
+            if (line.startsWith("fednode_hub_requests_seconds_count{")
+                    && line.contains("endpoint=\"" + endpoint + "\"")
+                    && (status.length == 0 || line.contains("status=\"" + status[0] + "\""))) {
+                total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
+        return response.body();
+    }
+
+    // ---- set-up
+
+    private static FederationNode federationNode() {
+        return Serialization.unmarshal(
+                """
+                apiVersion: fednode.io/v1alpha1
+                kind: FederationNode
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  nodeId: %s
+                  role: data
+                  hub:
+                    endpoint: https://127.0.0.1:%d
+                    caBundleSecretRef: {name: hub-join, key: ca.crt}
+                    joinTokenSecretRef: {name: hub-join, key: token}
+                  storage:
+                    raw: {size: 1Gi, storageClassName: %s}
+                    anonymised: {size: 1Gi, storageClassName: %s}
+                    scratch: {size: 1Gi, storageClassName: %s}
+                  connectivity:
+                    heartbeatInterval: %ds
+                """
+                        .formatted(
+                                NODE,
+                                HOSPITAL_NS,
+                                NODE,
+                                hubPort,
+                                STORAGE_CLASS,
+                                STORAGE_CLASS,
+                                STORAGE_CLASS,
+                                INTERVAL.toSeconds()),
+                FederationNode.class);
+    }
+
+    /** Static volumes of a no-provisioner class (kwok has no provisioner) for the node's claims. */
+    private static void hospitalStorage(KubernetesClient admin) {
+        admin.resource(
+                        new StorageClassBuilder()
+                                .withNewMetadata()
+                                .withName(STORAGE_CLASS)
+                                .endMetadata()
+                                .withProvisioner("kubernetes.io/no-provisioner")
+                                .withVolumeBindingMode("Immediate")
+                                .build())
+                .create();
+        for (int i = 0; i < 3; i++) {
+            admin.resource(
+                            new PersistentVolumeBuilder()
+                                    .withNewMetadata()
+                                    .withName("hospital-disk-" + i)
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withStorageClassName(STORAGE_CLASS)
+                                    .withAccessModes("ReadWriteOnce")
+                                    .addToCapacity("storage", new Quantity("1Gi"))
+                                    .withNewHostPath()
+                                    .withPath("/srv/hospital-disk-" + i)
+                                    .endHostPath()
+                                    .endSpec()
+                                    .build())
+                    .create();
+        }
+    }
+
+    private static void beginStep(int step) {
+        assertThat(stepsPassed)
+                .as("step %d needs steps 1..%d to have passed", step, step - 1)
+                .isEqualTo(step - 1);
+    }
+
+    private static Duration lifetime(X509Certificate c) {
+        return Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
+    }
+
+    private static List<X509Certificate> certificates(String pem) throws Exception {
+        return CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                        new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteLogs(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static KubernetesClient admin() {
+        return CLUSTER.client();
+    }
+}
