@@ -12,7 +12,9 @@ import io.fednode.anonymiser.dicom.TransferSyntax;
 import io.fednode.anonymiser.dicom.Vr;
 import io.fednode.anonymiser.profile.Action;
 import io.fednode.anonymiser.profile.ConfidentialityProfile;
+import io.fednode.anonymiser.profile.PrivateBlocks;
 import io.fednode.anonymiser.profile.ProfileOption;
+import io.fednode.anonymiser.profile.SafePrivateTable;
 import io.fednode.anonymiser.pseudonym.Pseudonymiser;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,6 +50,12 @@ import java.util.zip.DeflaterOutputStream;
 public final class FileAnonymiser {
     /** Largest value read into memory to be rewritten; larger ones make the file quarantined. */
     static final int MAX_REWRITTEN_VALUE = 1 << 20;
+
+    /**
+     * Bytes of safe private attributes a file may hold in memory until their group ends (only then
+     * is it known which creators to write before them); a file needing more is quarantined.
+     */
+    static final int MAX_HELD_PRIVATE = 16 << 20;
 
     private static final int MAX_SCANNED_VALUE = 64 * 1024;
     private static final String IMPLEMENTATION_VERSION_NAME = "FEDNODE_ANON_01";
@@ -272,6 +280,12 @@ public final class FileAnonymiser {
         private DicomInput in;
         private DicomOutput o;
 
+        /** The current data set's private group, held with Retain Safe Private, else null. */
+        private PrivateGroup privateGroup =
+                profile.safePrivate() == null ? null : new PrivateGroup();
+
+        private long heldPrivateBytes;
+
         Rewrite(FileFacts facts) {
             this.facts = facts;
             this.patientPseudonym = pseudonymiser.patient(facts.patientKey());
@@ -405,6 +419,7 @@ public final class FileAnonymiser {
                     throw new DicomFormatException(
                             DicomFormatException.MALFORMED, "unexpected " + h + " at top level");
                 }
+                endPrivateGroupBefore(h.tag());
                 flushPending(h.tag());
                 if (pendingTopLevel.containsKey(h.tag())
                         || h.tag() == Tags.PATIENT_NAME
@@ -415,11 +430,13 @@ public final class FileAnonymiser {
                 }
                 rewriteElement(h, 0);
             }
+            endPrivateGroup();
         }
 
         private void rewriteElement(ElementHeader h, int depth)
                 throws IOException, DicomFormatException {
             int tag = h.tag();
+            endPrivateGroupBefore(tag);
             int group = Tags.group(tag);
             if (Tags.element(tag) == 0
                     || group == 0x0000
@@ -436,6 +453,10 @@ public final class FileAnonymiser {
                 return;
             }
             DatasetReader.Kind kind = r.kindOf(h);
+            if (privateGroup != null && Tags.isPrivate(tag)) {
+                rewriteSafePrivate(h, kind, depth);
+                return;
+            }
             Action action = profile.actionFor(tag);
             // Values stored as UN are judged by the VR the dictionary gives their tag.
             String vr =
@@ -545,6 +566,10 @@ public final class FileAnonymiser {
                         DicomFormatException.MALFORMED, "expected an item, found " + item);
             }
             o.writeHeader(Tags.ITEM, null, ElementHeader.UNDEFINED_LENGTH);
+            PrivateGroup outerPrivateGroup = privateGroup;
+            if (outerPrivateGroup != null) {
+                privateGroup = new PrivateGroup(); // each item is a data set of its own
+            }
             if (item.undefinedLength()) {
                 while (true) {
                     ElementHeader h = r.readHeader();
@@ -567,7 +592,151 @@ public final class FileAnonymiser {
                             DicomFormatException.LENGTH_PAST_END, "elements overrun their item");
                 }
             }
+            endPrivateGroup();
+            privateGroup = outerPrivateGroup;
             o.writeHeader(Tags.ITEM_DELIMITATION, null, 0);
+        }
+
+        // ------------------------------------------------ Retain Safe Private
+
+        /** Safe private elements of one private group of one data set, held until it ends. */
+        private final class PrivateGroup {
+            final PrivateBlocks blocks = new PrivateBlocks(profile.safePrivate());
+            final HeldBytes kept = new HeldBytes();
+        }
+
+        /** A buffer counted against {@link #MAX_HELD_PRIVATE}. */
+        private final class HeldBytes extends ByteArrayOutputStream {
+            @Override
+            public synchronized void write(int b) {
+                hold(1);
+                super.write(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                hold(len);
+                super.write(b, off, len);
+            }
+        }
+
+        private void hold(int bytes) {
+            heldPrivateBytes += bytes;
+            if (heldPrivateBytes > MAX_HELD_PRIVATE) {
+                throw new HeldPrivateOverflow();
+            }
+        }
+
+        /** Writes the held private group when {@code tag} no longer belongs to it. */
+        private void endPrivateGroupBefore(int tag) throws IOException {
+            if (privateGroup != null && privateGroup.blocks.endedBefore(tag)) {
+                endPrivateGroup();
+            }
+        }
+
+        /** Writes the creators of the blocks that kept something, then the kept elements. */
+        private void endPrivateGroup() throws IOException {
+            if (privateGroup == null || privateGroup.blocks.group() < 0) {
+                return;
+            }
+            PrivateBlocks blocks = privateGroup.blocks;
+            for (int block : blocks.keptBlocks()) {
+                o.writeElement(
+                        (blocks.group() << 16) | block,
+                        blocks.creatorVr(block),
+                        blocks.creatorValue(block));
+            }
+            privateGroup.kept.writeTo(o.stream());
+            privateGroup.kept.reset();
+            blocks.clear();
+        }
+
+        /**
+         * A private element with Retain Safe Private: creators are held; an element is kept only
+         * when its block's creator and element byte are on the safe list and its value is plausible
+         * for the listed VR. UIDs are still replaced, text holding one of the file's identifying
+         * words is removed, and sequences are processed with the same rules.
+         */
+        private void rewriteSafePrivate(ElementHeader h, DatasetReader.Kind kind, int depth)
+                throws IOException, DicomFormatException {
+            int tag = h.tag();
+            PrivateGroup group = privateGroup;
+            if (PrivateBlocks.isCreator(tag)) {
+                if (kind == DatasetReader.Kind.VALUE && h.length() <= 64) {
+                    group.blocks.creator(tag, h.vr(), readValue(h));
+                } else {
+                    r.skipValue(h, depth); // not a creator value (LO, at most 64 characters)
+                }
+                return;
+            }
+            SafePrivateTable.Entry entry = group.blocks.safeEntry(tag);
+            String vr = entry == null ? null : entry.judgedVr(h.vr());
+            if (vr == null) {
+                r.skipValue(h, depth);
+                return;
+            }
+            DicomOutput target = o;
+            HeldBytes element = new HeldBytes();
+            o = new DicomOutput(element);
+            o.encoding(target.explicitVr(), target.bigEndian());
+            try {
+                if (writeSafePrivate(h, kind, vr, entry, depth)) {
+                    group.blocks.kept(tag);
+                    element.writeTo(group.kept);
+                }
+            } catch (HeldPrivateOverflow e) {
+                throw new DicomFormatException(
+                        DicomFormatException.VALUE_TOO_LARGE,
+                        "safe private attributes need more than " + MAX_HELD_PRIVATE + " bytes");
+            } finally {
+                o = target;
+            }
+        }
+
+        /** Writes a safe private element to {@code o}; false when its value is not kept. */
+        private boolean writeSafePrivate(
+                ElementHeader h,
+                DatasetReader.Kind kind,
+                String vr,
+                SafePrivateTable.Entry entry,
+                int depth)
+                throws IOException, DicomFormatException {
+            boolean sequence =
+                    kind == DatasetReader.Kind.SEQUENCE
+                            || kind == DatasetReader.Kind.SEQUENCE_IMPLICIT_LE;
+            if (Vr.SQ.equals(vr) && sequence) {
+                rewriteSequence(h, kind, depth);
+                return true;
+            }
+            if (Vr.SQ.equals(vr)
+                    || kind != DatasetReader.Kind.VALUE
+                    || h.length() > MAX_REWRITTEN_VALUE) {
+                // A sequence stored as opaque bytes cannot be processed; items, fragments or huge
+                // values where the table lists a plain value are not what the table describes.
+                r.skipValue(h, depth);
+                return false;
+            }
+            byte[] value = readValue(h);
+            if (!entry.accepts(vr, value)) {
+                return false;
+            }
+            if (Vr.UI.equals(vr)) {
+                if (!profile.has(ProfileOption.RETAIN_UIDS)) {
+                    value = mapUids(value, true);
+                }
+            } else if (Vr.isText(vr)
+                    && !"DS".equals(vr)
+                    && !"IS".equals(vr)
+                    && holdsIdentifyingWord(value)) {
+                return false;
+            }
+            writeValue(h, value);
+            return true;
+        }
+
+        private boolean holdsIdentifyingWord(byte[] value) {
+            String upper = new String(value, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+            return facts.identifyingTokens().stream().anyMatch(upper::contains);
         }
 
         private void checkNotDelimiter(ElementHeader h) throws DicomFormatException {
@@ -695,6 +864,15 @@ public final class FileAnonymiser {
                 case "AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> text(DUMMY_TEXT);
                 default -> new byte[0]; // opaque (OB, OW, UN ...) and URIs: empty
             };
+        }
+    }
+
+    /** The held safe private attributes of a file outgrew {@link #MAX_HELD_PRIVATE}. */
+    private static final class HeldPrivateOverflow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HeldPrivateOverflow() {
+            super(null, null, false, false);
         }
     }
 

@@ -53,7 +53,11 @@ class ConfidentialityProfileTest {
                 ConfidentialityProfile.basic(Set.of(ProfileOption.RETAIN_PATIENT_CHARACTERISTICS));
         assertThat(chars.actionFor(0x00101010)).isEqualTo(Action.KEEP); // Patient's Age
         var priv = ConfidentialityProfile.basic(Set.of(ProfileOption.RETAIN_SAFE_PRIVATE));
-        assertThat(priv.actionFor(0x00091001)).isEqualTo(Action.REMOVE); // no safe list
+        // A tag alone never makes a private attribute safe (that takes its block's creator): the
+        // de-identifier asks the safe private table, which only this option provides.
+        assertThat(priv.actionFor(0x00091001)).isEqualTo(Action.REMOVE);
+        assertThat(priv.safePrivate()).isSameAs(SafePrivateTable.standard());
+        assertThat(inst.safePrivate()).isNull();
     }
 
     @Test
