@@ -69,27 +69,46 @@ warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }
 c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 fednode() { # threads, extra JVM flags...
     local threads=$1; shift
-    java "$@" -jar "$jar" --input "$corpus" --output "$work/out" --quarantine "$work/quarantine" \
+    java "$@" -jar "$jar" --input "$corpus" --output "$out" --quarantine "$work/quarantine-$name" \
         --key-file "$key" --threads "$threads"
 }
 run_tool() {
     case $1 in
-        cp) cp -r "$corpus" "$work/out" ;;
+        cp) cp -r "$corpus" "$out" ;;
         fednode-1-thread) fednode 1 ;;
         fednode-2-threads) fednode 2 ;;
         # The same with C1 only: a short batch job spends less CPU compiling than it gains.
         fednode-c1-1-thread) fednode 1 "${c1[@]}" ;;
         fednode-c1-2-threads) fednode 2 "${c1[@]}" ;;
-        gdcmanon) gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$work/out" ;;
-        dicognito) "$work/venv/bin/python" -m dicognito --quiet -o "$work/out" "$corpus" ;;
+        gdcmanon) gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$out" ;;
+        dicognito) "$work/venv/bin/python" -m dicognito --quiet -o "$out" "$corpus" ;;
     esac
 }
 tools=(cp fednode-1-thread fednode-2-threads fednode-c1-1-thread fednode-c1-2-threads gdcmanon dicognito)
 rounds=${BENCH_ROUNDS:-3}
 declare -A times
+# Every run writes into its own new folder; outputs are deleted only between rounds, followed by a
+# pause. ext4 skips inodes freed less than a minute ago when it allocates new ones (recently_deleted),
+# at a cost per skipped inode: deleting the previous tool's 4,000 files right before a run made that
+# run pay for them, so a tool's time depended on which tool ran before it.
+settle=${BENCH_SETTLE:-65}
+clear_outputs() {
+    if compgen -G "$work/out-*" >/dev/null || compgen -G "$work/quarantine-*" >/dev/null; then
+        log "deleting the outputs, then ${settle}s for ext4 to stop treating their inodes as recently freed"
+        rm -rf "$work"/out-* "$work"/quarantine-*
+        sync
+        sleep "$settle"
+    fi
+}
+need_kb=$(( (bytes / 1024) * ${#tools[@]} + 1048576 ))
+free_kb=$(df -k --output=avail "$work" | tail -1)
+if (( free_kb < need_kb )); then
+    log "need $((need_kb / 1048576)) GB free in $work for one round of outputs, have $((free_kb / 1048576)) GB"
+    exit 1
+fi
 measure() { # tool -> appends its seconds to times[tool]
     local name=$1
-    rm -rf "$work/out" "$work/quarantine"
+    out=$work/out-$name
     warm
     sync
     local t0 t1 s out_files
@@ -99,15 +118,16 @@ measure() { # tool -> appends its seconds to times[tool]
     t1=$(date +%s.%N)
     s=$(echo "$t1 - $t0" | bc -l)
     times[$name]+="$s "
-    out_files=$(find "$work/out" -type f -name '*.dcm' 2>/dev/null | wc -l)
+    out_files=$(find "$out" -type f -name '*.dcm' 2>/dev/null | wc -l)
     log "$name: $s s, $out_files output files"
 }
 # Tools alternate within each round, so a burst of load on a shared machine hits all of them.
 for ((r = 1; r <= rounds; r++)); do
+    clear_outputs
     log "round $r of $rounds"
     for t in "${tools[@]}"; do measure "$t"; done
 done
-rm -rf "$work/out" "$work/quarantine"
+clear_outputs
 median() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 range() { printf '%s\n' $1 | sort -g | awk 'NR == 1 {lo=$1} {hi=$1} END {printf "%.1f-%.1f", lo, hi}'; }
 declare -A secs
