@@ -429,6 +429,13 @@ class HubConnectivityE2EIT {
                                     "HeartbeatAcknowledged");
                             assertThat(fleetRow().path("health").asText()).isEqualTo("AVAILABLE");
                             assertThat(fleetRow().path("lastHeartbeat").asText()).isNotBlank();
+                            // What the node did during the outage reaches the hub with the next
+                            // heartbeats: the Dataset's summary, never its contents.
+                            var datasets = member().getStatus().getDatasets();
+                            assertThat(datasets.getNames())
+                                    .containsExactly(KwokCluster.REPORTED_DATASET);
+                            assertThat(datasets.getFiles()).isEqualTo(236L);
+                            assertThat(datasets.getBytes()).isEqualTo(123_207_680L);
                         });
         assertThat(caSecret().getData()).isEqualTo(caBefore);
         assertThat(nodeCondition(ConditionTypes.READY).getLastTransitionTime())
@@ -518,6 +525,9 @@ class HubConnectivityE2EIT {
                             assertMemberCondition(ConditionTypes.READY, ConditionTypes.FALSE, null);
                             assertThat(fleetRow().path("health").asText()).isEqualTo("REVOKED");
                             assertThat(hubRequests("heartbeat", "403")).isPositive();
+                            assertThat(memberEvents("Revoked"))
+                                    .isNotEmpty()
+                                    .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
                         });
         // Refused by the hub, the node still works locally.
         assertNodeCondition(ConditionTypes.READY, ConditionTypes.TRUE, null);
