@@ -86,4 +86,4 @@ cat >&2 <<TXT
     open http://127.0.0.1:9090/                   # the fleet page
 [playground] starting the operator (Ctrl-C stops it and the hub)
 TXT
-java -jar "$operator_jar" --http-port=8080
+java -jar "$operator_jar" --http-port=8080 --http-bind-address=127.0.0.1

@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 public final class OperatorHttpServer implements AutoCloseable {
     private final HttpServer server;
 
-    public OperatorHttpServer(int port, PrometheusMeterRegistry registry, Operator operator) {
+    public OperatorHttpServer(
+            String bindAddress, int port, PrometheusMeterRegistry registry, Operator operator) {
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -33,14 +33,15 @@ public final class OperatorMain {
             if (arg.equals("--help") || arg.equals("-h")) {
                 System.out.println(
                         """
-                        Usage: java -jar fednode-operator.jar [--leader-elect] [--http-port=8080] [--resync=10m]
+                        Usage: java -jar fednode-operator.jar [--leader-elect] [--http-port=8080]
+                               [--http-bind-address=0.0.0.0] [--resync=10m]
 
                         Runs the fednode node operator: reconciles FederationNode resources in all
                         namespaces it is allowed to watch (FEDNODE_WATCH_NAMESPACES limits them).
                         Serves /metrics (Prometheus) and /healthz on the HTTP port.
 
                         Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
-                        FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
+                        FEDNODE_HTTP_BIND_ADDRESS, FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
                         FEDNODE_WATCH_NAMESPACES.
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
@@ -112,7 +113,8 @@ public final class OperatorMain {
         operator.start();
         OperatorHttpServer http =
                 settings.httpPort() >= 0
-                        ? new OperatorHttpServer(settings.httpPort(), registry, operator)
+                        ? new OperatorHttpServer(
+                                settings.httpBindAddress(), settings.httpPort(), registry, operator)
                         : null;
         LOG.info(
                 "fednode operator started against {} (resync {}, leader election {})",

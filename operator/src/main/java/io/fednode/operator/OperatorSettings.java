@@ -14,37 +14,44 @@ import java.util.stream.Collectors;
  * @param leaderElection whether replicas elect a leader through a Lease
  * @param leaseNamespace namespace of the Lease (the operator's own)
  * @param namespaces namespaces to watch; empty means all
+ * @param httpBindAddress address the HTTP server listens on (all interfaces in a pod; 127.0.0.1
+ *     when run on a workstation)
  */
 public record OperatorSettings(
         Duration resyncPeriod,
         int httpPort,
         boolean leaderElection,
         String leaseNamespace,
-        Set<String> namespaces) {
+        Set<String> namespaces,
+        String httpBindAddress) {
     public static final String LEASE_NAME = "fednode-operator-leader";
 
     /** Settings for running in-process (tests): no HTTP server, no leader election. */
     public static OperatorSettings defaults() {
-        return new OperatorSettings(Duration.ofMinutes(10), -1, false, "fednode-system", Set.of());
+        return new OperatorSettings(
+                Duration.ofMinutes(10), -1, false, "fednode-system", Set.of(), "127.0.0.1");
     }
 
     public OperatorSettings withResyncPeriod(Duration period) {
-        return new OperatorSettings(period, httpPort, leaderElection, leaseNamespace, namespaces);
+        return new OperatorSettings(
+                period, httpPort, leaderElection, leaseNamespace, namespaces, httpBindAddress);
     }
 
     public OperatorSettings withHttpPort(int port) {
-        return new OperatorSettings(resyncPeriod, port, leaderElection, leaseNamespace, namespaces);
+        return new OperatorSettings(
+                resyncPeriod, port, leaderElection, leaseNamespace, namespaces, httpBindAddress);
     }
 
     public OperatorSettings withLeaderElection(boolean enabled, String namespace) {
-        return new OperatorSettings(resyncPeriod, httpPort, enabled, namespace, namespaces);
+        return new OperatorSettings(
+                resyncPeriod, httpPort, enabled, namespace, namespaces, httpBindAddress);
     }
 
     /**
      * {@code FEDNODE_RESYNC_PERIOD} (ISO-8601 like PT10M or 10m/30s), {@code FEDNODE_HTTP_PORT},
-     * {@code FEDNODE_LEADER_ELECTION}, {@code POD_NAMESPACE}, {@code FEDNODE_WATCH_NAMESPACES}
-     * (comma-separated); flags {@code --leader-elect}, {@code --http-port=N}, {@code --resync=10m}
-     * override them.
+     * {@code FEDNODE_LEADER_ELECTION}, {@code FEDNODE_HTTP_BIND_ADDRESS}, {@code POD_NAMESPACE},
+     * {@code FEDNODE_WATCH_NAMESPACES} (comma-separated); flags {@code --leader-elect}, {@code
+     * --http-port=N}, {@code --http-bind-address=A}, {@code --resync=10m} override them.
      */
     public static OperatorSettings from(Map<String, String> env, String[] args) {
         Duration resync = duration(env.getOrDefault("FEDNODE_RESYNC_PERIOD", "10m"));
@@ -56,18 +63,21 @@ public record OperatorSettings(
                         .map(String::trim)
                         .filter(s -> !s.isEmpty())
                         .collect(Collectors.toSet());
+        String bind = env.getOrDefault("FEDNODE_HTTP_BIND_ADDRESS", "0.0.0.0");
         for (String arg : args) {
             if (arg.equals("--leader-elect")) {
                 leader = true;
             } else if (arg.startsWith("--http-port=")) {
                 port = Integer.parseInt(arg.substring("--http-port=".length()));
+            } else if (arg.startsWith("--http-bind-address=")) {
+                bind = arg.substring("--http-bind-address=".length());
             } else if (arg.startsWith("--resync=")) {
                 resync = duration(arg.substring("--resync=".length()));
             } else {
                 throw new IllegalArgumentException("unknown argument " + arg + " (see --help)");
             }
         }
-        return new OperatorSettings(resync, port, leader, leaseNamespace, namespaces);
+        return new OperatorSettings(resync, port, leader, leaseNamespace, namespaces, bind);
     }
 
     static Duration duration(String text) {
