@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.Principal;
@@ -58,7 +59,13 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * the interval. Reports heartbeats/s, p50/p99 latency, hub CPU and RSS, and the API server's own
  * count of write requests during the steady-state window.
  *
- * <p>Usage: {@code HubBenchmark <members> <interval s> <window s> <hub classpath> <out.json>}
+ * <p>Then the baseline, {@link HeartbeatBaselineServer} (the same Jetty mTLS setup answering
+ * heartbeats with 200 and nothing else), started the same way with the same heap flag once the hub
+ * has stopped, takes the identical load: the same enrolled identities, interval, warm-up (as long
+ * as the hub's took) and window. Both sets of figures and their ratios go into one JSON line.
+ *
+ * <p>Usage: {@code HubBenchmark <members> <interval s> <window s> <hub classpath> <out.json>
+ * <baseline classpath>}
  */
 public final class HubBenchmark {
     static final String NS = "bench";
@@ -69,10 +76,14 @@ public final class HubBenchmark {
         int windowSeconds = Integer.parseInt(args[2]);
         String hubClasspath = args[3];
         Path out = Path.of(args[4]);
+        String baselineClasspath = args[5];
+        String heap = System.getProperty("bench.hubHeap", "512m");
 
         RealApiServer api = new RealApiServer();
         api.start();
         Process hub = null;
+        Process baseline = null;
+        Path caDir = null;
         try {
             KubernetesClient kube = api.client();
             api.installCrd(Path.of("crds/federationmembers.fednode.io-v1.yml"));
@@ -88,22 +99,17 @@ public final class HubBenchmark {
             Files.writeString(kubeconfig, api.kubeConfigYaml());
             int port = freePort();
             int adminPort = freePort();
-            ProcessBuilder pb =
-                    new ProcessBuilder(
-                                    "java",
-                                    "-Xmx" + System.getProperty("bench.hubHeap", "512m"),
-                                    "-Xlog:gc:file=hub/target/bench-hub-gc-" + members + ".log",
-                                    "-cp",
-                                    hubClasspath,
-                                    "io.fednode.hub.HubMain",
-                                    "--namespace=" + NS,
-                                    "--port=" + port,
-                                    "--admin-port=" + adminPort)
-                            .redirectErrorStream(true)
-                            .redirectOutput(
-                                    Path.of("hub/target/bench-hub-" + members + ".log").toFile());
-            pb.environment().put("KUBECONFIG", kubeconfig.toString());
-            hub = pb.start();
+            hub =
+                    startServer(
+                            "hub",
+                            members,
+                            heap,
+                            hubClasspath,
+                            "io.fednode.hub.HubMain",
+                            Map.of("KUBECONFIG", kubeconfig.toString()),
+                            "--namespace=" + NS,
+                            "--port=" + port,
+                            "--admin-port=" + adminPort);
             long hubPid = hub.pid();
             awaitHealthy(adminPort);
 
@@ -112,19 +118,9 @@ public final class HubBenchmark {
             double createSeconds = (System.nanoTime() - t0) / 1e9;
             log("created %d members in %.1f s", members, createSeconds);
 
-            X509Certificate ca =
-                    Pem.certificates(
-                                    new String(
-                                            Base64.getDecoder()
-                                                    .decode(
-                                                            kube.secrets()
-                                                                    .inNamespace(NS)
-                                                                    .withName("fednode-hub-ca")
-                                                                    .get()
-                                                                    .getData()
-                                                                    .get("tls.crt")),
-                                            StandardCharsets.UTF_8))
-                            .get(0);
+            Map<String, String> caSecret =
+                    kube.secrets().inNamespace(NS).withName("fednode-hub-ca").get().getData();
+            X509Certificate ca = Pem.certificates(decode(caSecret.get("tls.crt"))).get(0);
             long t1 = System.nanoTime();
             Identities identities = enrolAll(kube, members, ca, port);
             double enrolSeconds = (System.nanoTime() - t1) / 1e9;
@@ -133,23 +129,18 @@ public final class HubBenchmark {
                     members, enrolSeconds, members / enrolSeconds);
 
             Load load = new Load(identities, ca, port, intervalSeconds);
+            long warmupStart = System.nanoTime();
             load.start();
             // warm-up: every connection handshakes once and every member turns Available
             Thread.sleep(Duration.ofSeconds(intervalSeconds + 5).toMillis());
             awaitAvailable(adminPort, members, Duration.ofSeconds(120));
             awaitStatusWritesDrained(adminPort, Duration.ofMinutes(10));
+            Duration warmup = Duration.ofNanos(System.nanoTime() - warmupStart);
             load.resetStats();
             Map<String, Double> writesBefore = apiWrites(kube);
-            long cpuBefore = cpuTicks(hubPid);
-            long w0 = System.nanoTime();
-            Thread.sleep(Duration.ofSeconds(windowSeconds).toMillis());
-            double window = (System.nanoTime() - w0) / 1e9;
-            long cpuAfter = cpuTicks(hubPid);
+            Window window = window(hubPid, windowSeconds);
             Map<String, Double> writesAfter = apiWrites(kube);
-            Stats stats = load.snapshot();
-            load.stop();
-            double hubCpu = (cpuAfter - cpuBefore) / 100.0 / window; // USER_HZ = 100
-            long rssKiB = rssKiB(hubPid);
+            Steady hubRun = steady(load, window, hubPid);
             double writes = 0;
             double writesNoLeases = 0;
             for (var e : writesAfter.entrySet()) {
@@ -159,44 +150,201 @@ public final class HubBenchmark {
                     writesNoLeases += d;
                 }
             }
+            log(
+                    "hub: %.1f heartbeats/s, p50 %.2f ms, p99 %.2f ms, %.3f cores, %.0f MiB",
+                    hubRun.perSecond(),
+                    hubRun.stats().percentile(0.50),
+                    hubRun.stats().percentile(0.99),
+                    hubRun.cpuCores(),
+                    hubRun.rssMiB());
+            // The hub must be gone before the baseline runs: it would otherwise compete for the
+            // cores, and turn members Unknown (status writes) once their heartbeats stop.
+            stopServer(hub);
+            hub = null;
+            load.awaitStopped();
+            load = null;
+
+            // Baseline: same identities, interval, warm-up and window; same CA and heap flag.
+            caDir = Files.createTempDirectory("bench-baseline-ca");
+            Path caCert = writeOwnerOnly(caDir.resolve("tls.crt"), decode(caSecret.get("tls.crt")));
+            Path caKey = writeOwnerOnly(caDir.resolve("tls.key"), decode(caSecret.get("tls.key")));
+            int baselinePort = freePort();
+            int baselineAdminPort = freePort();
+            baseline =
+                    startServer(
+                            "baseline",
+                            members,
+                            heap,
+                            baselineClasspath,
+                            HeartbeatBaselineServer.class.getName(),
+                            Map.of(),
+                            "--port=" + baselinePort,
+                            "--admin-port=" + baselineAdminPort,
+                            "--ca-cert=" + caCert,
+                            "--ca-key=" + caKey);
+            long baselinePid = baseline.pid();
+            awaitHealthy(baselineAdminPort);
+            Load baselineLoad = new Load(identities, ca, baselinePort, intervalSeconds);
+            baselineLoad.start();
+            log("baseline: warming up for %d s, as long as the hub did", warmup.toSeconds());
+            Thread.sleep(warmup.toMillis());
+            baselineLoad.resetStats();
+            Steady baseRun = steady(baselineLoad, window(baselinePid, windowSeconds), baselinePid);
+            log(
+                    "baseline: %.1f heartbeats/s, p50 %.2f ms, p99 %.2f ms, %.3f cores, %.0f MiB",
+                    baseRun.perSecond(),
+                    baseRun.stats().percentile(0.50),
+                    baseRun.stats().percentile(0.99),
+                    baseRun.cpuCores(),
+                    baseRun.rssMiB());
+
             String json =
                     String.format(
                             Locale.ROOT,
                             "{\"hubHeap\":\""
-                                    + System.getProperty("bench.hubHeap", "512m")
+                                    + heap
                                     + "\",\"members\":%d,\"intervalSeconds\":%d,\"windowSeconds\":%.1f,"
                                     + "\"heartbeats\":%d,\"errors\":%d,\"heartbeatsPerSecond\":%.1f,"
                                     + "\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"lateSends\":%d,"
                                     + "\"hubCpuCores\":%.3f,\"hubRssMiB\":%.0f,"
                                     + "\"apiWritesPerMinute\":%.1f,\"apiWritesPerMinuteExcludingLeases\":%.1f,"
-                                    + "\"memberCreateSeconds\":%.1f,\"enrolmentSeconds\":%.1f,\"enrolmentsPerSecond\":%.1f}",
+                                    + "\"memberCreateSeconds\":%.1f,\"enrolmentSeconds\":%.1f,\"enrolmentsPerSecond\":%.1f,"
+                                    + "\"warmupSeconds\":%.1f,"
+                                    + "\"baseline\":{\"windowSeconds\":%.1f,\"heartbeats\":%d,\"errors\":%d,"
+                                    + "\"heartbeatsPerSecond\":%.1f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,"
+                                    + "\"lateSends\":%d,\"cpuCores\":%.3f,\"rssMiB\":%.0f},"
+                                    + "\"hubToBaseline\":{\"heartbeatsPerSecond\":%.3f,\"p50\":%.3f,\"p99\":%.3f,"
+                                    + "\"cpuCores\":%.3f,\"rss\":%.3f}}",
                             members,
                             intervalSeconds,
-                            window,
-                            stats.count,
-                            stats.errors,
-                            stats.count / window,
-                            stats.percentile(0.50),
-                            stats.percentile(0.99),
-                            stats.percentile(1.0),
-                            stats.late,
-                            hubCpu,
-                            rssKiB / 1024.0,
-                            writes * 60 / window,
-                            writesNoLeases * 60 / window,
+                            hubRun.window().seconds(),
+                            hubRun.stats().count,
+                            hubRun.stats().errors,
+                            hubRun.perSecond(),
+                            hubRun.stats().percentile(0.50),
+                            hubRun.stats().percentile(0.99),
+                            hubRun.stats().percentile(1.0),
+                            hubRun.stats().late,
+                            hubRun.cpuCores(),
+                            hubRun.rssMiB(),
+                            writes * 60 / hubRun.window().seconds(),
+                            writesNoLeases * 60 / hubRun.window().seconds(),
                             createSeconds,
                             enrolSeconds,
-                            members / enrolSeconds);
+                            members / enrolSeconds,
+                            warmup.toMillis() / 1000.0,
+                            baseRun.window().seconds(),
+                            baseRun.stats().count,
+                            baseRun.stats().errors,
+                            baseRun.perSecond(),
+                            baseRun.stats().percentile(0.50),
+                            baseRun.stats().percentile(0.99),
+                            baseRun.stats().percentile(1.0),
+                            baseRun.stats().late,
+                            baseRun.cpuCores(),
+                            baseRun.rssMiB(),
+                            hubRun.perSecond() / baseRun.perSecond(),
+                            hubRun.stats().percentile(0.50) / baseRun.stats().percentile(0.50),
+                            hubRun.stats().percentile(0.99) / baseRun.stats().percentile(0.99),
+                            hubRun.cpuCores() / baseRun.cpuCores(),
+                            hubRun.rssMiB() / baseRun.rssMiB());
             Files.writeString(out, json + "\n");
             System.out.println(json);
         } finally {
             if (hub != null) {
-                hub.destroy();
-                hub.waitFor(10, TimeUnit.SECONDS);
-                hub.destroyForcibly();
+                stopServer(hub);
+            }
+            if (baseline != null) {
+                stopServer(baseline);
+            }
+            if (caDir != null) {
+                for (String f : new String[] {"tls.crt", "tls.key"}) {
+                    Files.deleteIfExists(caDir.resolve(f));
+                }
+                Files.deleteIfExists(caDir);
             }
             api.close();
         }
+    }
+
+    /**
+     * Starts a server under test (the hub or the baseline) as its own JVM, both the same way: the
+     * same heap flag, a GC log and the output in
+     * hub/target/bench-&lt;role&gt;[-gc]-&lt;members&gt;.log.
+     */
+    static Process startServer(
+            String role,
+            int members,
+            String heap,
+            String classpath,
+            String mainClass,
+            Map<String, String> env,
+            String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("java");
+        command.add("-Xmx" + heap);
+        command.add("-Xlog:gc:file=hub/target/bench-" + role + "-gc-" + members + ".log");
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                Path.of("hub/target/bench-" + role + "-" + members + ".log")
+                                        .toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static void stopServer(Process server) throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    static Path writeOwnerOnly(Path file, String content) throws IOException {
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, content);
+    }
+
+    /** The measured steady-state window: its length and the server's CPU time during it. */
+    record Window(double seconds, double cpuCores) {}
+
+    static Window window(long pid, int windowSeconds) throws Exception {
+        long cpuBefore = cpuTicks(pid);
+        long w0 = System.nanoTime();
+        Thread.sleep(Duration.ofSeconds(windowSeconds).toMillis());
+        double seconds = (System.nanoTime() - w0) / 1e9;
+        long cpuAfter = cpuTicks(pid);
+        return new Window(seconds, (cpuAfter - cpuBefore) / 100.0 / seconds); // USER_HZ = 100
+    }
+
+    /** One server's figures for one window. */
+    record Steady(Stats stats, Window window, double rssMiB) {
+        double perSecond() {
+            return stats.count / window.seconds();
+        }
+
+        double cpuCores() {
+            return window.cpuCores();
+        }
+    }
+
+    static Steady steady(Load load, Window window, long pid) throws IOException {
+        Stats stats = load.snapshot();
+        load.stop();
+        return new Steady(stats, window, rssKiB(pid) / 1024.0);
     }
 
     static void log(String format, Object... args) {
@@ -511,11 +659,27 @@ public final class HubBenchmark {
         }
 
         void run(int thread, long start, int n) {
+            SSLSocket[] sockets = new SSLSocket[n];
+            try {
+                run(thread, start, n, sockets);
+            } finally {
+                for (SSLSocket s : sockets) {
+                    if (s != null) {
+                        try {
+                            s.close();
+                        } catch (IOException ignored) {
+                            // closing anyway
+                        }
+                    }
+                }
+            }
+        }
+
+        private void run(int thread, long start, int n, SSLSocket[] sockets) {
             List<Integer> mine = new ArrayList<>();
             for (int i = thread; i < n; i += THREADS) {
                 mine.add(i);
             }
-            SSLSocket[] sockets = new SSLSocket[n];
             InputStream[] ins = new InputStream[n];
             for (long round = 0; running; round++) {
                 for (int i : mine) {
@@ -567,6 +731,9 @@ public final class HubBenchmark {
                             }
                         }
                     } catch (IOException e) {
+                        if (!running) {
+                            return; // the server under test was stopped after the window
+                        }
                         if (errors.incrementAndGet() <= 5) {
                             log("heartbeat of %s failed: %s", ids.nodeIds()[i], e);
                         }
@@ -668,6 +835,20 @@ public final class HubBenchmark {
 
         void stop() {
             running = false;
+            threads.forEach(Thread::interrupt); // wakes the threads waiting for their next send
+        }
+
+        /**
+         * Waits for every load thread to end (a thread blocked on a response ends once its server
+         * is stopped), so that no connection of this run outlives it.
+         */
+        void awaitStopped() throws InterruptedException {
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(40));
+                if (t.isAlive()) {
+                    log("load thread %s did not stop", t.getName());
+                }
+            }
         }
 
         /** One SSLContext, each socket presenting the certificate of the member it belongs to. */
