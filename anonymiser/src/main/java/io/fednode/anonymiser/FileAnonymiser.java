@@ -1,5 +1,6 @@
 package io.fednode.anonymiser;
 
+import io.fednode.anonymiser.dicom.BufferedSink;
 import io.fednode.anonymiser.dicom.DataDictionary;
 import io.fednode.anonymiser.dicom.DatasetReader;
 import io.fednode.anonymiser.dicom.DicomFile;
@@ -16,7 +17,6 @@ import io.fednode.anonymiser.profile.PrivateBlocks;
 import io.fednode.anonymiser.profile.ProfileOption;
 import io.fednode.anonymiser.profile.SafePrivateTable;
 import io.fednode.anonymiser.pseudonym.Pseudonymiser;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -151,7 +151,7 @@ public final class FileAnonymiser {
                                 StandardOpenOption.TRUNCATE_EXISTING,
                                 StandardOpenOption.WRITE);
                 OutputStream buffered =
-                        new BufferedOutputStream(Channels.newOutputStream(out), 64 * 1024)) {
+                        new BufferedSink(Channels.newOutputStream(out), 64 * 1024)) {
             new Rewrite(plan.facts()).run(new DicomInput(in), new DicomOutput(buffered, out));
         }
     }

@@ -27,6 +27,17 @@ public final class ConfidentialityProfile {
     private final Set<ProfileOption> options;
     private final SafePrivateTable safePrivate;
 
+    /**
+     * The action of each standard tag met so far: the options are fixed for the profile's life, so
+     * the table row, masks and dictionary are consulted once per tag, not once per element. Bounded
+     * (the standard has about 5,000 attributes; a file full of unknown tags cannot grow it
+     * further).
+     */
+    private static final int MAX_CACHED_ACTIONS = 16_384;
+
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Action> actions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public ConfidentialityProfile(
             AnnexETable table, DataDictionary dictionary, Set<ProfileOption> options) {
         this(table, SafePrivateTable.standard(), dictionary, options);
@@ -87,6 +98,18 @@ public final class ConfidentialityProfile {
             // tell: the de-identifier decides them with safePrivate() before asking here.
             return Action.REMOVE;
         }
+        Action cached = actions.get(tag);
+        if (cached != null) {
+            return cached;
+        }
+        Action action = resolve(tag);
+        if (actions.size() < MAX_CACHED_ACTIONS) {
+            actions.put(tag, action);
+        }
+        return action;
+    }
+
+    private Action resolve(int tag) {
         AnnexETable.Row row = table.lookup(tag);
         if (row != null) {
             return row.resolve(options);
