@@ -9,7 +9,8 @@
 #
 # Needs: java 17, /usr/bin/python3 with python3-pydicom, libgdcm-tools, openssl, /usr/bin/time
 # (tools/install-test-deps.sh installs them) and PyPI for dicognito. The corpus is generated once
-# and reused; the page cache is warmed before each tool so every tool reads from memory.
+# and reused; before each run the page cache is dropped (when run as root) and the corpus read back
+# in, so every tool reads from memory and writes into the same amount of free memory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -66,7 +67,18 @@ bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {printf "
 log "corpus: $files files, $bytes bytes"
 
 warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }
-c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+# The recommended JVM settings for a batch run (docs/anonymiser.md): C1 only and serial GC (a short
+# job spends less CPU compiling than it gains), plus a class-data-sharing archive made once for this
+# jar and JVM (as a container image build would), which halves the JVM's start-up.
+cds=$work/fednode-anonymiser-$(sha256sum "$jar" | cut -c1-16)-$(java -version 2>&1 | head -1 | tr -dc '0-9._')-c1.jsa
+if [[ ! -f $cds ]]; then
+    log "creating the class-data archive $cds (one run on one file)"
+    rm -rf "$work/cds-out" "$work/cds-q"
+    java -XX:ArchiveClassesAtExit="$cds" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar" \
+        --input "$small_dir" --output "$work/cds-out" --quarantine "$work/cds-q" --key-file "$key" >/dev/null 2>&1
+    rm -rf "$work/cds-out" "$work/cds-q"
+fi
+c1=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$cds")
 fednode() { # threads, extra JVM flags...
     local threads=$1; shift
     java "$@" -jar "$jar" --input "$corpus" --output "$out" --quarantine "$work/quarantine-$name" \
@@ -77,14 +89,14 @@ run_tool() {
         cp) cp -r "$corpus" "$out" ;;
         fednode-1-thread) fednode 1 ;;
         fednode-2-threads) fednode 2 ;;
-        # The same with C1 only: a short batch job spends less CPU compiling than it gains.
-        fednode-c1-1-thread) fednode 1 "${c1[@]}" ;;
-        fednode-c1-2-threads) fednode 2 "${c1[@]}" ;;
+        # The same with the recommended JVM settings (see above).
+        fednode-tuned-1-thread) fednode 1 "${c1[@]}" ;;
+        fednode-tuned-2-threads) fednode 2 "${c1[@]}" ;;
         gdcmanon) gdcmanon -e -c "$work/gdcm-cert.pem" -r --continue -i "$corpus" -o "$out" ;;
         dicognito) "$work/venv/bin/python" -m dicognito --quiet -o "$out" "$corpus" ;;
     esac
 }
-tools=(cp fednode-1-thread fednode-2-threads fednode-c1-1-thread fednode-c1-2-threads gdcmanon dicognito)
+tools=(cp fednode-1-thread fednode-2-threads fednode-tuned-1-thread fednode-tuned-2-threads gdcmanon dicognito)
 rounds=${BENCH_ROUNDS:-3}
 declare -A times
 # Every run writes into its own new folder; outputs are deleted only between rounds, followed by a
@@ -109,6 +121,9 @@ fi
 measure() { # tool -> appends its seconds to times[tool]
     local name=$1
     out=$work/out-$name
+    # The same memory state for every run: written pages dropped (as root), the corpus read back in.
+    sync
+    echo 1 2>/dev/null >/proc/sys/vm/drop_caches || true
     warm
     sync
     local t0 t1 s out_files
@@ -125,7 +140,10 @@ measure() { # tool -> appends its seconds to times[tool]
 for ((r = 1; r <= rounds; r++)); do
     clear_outputs
     log "round $r of $rounds"
-    for t in "${tools[@]}"; do measure "$t"; done
+    # Each round starts with a different tool, so no tool always runs first (or right after the
+    # slowest one) while the page cache and the file system change under the runs.
+    n=${#tools[@]}
+    for ((i = 0; i < n; i++)); do measure "${tools[$(((i + (r - 1) * 3) % n))]}"; done
 done
 clear_outputs
 median() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
