@@ -17,6 +17,20 @@ APT_PACKAGES=(
     time              # bench/anonymiser.sh: /usr/bin/time -v for peak RSS
     bc                # bench/anonymiser.sh: throughput arithmetic
     chromium          # hub: the fleet page test runs it headless
+    # The real node of the local cluster (tools/real-node.sh, docs/local-cluster.md):
+    containerd        # container runtime (CRI), started as a process per cluster
+    runc              # OCI runtime (crun refuses this VM's hybrid cgroups)
+    containernetworking-plugins  # CNI bridge + host-local IPAM (/usr/lib/cni)
+    iptables          # kube-proxy (iptables mode) and kube-router's firewall
+    ipset             # kube-router's NetworkPolicy sets
+    conntrack         # kube-proxy clears stale UDP entries (DNS) with it
+    iproute2          # ip netns / veth / routes
+    util-linux        # nsenter, setsid, flock, mount
+    umoci             # pause/coredns/toolbox images (tools/real-node-images.sh)
+    skopeo            # OCI layout -> docker-archive tar
+    gcc               # the static pause binary
+    libc6-dev         # static libc for it
+    busybox-static    # the toolbox image (sh, wget, nc, nslookup)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
