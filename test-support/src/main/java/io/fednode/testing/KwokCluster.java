@@ -3,6 +3,7 @@ package io.fednode.testing;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the kubelets of fake nodes (Pods are scheduled, become Ready, and Job Pods complete).
  *
  * <p>The kwok controller follows the Stages of {@code tools/kwok-stages.yaml}: kwok's default
- * behaviour, plus what a test steers through the Pod's own spec: {@link #RUN_FOR_ENV}, {@link
- * #EXIT_CODE_ENV} (or their aliases), and the anonymiser Pods of the Datasets {@link
- * #REPORTED_DATASET} and {@link #FAILING_DATASET}.
+ * behaviour, plus what a test steers through the Pod's own spec: {@link #RUN_FOR_ENV} and {@link
+ * #EXIT_CODE_ENV} (or their aliases). {@link #withRealNode()} adds a real node where Pods really
+ * run (see {@code docs/local-cluster.md}).
  *
  * <p>It registers {@link #GPU_NODES} nodes with {@value #GPUS_PER_NODE} {@code nvidia.com/gpu} each
  * and one CPU-only node. Each cluster has its own kwok work directory and is deleted after.
@@ -65,28 +67,66 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     /** Same as {@link #EXIT_CODE_ENV}, under a name a TrainingRun's {@code spec.env} may carry. */
     public static final String EXIT_CODE_ENV_ALIAS = "E2E_EXIT_CODE";
 
-    /**
-     * Dataset name whose anonymiser Pods complete with a fixed anonymiser report as their
-     * termination message (240 files seen, 236 written, 4 quarantined: 3 not-dicom, 1 truncated;
-     * 125829120 bytes in, 123207680 out), as the kubelet would deliver the real one.
-     */
-    public static final String REPORTED_DATASET = "e2e-reported";
+    /** Name of the real node (kubelet, containerd, kube-proxy, kube-router) in such a cluster. */
+    public static final String REAL_NODE = "real-node";
 
-    /**
-     * Dataset name whose anonymiser Pods always fail with exit code 1, the log tail ({@code
-     * fednode-anonymiser: fatal: … No space left on device}) as their termination message.
-     */
-    public static final String FAILING_DATASET = "e2e-failing";
+    /** Label the real node carries. */
+    public static final String REAL_NODE_LABEL = "fednode.io/real-node";
+
+    /** Taint on the kwok nodes of a cluster with a real node: Pods go to the real node. */
+    public static final String FAKE_NODE_TAINT = "kwok.x-k8s.io/node";
+
+    private static KwokCluster shared;
 
     private final String name = "fednode-" + UUID.randomUUID().toString().substring(0, 8);
+    private final boolean realNode;
+    private final boolean sharedInstance;
+    private boolean started;
     private Path workDir;
+    private List<String> leftovers;
     private KubernetesClient client;
     private String kubeConfigYaml;
 
-    public void start() {
+    /** A cluster of kwok nodes only: every Pod is simulated. */
+    public KwokCluster() {
+        this(false, false);
+    }
+
+    private KwokCluster(boolean realNode, boolean sharedInstance) {
+        this.realNode = realNode;
+        this.sharedInstance = sharedInstance;
+    }
+
+    /**
+     * A cluster of its own with a real node ({@link #REAL_NODE}: kubelet, containerd and runc,
+     * kube-proxy, kube-router enforcing NetworkPolicies, CoreDNS) next to the kwok nodes, which are
+     * tainted so that Pods without a toleration run for real. fednode's images are loaded into the
+     * real node's containerd.
+     */
+    public static KwokCluster withRealNode() {
+        return new KwokCluster(true, false);
+    }
+
+    /**
+     * The one cluster with a real node that the test classes of this JVM share (each in its own
+     * namespaces): started by the first class that registers it, deleted when the test run ends.
+     */
+    public static synchronized KwokCluster sharedWithRealNode() {
+        if (shared == null) {
+            shared = new KwokCluster(true, true);
+        }
+        return shared;
+    }
+
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         try {
             workDir = Files.createTempDirectory("fednode-kwok-");
-            Path kubeconfig = Path.of(script(Duration.ofMinutes(4), "create").trim());
+            List<String> args = realNode ? List.of("create", "--real-node") : List.of("create");
+            Path kubeconfig = Path.of(lastLine(script(Duration.ofMinutes(realNode ? 8 : 4), args)));
             kubeConfigYaml = Files.readString(kubeconfig);
             client =
                     new KubernetesClientBuilder()
@@ -97,6 +137,9 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
             }
             addNode("cpu-node-0", 0);
             waitForNodesReady();
+            if (realNode) {
+                loadImages(ProjectImages.tars());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -128,6 +171,17 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
                         .addToLabels("kubernetes.io/arch", "amd64")
                         .addToLabels(GPU_NODE_LABEL, Boolean.toString(gpus > 0))
                         .endMetadata()
+                        .withNewSpec()
+                        .withTaints(
+                                realNode
+                                        ? List.of(
+                                                new TaintBuilder()
+                                                        .withKey(FAKE_NODE_TAINT)
+                                                        .withValue("fake")
+                                                        .withEffect("NoSchedule")
+                                                        .build())
+                                        : List.of())
+                        .endSpec()
                         .withNewStatus()
                         .withCapacity(capacity)
                         .withAllocatable(capacity)
@@ -139,15 +193,19 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     private void waitForNodesReady() {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
-            List<Node> nodes = client.nodes().list().getItems();
+            List<Node> nodes = client.nodes().withLabel("type", "kwok").list().getItems();
             boolean allReady =
                     nodes.size() == GPU_NODES + 1 && nodes.stream().allMatch(KwokCluster::isReady);
+            if (realNode) {
+                Node real = client.nodes().withName(REAL_NODE).get();
+                allReady &= real != null && isReady(real);
+            }
             if (allReady) {
                 return;
             }
             sleep(500);
         }
-        throw new IllegalStateException("kwok nodes did not become Ready within 2 minutes");
+        throw new IllegalStateException("the nodes did not become Ready within 2 minutes");
     }
 
     private static boolean isReady(Node node) {
@@ -169,15 +227,87 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
         return name;
     }
 
+    public boolean hasRealNode() {
+        return realNode;
+    }
+
+    /** The cluster's work directory (kwok's files, the real node's state and logs). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * A directory on the real node's file system (this machine) for hostPath volumes, created
+     * world-writable so that the non-root Pods of the restricted Pod Security level can write into
+     * it and into the sub-paths the kubelet creates with the same mode.
+     */
+    public Path hostDirectory(String relative) {
+        if (!realNode) {
+            throw new IllegalStateException("a kwok-only cluster has no real file system");
+        }
+        try {
+            Path dir = workDir.resolve("volumes").resolve(relative);
+            Files.createDirectories(dir);
+            for (Path d = dir; !d.equals(workDir); d = d.getParent()) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Imports image tars (docker-archive or OCI) into the real node's containerd. */
+    public void loadImages(List<Path> tars) {
+        List<String> args = new java.util.ArrayList<>(List.of("load-image"));
+        tars.forEach(t -> args.add(t.toAbsolutePath().toString()));
+        script(Duration.ofMinutes(5), args);
+    }
+
+    /**
+     * What {@code tools/real-node-leftovers.sh} found of this cluster when {@link #close()} had
+     * deleted it: one line per process, mount, network namespace, interface, route, iptables rule,
+     * ipset or cgroup left behind; empty when nothing was.
+     */
+    public synchronized List<String> leftoversAfterClose() {
+        if (started || leftovers == null) {
+            throw new IllegalStateException("the cluster has not been closed");
+        }
+        return leftovers;
+    }
+
+    private List<String> findLeftovers() {
+        Path script = KubernetesBinaries.repoRoot().resolve("tools/real-node-leftovers.sh");
+        try {
+            Process p =
+                    new ProcessBuilder("bash", script.toString(), name, workDir.toString())
+                            .redirectErrorStream(true)
+                            .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(2, TimeUnit.MINUTES);
+            return out.lines().filter(l -> l.startsWith("leftover")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Runs {@code tools/kwok-cluster.sh ACTION NAME WORKDIR}, the one definition of the cluster.
      */
-    private String script(Duration timeout, String action) {
+    private String script(Duration timeout, List<String> actionAndArgs) {
         Path script = KubernetesBinaries.repoRoot().resolve("tools/kwok-cluster.sh");
+        String action = actionAndArgs.get(0);
         Path log = workDir.resolve("kwok-cluster-" + action + ".log");
+        List<String> command =
+                new java.util.ArrayList<>(
+                        List.of("bash", script.toString(), action, name, workDir.toString()));
+        command.addAll(actionAndArgs.subList(1, actionAndArgs.size()));
         try {
             Process p =
-                    new ProcessBuilder("bash", script.toString(), action, name, workDir.toString())
+                    new ProcessBuilder(command)
                             .redirectError(log.toFile())
                             .redirectOutput(ProcessBuilder.Redirect.PIPE)
                             .start();
@@ -205,18 +335,33 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
+    private static String lastLine(String out) {
+        List<String> lines = out.strip().lines().toList();
+        return lines.get(lines.size() - 1).trim();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
         if (client != null) {
             client.close();
         }
         if (workDir != null) {
             try {
-                script(Duration.ofMinutes(1), "delete");
+                script(Duration.ofMinutes(realNode ? 3 : 1), List.of("delete"));
             } catch (RuntimeException e) {
                 System.err.println("kwokctl delete cluster failed: " + e.getMessage());
             }
-            deleteRecursively(workDir);
+            leftovers = realNode ? findLeftovers() : List.of();
+            if (leftovers.isEmpty()) {
+                deleteRecursively(workDir);
+            } else {
+                System.err.println(
+                        "kept " + workDir + ": the cluster left things behind: " + leftovers);
+            }
         }
     }
 
@@ -240,10 +385,20 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     @Override
     public void beforeAll(ExtensionContext context) {
         start();
+        if (sharedInstance) {
+            // Closed once, when the whole test run ends.
+            context.getRoot()
+                    .getStore(ExtensionContext.Namespace.create(KwokCluster.class))
+                    .getOrComputeIfAbsent(
+                            "shared-real-node-cluster",
+                            k -> (ExtensionContext.Store.CloseableResource) this::close);
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        close();
+        if (!sharedInstance) {
+            close();
+        }
     }
 }

@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.ConditionTypes;
@@ -22,6 +19,8 @@ import io.fednode.api.v1alpha1.FederationMemberStatus.MemberCertificate;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.e2e.realnode.PhiCorpus;
+import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
@@ -75,7 +74,7 @@ class HubConnectivityE2EIT {
     static final String OPERATOR_NS = "fednode-system";
     static final String NODE = "hospital-a";
     static final String MEMBER = "hospital-a";
-    static final String STORAGE_CLASS = "hospital-local";
+    static final String DATASET = "chest-ct";
     static final Duration INTERVAL = Duration.ofSeconds(5);
     static final int MISSED_HEARTBEATS = 5;
 
@@ -91,7 +90,7 @@ class HubConnectivityE2EIT {
 
     static final Duration SHORT_LIFETIME_BOUND = Duration.ofSeconds(60);
 
-    @RegisterExtension static final KwokCluster CLUSTER = new KwokCluster();
+    @RegisterExtension static final KwokCluster CLUSTER = KwokCluster.sharedWithRealNode();
     @RegisterExtension static final ProcessLogTails LOGS = new ProcessLogTails();
 
     @TempDir static Path tmp;
@@ -105,6 +104,7 @@ class HubConnectivityE2EIT {
     private static int hubPort;
     private static int adminPort;
     private static int stepsPassed;
+    private static RealNodeVolumes volumes;
 
     @BeforeAll
     static void installAndStart() throws Exception {
@@ -124,7 +124,7 @@ class HubConnectivityE2EIT {
                     .serverSideApply();
         }
         String hubServiceAccount = HubChartRbac.install(admin, HUB_NS);
-        hospitalStorage(admin);
+        volumes = RealNodeVolumes.create(CLUSTER, HOSPITAL_NS, NODE);
 
         Path logDir = Path.of("target", "hub-connectivity-e2e").toAbsolutePath();
         deleteLogs(logDir);
@@ -160,7 +160,11 @@ class HubConnectivityE2EIT {
                                         "KUBECONFIG",
                                         operatorKubeconfig.toString(),
                                         "POD_NAMESPACE",
-                                        OPERATOR_NS),
+                                        OPERATOR_NS,
+                                        // Other test classes share the cluster: only this
+                                        // test's hospital.
+                                        "FEDNODE_WATCH_NAMESPACES",
+                                        HOSPITAL_NS),
                                 logDir));
         startHub(FIRST_LIFETIME);
         startOperator();
@@ -377,7 +381,9 @@ class HubConnectivityE2EIT {
                                     .contains("keeps working locally");
                         });
 
-        // The node's own work goes on: a Dataset created now is anonymised on the cluster.
+        // The node's own work goes on: a Dataset created now is anonymised on the real node.
+        PhiCorpus corpus =
+                PhiCorpus.write(volumes.folder("raw").resolve("imports/2026-11/chest-ct"));
         admin().resource(
                         Serialization.unmarshal(
                                 """
@@ -388,7 +394,7 @@ class HubConnectivityE2EIT {
                                   nodeRef: %s
                                   source: {path: imports/2026-11/chest-ct}
                                 """
-                                        .formatted(KwokCluster.REPORTED_DATASET, HOSPITAL_NS, NODE),
+                                        .formatted(DATASET, HOSPITAL_NS, NODE),
                                 Dataset.class))
                 .create();
         await().atMost(Duration.ofMinutes(2))
@@ -398,13 +404,16 @@ class HubConnectivityE2EIT {
                             Dataset ds =
                                     admin().resources(Dataset.class)
                                             .inNamespace(HOSPITAL_NS)
-                                            .withName(KwokCluster.REPORTED_DATASET)
+                                            .withName(DATASET)
                                             .get();
                             Condition ready = find(ds.getStatus().getConditions(), "Ready");
                             assertThat(ready.getStatus()).isEqualTo(ConditionTypes.TRUE);
                             assertThat(ready.getReason()).isEqualTo("Anonymised");
-                            assertThat(ds.getStatus().getFiles().getWritten()).isEqualTo(236);
+                            assertThat(ds.getStatus().getFiles().getWritten())
+                                    .isEqualTo(corpus.files().size());
                         });
+        List<Path> written = corpus.assertAnonymised(volumes.folder("anonymised").resolve(DATASET));
+        long bytesWritten = written.stream().mapToLong(f -> f.toFile().length()).sum();
         assertThat(hub.alive()).as("the hub is still down").isFalse();
         assertNodeCondition(
                 FederationNodeConditions.CONNECTED, ConditionTypes.FALSE, "HubUnreachable");
@@ -432,10 +441,9 @@ class HubConnectivityE2EIT {
                             // What the node did during the outage reaches the hub with the next
                             // heartbeats: the Dataset's summary, never its contents.
                             var datasets = member().getStatus().getDatasets();
-                            assertThat(datasets.getNames())
-                                    .containsExactly(KwokCluster.REPORTED_DATASET);
-                            assertThat(datasets.getFiles()).isEqualTo(236L);
-                            assertThat(datasets.getBytes()).isEqualTo(123_207_680L);
+                            assertThat(datasets.getNames()).containsExactly(DATASET);
+                            assertThat(datasets.getFiles()).isEqualTo(written.size());
+                            assertThat(datasets.getBytes()).isEqualTo(bytesWritten);
                         });
         assertThat(caSecret().getData()).isEqualTo(caBefore);
         assertThat(nodeCondition(ConditionTypes.READY).getLastTransitionTime())
@@ -699,43 +707,14 @@ class HubConnectivityE2EIT {
                                 HOSPITAL_NS,
                                 NODE,
                                 hubPort,
-                                STORAGE_CLASS,
-                                STORAGE_CLASS,
-                                STORAGE_CLASS,
+                                RealNodeVolumes.STORAGE_CLASS,
+                                RealNodeVolumes.STORAGE_CLASS,
+                                RealNodeVolumes.STORAGE_CLASS,
                                 INTERVAL.toSeconds()),
                 FederationNode.class);
     }
 
     /** Static volumes of a no-provisioner class (kwok has no provisioner) for the node's claims. */
-    private static void hospitalStorage(KubernetesClient admin) {
-        admin.resource(
-                        new StorageClassBuilder()
-                                .withNewMetadata()
-                                .withName(STORAGE_CLASS)
-                                .endMetadata()
-                                .withProvisioner("kubernetes.io/no-provisioner")
-                                .withVolumeBindingMode("Immediate")
-                                .build())
-                .create();
-        for (int i = 0; i < 3; i++) {
-            admin.resource(
-                            new PersistentVolumeBuilder()
-                                    .withNewMetadata()
-                                    .withName("hospital-disk-" + i)
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .withStorageClassName(STORAGE_CLASS)
-                                    .withAccessModes("ReadWriteOnce")
-                                    .addToCapacity("storage", new Quantity("1Gi"))
-                                    .withNewHostPath()
-                                    .withPath("/srv/hospital-disk-" + i)
-                                    .endHostPath()
-                                    .endSpec()
-                                    .build())
-                    .create();
-        }
-    }
-
     private static void beginStep(int step) {
         assertThat(stepsPassed)
                 .as("step %d needs steps 1..%d to have passed", step, step - 1)

@@ -1,0 +1,331 @@
+package io.fednode.e2e.realnode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.testing.KubernetesBinaries;
+import io.fednode.testing.KwokCluster;
+import io.fednode.testing.ProjectImages;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * fednode as a hospital and a federation would run it: the hub and the operator installed from
+ * their charts with the helm CLI, from the images the build made, as their ServiceAccounts, in
+ * namespaces that enforce Pod Security "restricted", on the real node of a cluster of its own. The
+ * operator reaches the API server from the pod network; a node enrols with the in-cluster hub
+ * through its Service and turns Ready and Connected; the operator's anonymiser Job anonymises a
+ * Dataset. Last, deleting the cluster leaves nothing behind on this machine.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InClusterInstallE2EIT {
+    static final String HUB_NS = "fednode-hub";
+    static final String OPERATOR_NS = "fednode-system";
+    static final String HOSPITAL_NS = "hospital-b";
+    static final String NODE = "hospital-b";
+    static final String HUB_SERVICE = "fednode-hub." + HUB_NS + ".svc";
+
+    @RegisterExtension static final KwokCluster CLUSTER = KwokCluster.withRealNode();
+
+    private static int stepsPassed;
+
+    @Test
+    @Order(1)
+    void hubAndOperatorRunInTheClusterFromTheirChartsAsRestrictedPods() {
+        for (String ns : List.of(HUB_NS, OPERATOR_NS, HOSPITAL_NS)) {
+            client().resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                    .endMetadata()
+                                    .build())
+                    .serverSideApply();
+        }
+        Helm helm = new Helm(CLUSTER);
+        Path charts = KubernetesBinaries.repoRoot().resolve("charts");
+        var hubImage = ProjectImages.hub();
+        helm.run(
+                List.of(
+                        "install",
+                        "fednode-hub",
+                        charts.resolve("fednode-hub").toString(),
+                        "--namespace",
+                        HUB_NS,
+                        "--set",
+                        "image.repository=" + hubImage.repository(),
+                        "--set",
+                        "image.tag=" + hubImage.tag(),
+                        "--set",
+                        "nodeApi.service.type=ClusterIP",
+                        "--set",
+                        "serverNames={" + HUB_SERVICE + "}",
+                        "--set",
+                        "resources.requests.cpu=50m",
+                        "--set",
+                        "resources.requests.memory=256Mi",
+                        "--wait",
+                        "--timeout",
+                        "5m"));
+        var operatorImage = ProjectImages.operator();
+        helm.run(
+                List.of(
+                        "install",
+                        "fednode",
+                        charts.resolve("fednode-operator").toString(),
+                        "--namespace",
+                        OPERATOR_NS,
+                        "--set",
+                        "image.repository=" + operatorImage.repository(),
+                        "--set",
+                        "image.tag=" + operatorImage.tag(),
+                        "--set",
+                        "watchNamespaces={" + HOSPITAL_NS + "}",
+                        "--set",
+                        "resources.requests.cpu=50m",
+                        "--wait",
+                        "--timeout",
+                        "5m"));
+
+        for (String ns : List.of(HUB_NS, OPERATOR_NS)) {
+            List<Pod> pods = client().pods().inNamespace(ns).list().getItems();
+            assertThat(pods)
+                    .as("the Pods of the release in %s", ns)
+                    .singleElement()
+                    .satisfies(
+                            p -> {
+                                assertThat(p.getSpec().getNodeName())
+                                        .isEqualTo(KwokCluster.REAL_NODE);
+                                assertThat(p.getSpec().getHostNetwork()).isIn(null, false);
+                                assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+                                assertThat(p.getStatus().getContainerStatuses())
+                                        .allSatisfy(c -> assertThat(c.getReady()).isTrue());
+                                assertThat(p.getSpec().getContainers().get(0).getImage())
+                                        .isIn(hubImage.reference(), operatorImage.reference());
+                            });
+        }
+        // The operator talks to the API server from the pod network, through the kubernetes
+        // Service, as its ServiceAccount.
+        Pod operator = client().pods().inNamespace(OPERATOR_NS).list().getItems().get(0);
+        assertThat(operator.getSpec().getServiceAccountName()).isEqualTo("fednode-operator");
+        String log = client().pods().inNamespace(OPERATOR_NS).withName(name(operator)).getLog();
+        assertThat(log).contains("fednode operator started against");
+        stepsPassed = 1;
+    }
+
+    @Test
+    @Order(2)
+    void aNodeEnrolsWithTheInClusterHubThroughItsServiceAndTurnsReadyAndConnected() {
+        beginStep(2);
+        client().resource(
+                        Serialization.unmarshal(
+                                """
+                                apiVersion: fednode.io/v1alpha1
+                                kind: FederationMember
+                                metadata: {name: %s, namespace: %s}
+                                spec: {nodeId: %s, role: data, displayName: Hospital B}
+                                """
+                                        .formatted(NODE, HUB_NS, NODE),
+                                FederationMember.class))
+                .create();
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(joinToken().getData()).containsKey("token"));
+        // Out of band in real life: the federation hands the token and its CA to the hospital.
+        Secret token = joinToken();
+        client().resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hub-join")
+                                .withNamespace(HOSPITAL_NS)
+                                .endMetadata()
+                                .addToData("token", token.getData().get("token"))
+                                .addToData("ca.crt", token.getData().get("ca.crt"))
+                                .build())
+                .create();
+        RealNodeVolumes.create(CLUSTER, HOSPITAL_NS, NODE);
+        client().resource(
+                        Serialization.unmarshal(
+                                """
+                                apiVersion: fednode.io/v1alpha1
+                                kind: FederationNode
+                                metadata: {name: %s, namespace: %s}
+                                spec:
+                                  nodeId: %s
+                                  role: data
+                                  hub:
+                                    endpoint: https://%s:8443
+                                    caBundleSecretRef: {name: hub-join, key: ca.crt}
+                                    joinTokenSecretRef: {name: hub-join, key: token}
+                                  storage:
+                                    raw: {size: 1Gi, storageClassName: %s}
+                                    anonymised: {size: 1Gi, storageClassName: %s}
+                                    scratch: {size: 1Gi, storageClassName: %s}
+                                  connectivity:
+                                    heartbeatInterval: 5s
+                                """
+                                        .formatted(
+                                                NODE,
+                                                HOSPITAL_NS,
+                                                NODE,
+                                                HUB_SERVICE,
+                                                RealNodeVolumes.STORAGE_CLASS,
+                                                RealNodeVolumes.STORAGE_CLASS,
+                                                RealNodeVolumes.STORAGE_CLASS),
+                                FederationNode.class))
+                .create();
+
+        await().atMost(Duration.ofMinutes(3))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertNodeCondition("Ready", "True");
+                            assertNodeCondition("Registered", "True");
+                            assertNodeCondition("Connected", "True");
+                        });
+        // The hub sees the member; its admin Service answers from this machine, routed to the
+        // cluster's Service range.
+        String adminIp =
+                client().services()
+                        .inNamespace(HUB_NS)
+                        .withName("fednode-hub-admin")
+                        .get()
+                        .getSpec()
+                        .getClusterIP();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            HttpResponse<String> fleet =
+                                    http.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(
+                                                                    "http://"
+                                                                            + adminIp
+                                                                            + ":9090/api/v1/fleet"))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString());
+                            assertThat(fleet.statusCode()).isEqualTo(200);
+                            JsonNode rows = new ObjectMapper().readTree(fleet.body());
+                            assertThat(rows.toString()).contains(NODE).contains("AVAILABLE");
+                        });
+        stepsPassed = 2;
+    }
+
+    @Test
+    @Order(3)
+    void theInClusterOperatorsAnonymiserJobAnonymisesADataset() {
+        beginStep(3);
+        Path raw = CLUSTER.hostDirectory(HOSPITAL_NS + "/" + NODE + "/raw");
+        PhiCorpus corpus = PhiCorpus.write(raw.resolve("imports/2026-12/brain-mr"));
+        client().resource(
+                        Serialization.unmarshal(
+                                """
+                                apiVersion: fednode.io/v1alpha1
+                                kind: Dataset
+                                metadata: {name: brain-mr, namespace: %s}
+                                spec:
+                                  nodeRef: %s
+                                  source: {path: imports/2026-12/brain-mr}
+                                """
+                                        .formatted(HOSPITAL_NS, NODE),
+                                Dataset.class))
+                .create();
+        int files = corpus.files().size();
+        await().atMost(Duration.ofMinutes(3))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Dataset ds =
+                                    client().resources(Dataset.class)
+                                            .inNamespace(HOSPITAL_NS)
+                                            .withName("brain-mr")
+                                            .get();
+                            Condition ready = find(ds.getStatus().getConditions(), "Ready");
+                            assertThat(ready.getStatus()).isEqualTo("True");
+                            assertThat(ready.getReason()).isEqualTo("Anonymised");
+                            assertThat(ds.getStatus().getFiles().getWritten()).isEqualTo(files);
+                        });
+        Path output = CLUSTER.hostDirectory(HOSPITAL_NS + "/" + NODE + "/anonymised");
+        assertThat(corpus.assertAnonymised(output.resolve("brain-mr"))).hasSize(files);
+        Pod job =
+                client().pods()
+                        .inNamespace(HOSPITAL_NS)
+                        .withLabel("job-name", "brain-mr-r1")
+                        .list()
+                        .getItems()
+                        .get(0);
+        assertThat(job.getSpec().getContainers().get(0).getImage())
+                .isEqualTo(ProjectImages.anonymiser().reference());
+        stepsPassed = 3;
+    }
+
+    @Test
+    @Order(4)
+    void deletingTheClusterLeavesNothingBehind() {
+        CLUSTER.close();
+        assertThat(CLUSTER.leftoversAfterClose())
+                .as("processes, mounts, interfaces, routes, iptables/ipset rules, cgroups")
+                .isEmpty();
+    }
+
+    private static void beginStep(int step) {
+        assertThat(stepsPassed)
+                .as("step %d needs steps 1..%d to have passed", step, step - 1)
+                .isEqualTo(step - 1);
+    }
+
+    private static Secret joinToken() {
+        return client().secrets().inNamespace(HUB_NS).withName(NODE + "-join-token").get();
+    }
+
+    private static void assertNodeCondition(String type, String status) {
+        FederationNode node =
+                client().resources(FederationNode.class)
+                        .inNamespace(HOSPITAL_NS)
+                        .withName(NODE)
+                        .get();
+        assertThat(find(node.getStatus().getConditions(), type).getStatus())
+                .as("condition %s", type)
+                .isEqualTo(status);
+    }
+
+    private static Condition find(List<Condition> conditions, String type) {
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type));
+    }
+
+    private static String name(Pod p) {
+        return p.getMetadata().getName();
+    }
+
+    private static KubernetesClient client() {
+        return CLUSTER.client();
+    }
+}
