@@ -1,69 +1,123 @@
 #!/usr/bin/env bash
-# `make run`: the fednode playground. Starts a local control plane (kwokctl, binaries built from
-# source, 127.0.0.1) unless a cluster is named, installs the CRDs, runs the hub, makes hospital-a a
-# member of the federation, creates the hospital-a node (with a Dataset and a TrainingRun) and runs
-# the operator in the foreground. Ctrl-C stops the operator and the hub; the cluster stays for the
-# next run (`make clean-playground` deletes it).
+# `make run`: the fednode playground. Starts a local Kubernetes cluster with a real node (kwokctl
+# control plane + kubelet/containerd/kube-router/CoreDNS, all on this machine; docs/local-cluster.md)
+# unless a cluster is named, loads fednode's images into it, installs the hub and the operator from
+# their charts (as a hospital and a federation would run them), makes hospital-a a member of the
+# federation, creates the hospital-a node with real DICOM files, a Dataset and a TrainingRun, waits
+# until the Dataset is really anonymised and prints its counts, then follows the operator's log.
+# Ctrl-C stops following; the cluster keeps running for the next run (`make clean-playground`
+# deletes it).
 #
-#   make run                                   local playground cluster
-#   FEDNODE_CLUSTER=~/.kube/config make run    use that cluster instead (no simulated nodes/volumes)
+#   make run                                   local cluster, hub and operator in the cluster
+#   tools/playground.sh --local-processes      hub and operator as java -jar processes on this
+#                                              machine instead (Ctrl-C stops them)
+#   FEDNODE_CLUSTER=~/.kube/config make run    use that cluster (its nodes must be able to pull
+#                                              the images named by the charts; no sample volumes)
 #   tools/playground.sh --delete               delete the local playground cluster
+#   tools/playground.sh --help
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 state=${FEDNODE_PLAYGROUND_DIR:-$HOME/.cache/fednode-tools/playground}
+cluster=fednode-playground
 bin=$(tools/build-k8s.sh --print-bin-dir)
-log() { printf '[playground] %s\n' "$*" >&2; }
+log() { printf '[playground %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "$*"; exit 1; }
 kubectl() { "$bin/kubectl" "$@"; }
+helm() { "$bin/helm" "$@"; }
 
-if [[ "${1:-}" == "--delete" ]]; then
-    tools/kwok-cluster.sh delete fednode-playground "$state"
+mode=in-cluster
+case "${1:-}" in
+--delete)
+    tools/kwok-cluster.sh delete "$cluster" "$state"
     exit 0
-fi
+    ;;
+--local-processes) mode=local ;;
+-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+"") ;;
+*) die "unknown argument $1 (see --help)" ;;
+esac
 
-jar() {
-    local j
-    j=$(ls "$1"/target/fednode-"$1"-*-all.jar 2>/dev/null | head -1)
-    [[ -n $j ]] || { log "$1/target/fednode-$1-*-all.jar missing: run make build"; exit 1; }
-    echo "$j"
-}
-operator_jar=$(jar operator)
-hub_jar=$(jar hub)
+# What the build made: the jars (local mode) and the images (jib-image.json + tar per module).
+image_ref() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["image"])' "$1/target/jib-image.json"; }
+for m in operator hub anonymiser; do
+    [[ -f $m/target/jib-image.tar && -f $m/target/jib-image.json ]] || die "$m image missing: run make images"
+done
+operator_image=$(image_ref operator)
+hub_image=$(image_ref hub)
+
 mkdir -p "$state"
-
 if [[ -n "${FEDNODE_CLUSTER:-}" ]]; then
     export KUBECONFIG=$FEDNODE_CLUSTER
     log "using the cluster named by FEDNODE_CLUSTER=$KUBECONFIG"
+    volumes=""
 else
-    KUBECONFIG=$(tools/kwok-cluster.sh create fednode-playground "$state")
+    log "local cluster with a real node (first start: about a minute; root needed)"
+    KUBECONFIG=$(tools/kwok-cluster.sh create "$cluster" "$state" --real-node | tail -1)
     export KUBECONFIG
+    tools/kwok-cluster.sh load-image "$cluster" "$state" \
+        operator/target/jib-image.tar hub/target/jib-image.tar anonymiser/target/jib-image.tar >&2
     kubectl apply --server-side -f tools/playground/nodes.yaml >/dev/null
-    kubectl apply --server-side -f tools/playground/storage.yaml >/dev/null
-    log "local control plane up: 2 simulated GPU nodes, 1 CPU node, 3 static volumes"
+    volumes=$state/volumes
+    for v in raw anonymised scratch; do
+        mkdir -p "$volumes/$v" && chmod 0777 "$volumes/$v"
+    done
+    sed "s#@VOLUMES@#$volumes#g" tools/playground/storage.yaml | kubectl apply --server-side -f - >/dev/null
+    log "cluster up: the real node (2 GPUs as an extended resource), 2 simulated GPU nodes, 1 CPU node, 3 volumes in $volumes"
 fi
 
 log "installing the CRDs"
 kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s -f crds/ >/dev/null
-for ns in fednode-hub hospital-a; do
+for ns in fednode-hub fednode-system hospital-a federation; do
     kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    kubectl label --overwrite namespace "$ns" pod-security.kubernetes.io/enforce=restricted >/dev/null
 done
 
-log "starting the hub (node API https://127.0.0.1:8443, fleet page http://127.0.0.1:9090/); log: $state/hub.log"
-java -jar "$hub_jar" --namespace=fednode-hub --server-names=localhost,127.0.0.1 \
-    --port=8443 --admin-port=9090 >"$state/hub.log" 2>&1 &
-hub_pid=$!
-trap 'kill $hub_pid 2>/dev/null || true' EXIT
-for _ in $(seq 120); do
-    curl -sf -o /dev/null http://127.0.0.1:9090/api/v1/fleet && break
-    kill -0 $hub_pid 2>/dev/null || { log "the hub exited; see $state/hub.log"; tail -20 "$state/hub.log" >&2; exit 1; }
-    sleep 0.5
-done
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+if [[ $mode == in-cluster ]]; then
+    hub_endpoint=https://fednode-hub.fednode-hub.svc:8443
+    log "installing the hub (chart charts/fednode-hub, image $hub_image)"
+    helm upgrade --install fednode-hub charts/fednode-hub --namespace fednode-hub \
+        --set image.repository="${hub_image%:*}" --set image.tag="${hub_image##*:}" \
+        --set nodeApi.service.type=ClusterIP --set "serverNames={fednode-hub.fednode-hub.svc}" \
+        --set resources.requests.cpu=50m --set resources.requests.memory=256Mi \
+        --wait --timeout 5m >/dev/null
+    log "installing the operator (chart charts/fednode-operator, image $operator_image)"
+    helm upgrade --install fednode charts/fednode-operator --namespace fednode-system \
+        --set image.repository="${operator_image%:*}" --set image.tag="${operator_image##*:}" \
+        --set resources.requests.cpu=50m --wait --timeout 5m >/dev/null
+    admin_ip=$(kubectl -n fednode-hub get service fednode-hub-admin -o jsonpath='{.spec.clusterIP}')
+    fleet_url=http://$admin_ip:9090/
+else
+    jar() {
+        local j
+        j=$(ls "$1"/target/fednode-"$1"-*-all.jar 2>/dev/null | head -1)
+        [[ -n $j ]] || die "$1/target/fednode-$1-*-all.jar missing: run make build"
+        echo "$j"
+    }
+    hub_endpoint=https://127.0.0.1:8443
+    log "starting the hub as a process (node API $hub_endpoint); log: $state/hub.log"
+    java -jar "$(jar hub)" --namespace=fednode-hub --server-names=localhost,127.0.0.1 \
+        --port=8443 --admin-port=9090 >"$state/hub.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 120); do
+        curl -sf -o /dev/null http://127.0.0.1:9090/api/v1/fleet && break
+        kill -0 "${pids[0]}" 2>/dev/null || { tail -20 "$state/hub.log" >&2; die "the hub exited; see $state/hub.log"; }
+        sleep 0.5
+    done
+    fleet_url=http://127.0.0.1:9090/
+    log "starting the operator as a process; log: $state/operator.log"
+    java -jar "$(jar operator)" --http-port=8080 --http-bind-address=127.0.0.1 >"$state/operator.log" 2>&1 &
+    pids+=($!)
+fi
 
 log "hospital-a joins the federation (FederationMember at the hub, join token to the hospital)"
 kubectl apply -f tools/playground/member.yaml >/dev/null
 if ! kubectl -n hospital-a get secret hub-join >/dev/null 2>&1; then
-    for _ in $(seq 60); do
+    for _ in $(seq 120); do
         kubectl -n fednode-hub get secret hospital-a-join-token >/dev/null 2>&1 && break
         sleep 0.5
     done
@@ -75,15 +129,45 @@ if ! kubectl -n hospital-a get secret hub-join >/dev/null 2>&1; then
     unset token
 fi
 
+if [[ -n $volumes && ! -d $volumes/raw/imports/2026-11/lung-ct ]]; then
+    log "writing synthetic DICOM files with planted identifying values (pydicom) into the raw volume"
+    /usr/bin/python3 anonymiser/src/test/resources/io/fednode/anonymiser/phi-corpus.py \
+        "$volumes/raw/imports/2026-11/lung-ct" "$state/phi-manifest.json"
+fi
+
+log "starting the federation's aggregator for the sample TrainingRun (a small HTTP server Pod)"
+kubectl apply -f tools/playground/aggregator.yaml >/dev/null
+kubectl -n federation wait --for=condition=Ready pod/aggregator --timeout=2m >/dev/null
+aggregator_ip=$(kubectl -n federation get pod aggregator -o jsonpath='{.status.podIP}')
+
 log "creating the hospital-a node, a Dataset and a TrainingRun"
-kubectl apply -f tools/playground/hospital-a.yaml >/dev/null
+sed -e "s#@HUB_ENDPOINT@#$hub_endpoint#g" -e "s#@AGGREGATOR_IP@#$aggregator_ip#g" \
+    tools/playground/hospital-a.yaml | kubectl apply -f - >/dev/null
+
+log "waiting for the node to be Ready and Connected, and for the Dataset to be anonymised"
+kubectl -n hospital-a wait --for=condition=Ready fnode/hospital-a --timeout=5m >/dev/null
+kubectl -n hospital-a wait --for=condition=Connected fnode/hospital-a --timeout=3m >/dev/null ||
+    log "not Connected yet: kubectl -n hospital-a describe fnode hospital-a"
+kubectl -n hospital-a wait --for=condition=Ready fds/lung-ct-2026 --timeout=5m >/dev/null
+log "Dataset lung-ct-2026: $(kubectl -n hospital-a get fds lung-ct-2026 -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}')"
+if [[ -n $volumes ]]; then
+    log "anonymised files on disk: $(find "$volumes/anonymised/lung-ct-2026" -type f | wc -l) under $volumes/anonymised/lung-ct-2026"
+fi
 
 cat >&2 <<TXT
 [playground] ready. In another shell:
     export KUBECONFIG=$KUBECONFIG
     kubectl get fnode,fds,trun -n hospital-a      # the node and its workloads
     kubectl get fmember -n fednode-hub            # the fleet, as the hub sees it
-    open http://127.0.0.1:9090/                   # the fleet page
-[playground] starting the operator (Ctrl-C stops it and the hub)
+    kubectl get pods -A -o wide                   # what really runs on real-node
+    open $fleet_url                   # the fleet page
 TXT
-java -jar "$operator_jar" --http-port=8080 --http-bind-address=127.0.0.1
+if [[ $mode == in-cluster ]]; then
+    log "following the operator's log (Ctrl-C stops following; the cluster keeps running)"
+    kubectl -n fednode-system logs -f deploy/fednode-operator --tail=20 || true
+else
+    log "operator log follows (Ctrl-C stops the operator and the hub)"
+    tail -n 20 -f "$state/operator.log" &
+    pids+=($!)
+    wait "${pids[1]}"
+fi
