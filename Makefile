@@ -1,22 +1,33 @@
 # fednode — the two commands a person needs are `make run` and `make test`.
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
+# The images' Java 17 base (Jib's from.image). Empty: tools/build-base-image.sh makes one from
+# Debian's packages; outside, any JRE 17 image, e.g. `make images BASE_IMAGE=eclipse-temurin:17-jre`.
+BASE_IMAGE ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help tools test run build crds format clean-playground
+.PHONY: help tools test run build images crds format clean-playground
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-tools: ## build the Kubernetes binaries from source (cached) and install the test tools
+tools: ## build the Kubernetes binaries from source (cached), install the test tools, make the image base
 	tools/build-k8s.sh
 	tools/install-test-deps.sh
+	tools/build-base-image.sh
 
 test: tools ## run every test: unit, integration (real kube-apiserver) and e2e (kwokctl cluster)
-	$(MVN) verify
+	$(MVN) -Pimages verify
 
 build: ## compile and package without tests
 	$(MVN) -DskipTests -DskipITs package
+
+images: ## build the operator, hub and anonymiser images (*/target/jib-image.tar; list: target/images.txt)
+	$(if $(BASE_IMAGE),,tools/build-base-image.sh)
+	$(MVN) -Pimages -DskipTests -DskipITs \
+		-Dfednode.baseImage=$(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) package
+	mkdir -p target && tools/image-list.sh $(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) > target/images.txt
+	@cat target/images.txt
 
 run: tools build ## run the operator, hub and a sample node (local control plane unless KUBECONFIG is set)
 	tools/playground.sh

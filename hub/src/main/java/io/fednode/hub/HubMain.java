@@ -9,6 +9,25 @@ public final class HubMain {
     private HubMain() {}
 
     public static void main(String[] args) throws Exception {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(
+                        """
+                        Usage: java -jar fednode-hub.jar [--name=value]...
+
+                        Runs the fednode hub: the federation CA, enrolment of nodes with join
+                        tokens, mTLS heartbeats, fleet health as FederationMember resources.
+                        Every setting is --name=value or the environment variable FEDNODE_HUB_NAME
+                        (upper case, '-' as '_'); the command line wins:
+                          namespace (or POD_NAMESPACE, required), ca-secret, bind-address, port,
+                          admin-bind-address, admin-port, server-names, certificate-lifetime,
+                          join-token-lifetime, missed-heartbeats, default-heartbeat-interval,
+                          status-refresh, status-sync-period.
+                        Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
+                        """);
+                return;
+            }
+        }
         HubConfig config = HubConfig.from(args, System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
         Hub hub = new Hub(client, config).start();

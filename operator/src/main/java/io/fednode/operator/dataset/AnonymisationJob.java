@@ -44,6 +44,13 @@ public final class AnonymisationJob {
     /** Where the image holds the anonymiser's runnable jar. */
     public static final String ANONYMISER_JAR = "/opt/fednode/fednode-anonymiser.jar";
 
+    /**
+     * The class-data-sharing archive the anonymiser image holds for that jar, dumped by the image's
+     * own JVM (tools/anonymiser-cds.sh). A JVM that finds no usable archive there (another image, a
+     * different JVM build) starts without it, silently.
+     */
+    public static final String CDS_ARCHIVE = "/opt/fednode/fednode-anonymiser.jsa";
+
     public static final String RAW_MOUNT = "/data/raw";
     public static final String OUTPUT_MOUNT = "/data/output";
     public static final String QUARANTINE_MOUNT = "/data/quarantine";
@@ -201,19 +208,24 @@ public final class AnonymisationJob {
         return args;
     }
 
+    /**
+     * The JVM settings of every anonymiser run; the anonymiser image sets the same ones as its
+     * default {@code JAVA_TOOL_OPTIONS}. The heap follows the container's memory limit; an
+     * out-of-memory error ends the attempt (and the Job retries) instead of leaving a half-working
+     * JVM. The C1-only, serial-GC JVM with the image's class-data archive is the anonymiser's
+     * measured best on few cores (docs/anonymiser.md, Benchmarks): C2's compile threads otherwise
+     * compete with the work itself, and the archive halves the start-up.
+     */
+    public static final String JAVA_OPTIONS =
+            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+                    + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+                    + " -XX:SharedArchiveFile="
+                    + CDS_ARCHIVE
+                    + " -Djava.io.tmpdir="
+                    + TMP_MOUNT;
+
     static List<EnvVar> environment() {
-        // The heap follows the container's memory limit; an out-of-memory error ends the attempt
-        // (and the Job retries) instead of leaving a half-working JVM. The C1-only, serial-GC JVM
-        // is the anonymiser's measured best on few cores (docs/anonymiser.md, Benchmarks): C2's
-        // compile threads otherwise compete with the work itself.
-        return List.of(
-                new EnvVar(
-                        "JAVA_TOOL_OPTIONS",
-                        "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-                                + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-                                + " -Djava.io.tmpdir="
-                                + TMP_MOUNT,
-                        null));
+        return List.of(new EnvVar("JAVA_TOOL_OPTIONS", JAVA_OPTIONS, null));
     }
 
     static ResourceRequirements resources(AnonymisationSpec settings, int threads) {

@@ -13,17 +13,34 @@ import java.util.Properties;
  * {@value #ENV} (e.g. a mirror registry or a digest).
  *
  * <p>The image must hold a Java 17+ {@code java} on its {@code PATH} and the anonymiser's runnable
- * jar at {@link AnonymisationJob#ANONYMISER_JAR}.
+ * jar at {@link AnonymisationJob#ANONYMISER_JAR}; the release's image also holds its class-data
+ * archive at {@link AnonymisationJob#CDS_ARCHIVE} (another image without it still works: the JVM
+ * then starts without the archive).
  */
 public final class AnonymiserImage {
     public static final String ENV = "FEDNODE_ANONYMISER_IMAGE";
-    public static final String REPOSITORY = "ghcr.io/fednode/fednode-anonymiser";
+
+    private static final Properties BUILD = readBuildProperties();
 
     /** This operator's version, from the build. */
-    public static final String OPERATOR_VERSION = readVersion();
+    public static final String OPERATOR_VERSION = BUILD.getProperty("version");
+
+    /**
+     * The tag of this release's images (the charts' {@code appVersion}), from the build's {@code
+     * fednode.image.tag}.
+     */
+    public static final String IMAGE_TAG = BUILD.getProperty("imageTag");
+
+    /**
+     * Registry and path the release's images are pushed to (the build's {@code
+     * fednode.image.registry}).
+     */
+    public static final String IMAGE_REGISTRY = BUILD.getProperty("imageRegistry");
+
+    public static final String REPOSITORY = IMAGE_REGISTRY + "/fednode-anonymiser";
 
     /** The default for this operator version, ignoring the environment. */
-    public static final String DEFAULT = REPOSITORY + ":" + OPERATOR_VERSION;
+    public static final String DEFAULT = REPOSITORY + ":" + IMAGE_TAG;
 
     private AnonymiserImage() {}
 
@@ -33,7 +50,7 @@ public final class AnonymiserImage {
         return configured == null || configured.isBlank() ? DEFAULT : configured.trim();
     }
 
-    private static String readVersion() {
+    private static Properties readBuildProperties() {
         try (InputStream in =
                 AnonymiserImage.class.getResourceAsStream("/fednode-operator-version.properties")) {
             if (in == null) {
@@ -42,7 +59,14 @@ public final class AnonymiserImage {
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version");
+            for (String key : new String[] {"version", "imageTag", "imageRegistry"}) {
+                String value = p.getProperty(key);
+                if (value == null || value.isBlank() || value.contains("${")) {
+                    throw new IllegalStateException(
+                            "fednode-operator-version.properties has no build value for " + key);
+                }
+            }
+            return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

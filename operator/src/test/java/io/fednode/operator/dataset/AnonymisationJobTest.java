@@ -81,7 +81,11 @@ class AnonymisationJobTest {
                         "-XX:TieredStopAtLevel=1",
                         "-XX:+UseSerialGC",
                         "-XX:MaxRAMPercentage=75",
-                        "-XX:+ExitOnOutOfMemoryError");
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-XX:SharedArchiveFile=" + AnonymisationJob.CDS_ARCHIVE);
+        assertThat(AnonymisationJob.CDS_ARCHIVE)
+                .as("the archive sits next to the jar it was dumped for")
+                .isEqualTo("/opt/fednode/fednode-anonymiser.jsa");
     }
 
     @Test

@@ -179,6 +179,8 @@ class AnonymiserContractIT {
             }
         }
         mapping.put(AnonymisationJob.ANONYMISER_JAR, anonymiserJar);
+        // Outside the image there is no class-data archive: the JVM must start without it.
+        mapping.put(AnonymisationJob.CDS_ARCHIVE, tmp.resolve("no-class-data-archive.jsa"));
         mapping.put(c.getTerminationMessagePath(), tmp.resolve("termination-log"));
         Files.createFile(tmp.resolve("termination-log")); // the kubelet provides the file
     }
