@@ -28,6 +28,7 @@ APT_PACKAGES=(
     util-linux        # nsenter, setsid, flock, mount
     umoci             # pause/coredns/toolbox images (tools/real-node-images.sh)
     skopeo            # OCI layout -> docker-archive tar
+    mmdebstrap        # the images' Java 17 base from Debian's packages (tools/build-base-image.sh)
     gcc               # the static pause binary
     libc6-dev         # static libc for it
     busybox-static    # the toolbox image (sh, wget, nc, nslookup)
