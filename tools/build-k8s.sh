@@ -3,7 +3,8 @@
 # at pinned versions. Idempotent: a component whose binary is already in the cache is skipped.
 # Control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok,
 # kwokctl, helm. Real node (tools/kwok-cluster.sh --real-node): kubelet, kube-proxy, kube-router
-# (NetworkPolicy enforcer, firewall-only), coredns (only the plugins the cluster uses).
+# (NetworkPolicy enforcer, firewall-only), coredns (only the plugins the cluster uses),
+# apiserver-proxy (tools/real-node/apiserver-proxy).
 #
 #   tools/build-k8s.sh            build what is missing, print the bin directory on the last line
 #   tools/build-k8s.sh --print-bin-dir
@@ -163,6 +164,13 @@ if ! have coredns; then
     (cd "$mod" && go build -trimpath -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION" -o "$BIN/coredns" .)
     mark coredns
     log "built coredns in $(( $(date +%s) - t0 ))s"
+fi
+
+# --- apiserver-proxy: fednode's own TCP forwarder (standard library only), tools/real-node/ ---
+if ! have apiserver-proxy || [[ "$(dirname "$0")/real-node/apiserver-proxy/main.go" -nt "$BIN/apiserver-proxy" ]]; then
+    log "building apiserver-proxy"
+    (cd "$(dirname "$0")/real-node/apiserver-proxy" && go build -trimpath -ldflags "-s -w" -o "$BIN/apiserver-proxy" .)
+    mark apiserver-proxy
 fi
 
 # --- the layout fabric8 kube-api-test reads, so tests never download anything ---

@@ -7,9 +7,10 @@
 #
 # With --real-node the cluster also gets a real worker node (tools/real-node.sh, root only): node
 # "real-node", label fednode.io/real-node=true, nvidia.com/gpu: 2, containerd/kubelet/kube-proxy/
-# kube-router/CoreDNS in a network namespace of its own; the control plane then binds 10.213.X.1
-# (the host end of the node's veth) instead of 127.0.0.1, and the kwok controller manages only
-# nodes annotated kwok.x-k8s.io/node=fake. See docs/local-cluster.md.
+# kube-router/CoreDNS in a network namespace of its own; kube-apiserver advertises 10.213.X.1 (the
+# host end of the node's veth, forwarded to its 127.0.0.1 port), serves 10.215.X.0/24 Services,
+# and the kwok controller manages only nodes annotated kwok.x-k8s.io/node=fake.
+# See docs/local-cluster.md.
 #
 #   tools/kwok-cluster.sh create NAME WORKDIR [--real-node]   create (or reuse); print the kubeconfig path
 #   tools/kwok-cluster.sh delete NAME WORKDIR                 delete it (and its real node, if any)
@@ -48,11 +49,10 @@ t0=$(date +%s)
 case "$action" in
 create)
     bind=127.0.0.1
-    if $real_node; then
-        # The veth must exist before kwokctl binds the control plane to its host end.
-        "$here/real-node.sh" net-up "$name" "$workdir"
-        bind=10.213.$("$here/real-node.sh" index "$name" "$workdir").1
-    fi
+    # kwokctl's binary runtime joins its components through 127.0.0.1 whatever bindAddress says
+    # (etcd, kubeconfigs), so the control plane stays on 127.0.0.1; the real node reaches
+    # kube-apiserver at 10.213.X.1 through tools/real-node.sh's proxy (same port).
+    if $real_node; then "$here/real-node.sh" net-up "$name" "$workdir"; fi
     if "$bin/kwokctl" get clusters 2>/dev/null | grep -qx "$name"; then
         echo "kwok-cluster: reusing cluster $name" >&2
         "$bin/kwokctl" start cluster --name "$name" >&2 || true

@@ -22,7 +22,7 @@ log() { printf '[real-node-images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 for t in umoci skopeo gcc; do
     command -v "$t" >/dev/null || { log "$t missing: run tools/install-test-deps.sh"; exit 1; }
 done
-[[ -x /bin/busybox ]] && /bin/busybox --help 2>&1 | head -1 | grep -q BusyBox ||
+[[ -x /bin/busybox ]] && /bin/busybox true ||
     { log "/bin/busybox (Debian busybox-static) missing: run tools/install-test-deps.sh"; exit 1; }
 mkdir -p "$dir"
 epoch=1970-01-01T00:00:00Z

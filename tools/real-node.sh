@@ -32,7 +32,8 @@ alloc_dir=/run/fednode-real-node
 node_name=real-node
 ns=fednode-$name
 cgroot=fednode-rn-$name
-kubeconfig=$workdir/kubeconfig
+kubeconfig=$workdir/kubeconfig          # the cluster's admin kubeconfig (server 127.0.0.1:PORT)
+node_kubeconfig=$workdir/real-node/kubeconfig   # the same credential, server 10.213.X.1:PORT
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$bin
 t_start=$(date +%s)
 log() { printf '[real-node %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -143,6 +144,7 @@ pid_alive() { local p; p=$(cat "$rn/$1.pid" 2>/dev/null) && [[ -n $p ]] && kill 
 launch() {
     local what=$1; shift
     if pid_alive "$what"; then log "$what already running (pid $(cat "$rn/$what.pid"))"; return; fi
+    rm -f "$rn/$what.pid"
     setsid bash -c 'echo $$ >"$1"; shift; exec nsenter --net="$0" -- "$@"' "/run/netns/$ns" "$rn/$what.pid" "$@" \
         >>"$rn/$what.log" 2>&1 </dev/null &
     for _ in $(seq 50); do [[ -s "$rn/$what.pid" ]] && break; sleep 0.1; done
@@ -168,10 +170,17 @@ load_images() {
     done
 }
 
+# put FILE: stdin into FILE, only if it differs (kube-proxy exits when its config file is rewritten).
+put() {
+    local tmp; tmp=$(mktemp "$1.XXXXXX")
+    cat >"$tmp"
+    if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv -f "$tmp" "$1"; fi
+}
+
 write_configs() {
     local x=$1 images=$2
     mkdir -p "$rn/containerd" "$rn/cni/net.d" "$rn/cni/ipam" "$rn/kubelet" "$rn/pod-logs" "$rn/kube-proxy"
-    cat >"$rn/containerd/config.toml" <<TOML
+    put "$rn/containerd/config.toml" <<TOML
 # containerd of fednode's real test node (tools/real-node.sh); everything under $rn.
 version = 2
 root = "$rn/containerd/root"
@@ -206,7 +215,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     conf_dir = "$rn/cni/net.d"
     max_conf_num = 1
 TOML
-    cat >"$rn/cni/net.d/10-fednode.conflist" <<JSON
+    put "$rn/cni/net.d/10-fednode.conflist" <<JSON
 {
   "cniVersion": "0.4.0",
   "name": "fednode",
@@ -228,8 +237,8 @@ TOML
 }
 JSON
     # No upstream resolver: names outside the cluster do not resolve (nothing leaves the machine).
-    echo "# fednode real node: no upstream DNS" >"$rn/resolv.conf"
-    cat >"$rn/kubelet-config.yaml" <<YAML
+    echo "# fednode real node: no upstream DNS" | put "$rn/resolv.conf"
+    put "$rn/kubelet-config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: 10.213.$x.2
@@ -273,7 +282,7 @@ rotateCertificates: false
 serverTLSBootstrap: false
 shutdownGracePeriod: 0s
 YAML
-    cat >"$rn/kube-proxy/config.yaml" <<YAML
+    put "$rn/kube-proxy/config.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
@@ -284,7 +293,7 @@ healthzBindAddress: 127.0.0.1:10256
 metricsBindAddress: 127.0.0.1:10249
 nodePortAddresses: ["10.213.$x.0/24"]
 clientConnection:
-  kubeconfig: $kubeconfig
+  kubeconfig: $node_kubeconfig
 # Leave the (host-wide) conntrack sysctls alone.
 conntrack:
   maxPerCore: 0
@@ -443,7 +452,7 @@ YAML
 start() {
     local x; x=$(index) || true
     [[ -n $x && -e /run/netns/$ns ]] || die "no network for $name: run net-up first"
-    for b in kubelet kube-proxy kube-router coredns kubectl; do
+    for b in kubelet kube-proxy kube-router coredns kubectl apiserver-proxy; do
         [[ -x "$bin/$b" && -f "$bin/.$b.ok" ]] || die "$bin/$b missing: run tools/build-k8s.sh"
     done
     local images; images=$("$here/real-node-images.sh")
@@ -459,26 +468,48 @@ start() {
         mkdir -p "$c$cgroot" 2>/dev/null || true
     done
 
+    # kube-apiserver listens on 127.0.0.1:PORT (kwokctl); the node and its Pods reach it at
+    # 10.213.X.1:PORT, its advertise address, through a forwarder on the host side.
+    local server port
+    server=$(awk '/server:/ {print $2; exit}' "$kubeconfig")
+    port=${server##*:}
+    [[ $server == https://127.0.0.1:* && -n $port ]] || die "unexpected API server address $server in $kubeconfig"
+    sed "s#server: https://127.0.0.1:$port#server: https://10.213.$x.1:$port#" "$kubeconfig" >"$node_kubeconfig"
+    if ! pid_alive apiserver-proxy; then
+        rm -f "$rn/apiserver-proxy.pid"
+        setsid bash -c 'echo $$ >"$0"; exec "$@"' "$rn/apiserver-proxy.pid" "$bin/apiserver-proxy" \
+            -listen "10.213.$x.1:$port" -to "127.0.0.1:$port" -tag "$rn/" >>"$rn/apiserver-proxy.log" 2>&1 </dev/null &
+        for _ in $(seq 50); do [[ -s "$rn/apiserver-proxy.pid" ]] && break; sleep 0.1; done
+        log "started apiserver-proxy 10.213.$x.1:$port -> 127.0.0.1:$port (pid $(cat "$rn/apiserver-proxy.pid"))"
+    fi
+    wait_for 30 "API server at 10.213.$x.1:$port" in_ns "$bin/kubectl" --kubeconfig "$node_kubeconfig" get --raw /readyz
+
     launch containerd containerd --config "$rn/containerd/config.toml"
     wait_for 60 "containerd" ctr --address "$rn/containerd/containerd.sock" version
     load_images "$images/pause.tar" "$images/coredns.tar" "$images/toolbox.tar"
     step "containerd up, images imported (pause, coredns, toolbox)"
 
-    launch kubelet "$bin/kubelet" --config="$rn/kubelet-config.yaml" --kubeconfig="$kubeconfig" \
+    launch kubelet "$bin/kubelet" --config="$rn/kubelet-config.yaml" --kubeconfig="$node_kubeconfig" \
         --root-dir="$rn/kubelet" --cert-dir="$rn/kubelet/pki" --hostname-override="$node_name" \
         --node-ip="10.213.$x.2" --node-labels=fednode.io/real-node=true --v=1
     launch kube-proxy "$bin/kube-proxy" --config="$rn/kube-proxy/config.yaml" --v=1
-    launch kube-router "$bin/kube-router" --kubeconfig="$kubeconfig" --hostname-override="$node_name" \
+    wait_for 120 "node $node_name registered" kubectl get node "$node_name"
+    # kube-router exits if its node does not exist yet.
+    launch kube-router "$bin/kube-router" --kubeconfig="$node_kubeconfig" --hostname-override="$node_name" \
         --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
         --enable-ipv4=true --enable-ipv6=false --service-cluster-ip-range="10.215.$x.0/24" \
         --health-port=0 --metrics-port=0 --v=1
-    wait_for 120 "node $node_name registered" kubectl get node "$node_name"
     # GPUs as an extended resource (no hardware here): the capacity the Kubernetes docs' node
     # status patch sets; the kubelet copies capacity to allocatable and keeps it on its updates.
     kubectl patch node "$node_name" --subresource=status --type=json \
         -p '[{"op":"add","path":"/status/capacity/nvidia.com~1gpu","value":"2"}]' >/dev/null
     wait_for 180 "node $node_name Ready" kubectl wait --for=condition=Ready "node/$node_name" --timeout=2s
-    step "node $node_name Ready (nvidia.com/gpu: 2)"
+    # kube-router has synced its first policy rules when its chains exist in the node's filter table.
+    wait_for 60 "kube-router firewall" sh -c "nsenter --net=/run/netns/$ns iptables -S KUBE-ROUTER-FORWARD >/dev/null 2>&1"
+    for p in kubelet kube-proxy kube-router containerd apiserver-proxy; do
+        pid_alive "$p" || { tail -20 "$rn/$p.log" >&2; die "$p exited; see $rn/$p.log"; }
+    done
+    step "node $node_name Ready (nvidia.com/gpu: 2), kube-proxy and kube-router running"
 
     coredns_manifest "$x" "$coredns_image" | kubectl apply -f - >/dev/null
     wait_for 180 "CoreDNS Ready" kubectl -n kube-system wait --for=condition=Available deploy/coredns --timeout=2s
@@ -534,6 +565,7 @@ stop() {
         stop_proc kube-router
         stop_proc kube-proxy
         stop_proc containerd
+        stop_proc apiserver-proxy
         # Whatever is left (shims, containers, a process of a crashed start): SIGKILL.
         local pids round
         for round in 1 2 3 4 5; do

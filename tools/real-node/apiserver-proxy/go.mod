@@ -1,0 +1,3 @@
+module fednode.local/apiserver-proxy
+
+go 1.26
