@@ -63,12 +63,22 @@ if ! current pause "$sum"; then
 fi
 
 # --- toolbox: busybox with its applets as symlinks ---
-sum=$(sha256sum /bin/busybox | cut -c1-16)
+# A static glibc binary still loads the NSS modules (and so libc) at run time to resolve host
+# names (wget, nc by name); without them it crashes. Debian builds busybox-static against the same
+# glibc as libc6 (Built-Using), so these files from the machine match it.
+nss_libs=(/lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libnss_dns.so.2
+    /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2
+    /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)
+sum=$(cat /bin/busybox "${nss_libs[@]}" | sha256sum | cut -c1-16)
 if ! current toolbox "$sum"; then
     log "building fednode.local/toolbox:1"
     root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
     mkdir -p "$root/bin" "$root/tmp" "$root/etc"; chmod 1777 "$root/tmp"
     cp /bin/busybox "$root/bin/busybox"
+    mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+    cp "${nss_libs[@]}" "$root/lib/x86_64-linux-gnu/"
+    ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
+    printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
     for a in $(/bin/busybox --list); do [[ $a == busybox ]] || ln -s busybox "$root/bin/$a"; done
     printf 'root:x:0:0:root:/:/bin/sh\nnonroot:x:65532:65532:nonroot:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
     printf 'root:x:0:\nnonroot:x:65532:\nnobody:x:65534:\n' >"$root/etc/group"
