@@ -24,7 +24,7 @@ build: ## compile and package without tests
 
 images: ## build the operator, hub and anonymiser images (*/target/jib-image.tar; list: target/images.txt)
 	$(if $(BASE_IMAGE),,tools/build-base-image.sh)
-	$(MVN) -Pimages -DskipTests -DskipITs \
+	$(MVN) -Pimages -DskipTests -DskipITs -pl operator,hub,anonymiser -am \
 		-Dfednode.baseImage=$(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) package
 	mkdir -p target && tools/image-list.sh $(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) > target/images.txt
 	@cat target/images.txt

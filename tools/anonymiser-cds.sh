@@ -58,6 +58,8 @@ if [[ ! -f $rootfs_dir/.ok ]]; then
     mv "$rootfs_dir.tmp/bundle" "$rootfs_dir"
     rm -rf "$rootfs_dir.tmp"
     touch "$rootfs_dir/.ok"
+    # Root file systems of other bases (an older build-base-image.sh) are not needed any more.
+    find "$CACHE" -maxdepth 1 -name 'rootfs-*' ! -name "rootfs-$base_id" -exec rm -rf {} +
 fi
 # The image's PATH, from the runtime config umoci wrote.
 path=$(python3 -c 'import json,sys; print(next(e[5:] for e in json.load(open(sys.argv[1]))["process"]["env"] if e.startswith("PATH=")))' "$rootfs_dir/config.json")

@@ -60,14 +60,23 @@ done
 ((${#sources[@]})) || { log "no Debian apt sources found in /etc/apt"; exit 1; }
 
 log "mmdebstrap $SUITE (minbase) + $PACKAGES from ${sources[*]}"
-# /usr/share/doc goes (copyright files stay); /usr/share/man must stay: the JRE's postinst runs
-# update-alternatives with man pages as slaves, and it fails when they are missing.
+# /usr/share/doc goes (copyright files stay), and so do message translations (a JRE needs none;
+# 34 MB); /usr/share/man must stay: the JRE's postinst runs update-alternatives with man pages as
+# slaves, and it fails when they are missing. The JRE's trust store is written again without a
+# random salt (no MAC, certificates unencrypted: they are public), the one thing that made two
+# builds differ.
 $SUDO mmdebstrap --quiet --variant=minbase --include="$PACKAGES" \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-include=/usr/share/locale/locale.alias' \
     --customize-hook="echo 'nonroot:x:$RUN_AS:$RUN_AS:nonroot:/home/nonroot:/usr/sbin/nologin' >> \"\$1/etc/passwd\"" \
     --customize-hook="echo 'nonroot:x:$RUN_AS:' >> \"\$1/etc/group\"" \
     --customize-hook="mkdir -p \"\$1/home/nonroot\" && chown $RUN_AS:$RUN_AS \"\$1/home/nonroot\"" \
+    --customize-hook="chroot \"\$1\" $JAVA_HOME_DIR/bin/keytool -importkeystore -noprompt \
+        -srckeystore /etc/ssl/certs/java/cacerts -srcstorepass changeit -destkeystore /tmp/cacerts \
+        -deststoretype pkcs12 -deststorepass changeit -J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE \
+        -J-Dkeystore.pkcs12.macAlgorithm=NONE >/dev/null 2>&1 && mv \"\$1/tmp/cacerts\" \"\$1/etc/ssl/certs/java/cacerts\"" \
     --customize-hook="rm -rf \"\$1\"/var/lib/apt/lists/* \"\$1\"/var/cache/apt/* \"\$1\"/var/log/* \"\$1\"/tmp/*" \
     "$SUITE" "$work/rootfs.tar" "${sources[@]}" >&2
 log "rootfs: $(du -m "$work/rootfs.tar" | cut -f1) MB"
