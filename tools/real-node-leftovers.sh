@@ -10,7 +10,8 @@
 # mounts mentioning WORKDIR or its network namespace, the namespace itself, veth interfaces and
 # host routes of 10.213-10.216.X not owned by another live cluster, iptables rules in the host
 # namespace mentioning KUBE- or 10.213-10.216., KUBE-* ipsets in the host namespace, cgroup
-# directories of its kubelet, container log links into WORKDIR.
+# directories of its kubelet, container log links into WORKDIR, kernel tunables the kubelets
+# changed still not restored when no real node is left.
 set -uo pipefail
 name=${1:?usage: real-node-leftovers.sh NAME WORKDIR}
 workdir=${2:?work directory}
@@ -72,4 +73,7 @@ for f in "$alloc_dir"/[0-9]*; do
     read -r n w <"$f"
     [[ $n == "$name" || $w == "$workdir" ]] && say allocation "$f ($n $w)"
 done
+if [[ -f $alloc_dir/sysctl.orig ]] && ! compgen -G "$alloc_dir/[0-9]*" >/dev/null; then
+    say sysctl "kernel tunables changed by a kubelet not restored ($alloc_dir/sysctl.orig)"
+fi
 exit $found

@@ -489,6 +489,7 @@ start() {
     load_images "$images/pause.tar" "$images/coredns.tar" "$images/toolbox.tar"
     step "containerd up, images imported (pause, coredns, toolbox)"
 
+    save_sysctls
     launch kubelet "$bin/kubelet" --config="$rn/kubelet-config.yaml" --kubeconfig="$node_kubeconfig" \
         --root-dir="$rn/kubelet" --cert-dir="$rn/kubelet/pki" --hostname-override="$node_name" \
         --node-ip="10.213.$x.2" --node-labels=fednode.io/real-node=true --v=1
@@ -525,6 +526,30 @@ start() {
     log "smoke Pod: $(kubectl -n fednode-smoke logs smoke | tr '\n' ' ' | cut -c1-200)"
     kubectl delete namespace fednode-smoke --wait=false >/dev/null
     step "smoke Pod (restricted, toolbox image, DNS) ran to completion"
+}
+
+# The kubelet sets these host-wide kernel tunables at start (protectKernelDefaults: false; true
+# would make it refuse to start on this VM's values). The values from before the first real node
+# are kept in $alloc_dir/sysctl.orig and put back when the last real node stops.
+kubelet_sysctls=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
+    kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
+save_sysctls() {
+    (
+        flock 9
+        [[ -f $alloc_dir/sysctl.orig ]] && exit 0
+        for k in "${kubelet_sysctls[@]}"; do echo "$k=$(sysctl -n "$k")"; done >"$alloc_dir/sysctl.orig.tmp"
+        mv "$alloc_dir/sysctl.orig.tmp" "$alloc_dir/sysctl.orig"
+    ) 9>"$alloc_dir/.lock"
+}
+restore_sysctls() { # only when no other real node is left
+    (
+        flock 9
+        compgen -G "$alloc_dir/[0-9]*" >/dev/null && exit 0
+        [[ -f $alloc_dir/sysctl.orig ]] || exit 0
+        while IFS= read -r kv; do sysctl -qw "$kv" || true; done <"$alloc_dir/sysctl.orig"
+        rm -f "$alloc_dir/sysctl.orig"
+        log "host kernel tunables the kubelet changed are restored"
+    ) 9>"$alloc_dir/.lock"
 }
 
 # --- stop: every process, mount, cgroup, interface and allocation of this node ---
@@ -619,6 +644,7 @@ stop() {
         ) 9>"$alloc_dir/.lock"
         rm -f "$rn/index"
     fi
+    [[ -d $alloc_dir ]] && restore_sysctls
     step "real node stopped and cleaned"
 }
 
