@@ -6,7 +6,7 @@ MVN ?= mvn -B -ntp
 BASE_IMAGE ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help tools test run build images crds format clean-playground
+.PHONY: help tools test run run-local build images crds format clean-playground
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ tools: ## build the Kubernetes binaries from source (cached), install the test t
 	tools/install-test-deps.sh
 	tools/build-base-image.sh
 
-test: tools ## run every test: unit, integration (real kube-apiserver) and e2e (kwokctl cluster)
+test: tools ## run every test: unit, integration (real kube-apiserver), e2e (local cluster with a real node)
 	$(MVN) -Pimages verify
 
 build: ## compile and package without tests
@@ -29,8 +29,11 @@ images: ## build the operator, hub and anonymiser images (*/target/jib-image.tar
 	mkdir -p target && tools/image-list.sh $(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) > target/images.txt
 	@cat target/images.txt
 
-run: tools build ## run the operator, hub and a sample node (local control plane unless KUBECONFIG is set)
+run: tools images ## the playground: a real local cluster, the hub and operator from their charts, a sample node
 	tools/playground.sh
+
+run-local: tools images ## the playground with the hub and operator as local processes
+	tools/playground.sh --local-processes
 
 crds: ## regenerate crds/ and the charts' CRDs (hub: FederationMember) from the api module's model
 	$(MVN) -q -pl api -am -DskipTests process-classes
