@@ -564,16 +564,24 @@ kill_tree_pids() { # print PIDs whose command line mentions $rn or that live in 
     return 0
 }
 
-stop_proc() { # NAME: SIGTERM, then SIGKILL after 10 s
-    local what=$1 p
-    p=$(cat "$rn/$what.pid" 2>/dev/null) || return 0
-    if [[ -n $p ]] && kill -0 "$p" 2>/dev/null; then
-        kill -TERM "$p" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null || true
-        log "stopped $what (pid $p)"
-    fi
-    rm -f "$rn/$what.pid"
+stop_proc() { # NAME…: SIGTERM to all, then SIGKILL to those still there after 10 s
+    local what p pids=() names=()
+    for what in "$@"; do
+        p=$(cat "$rn/$what.pid" 2>/dev/null) || continue
+        if [[ -n $p ]] && kill -0 "$p" 2>/dev/null; then
+            kill -TERM "$p" 2>/dev/null || true
+            pids+=("$p"); names+=("$what($p)")
+        fi
+    done
+    for _ in $(seq 100); do
+        local alive=0
+        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    ((${#names[@]})) && log "stopped ${names[*]}"
+    for what in "$@"; do rm -f "$rn/$what.pid"; done
 }
 
 stop() {
@@ -587,10 +595,7 @@ stop() {
             sleep 1
             for t in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$t" >/dev/null 2>&1 || true; done
         fi
-        stop_proc kube-router
-        stop_proc kube-proxy
-        stop_proc containerd
-        stop_proc apiserver-proxy
+        stop_proc kube-router kube-proxy containerd apiserver-proxy
         # Whatever is left (shims, containers, a process of a crashed start): SIGKILL.
         local pids round
         for round in 1 2 3 4 5; do
