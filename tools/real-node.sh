@@ -15,7 +15,9 @@
 #                                              release X (idempotent; works after a partial start)
 #
 # Address plan for index X (0..31), all host-local:
-#   veth host fnX-host 10.213.X.1/24 <-> node fnX-node 10.213.X.2/24 (netns fednode-NAME)
+#   veth host fnX-host 10.213.X.1/24 <-> node fnX-node 10.213.X.2/24 (netns fednode-NAME);
+#   kube-apiserver (kwokctl, 127.0.0.1:PORT) advertises 10.213.X.1 and apiserver-proxy forwards
+#   10.213.X.1:PORT to it
 #   pods 10.214.X.0/24 (bridge fnbr0 in the netns, gateway .1), Services 10.215.X.0/24
 #   (kubernetes 10.215.X.1, DNS 10.215.X.10), kwok's fake pod IPs 10.216.X.0/24.
 #   Host routes 10.214.X.0/24 and 10.215.X.0/24 via 10.213.X.2; no default route in the netns.
@@ -621,6 +623,8 @@ stop() {
     if [[ -e /run/netns/$ns ]]; then
         ip netns delete "$ns" 2>/dev/null || { umount -l "/run/netns/$ns" 2>/dev/null; rm -f "/run/netns/$ns"; }
     fi
+    # `ip netns add` made /run/netns a bind mount of itself; undo it when no namespace is left.
+    if mountpoint -q /run/netns && [[ -z "$(ls -A /run/netns 2>/dev/null)" ]]; then umount /run/netns 2>/dev/null || true; fi
     if [[ -n $x ]]; then
         ip link delete "fn$x-host" 2>/dev/null || true
         ip route delete "10.214.$x.0/24" 2>/dev/null || true
