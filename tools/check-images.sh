@@ -37,6 +37,8 @@ cleanup() {
         kill "$containerd_pid" 2>/dev/null
         for _ in $(seq 50); do kill -0 "$containerd_pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$containerd_pid" 2>/dev/null
+        # runc made a cgroup per container under /<namespace>/ in every hierarchy: remove them.
+        find /sys/fs/cgroup/*/"$ns" -depth -type d -exec rmdir {} + 2>/dev/null
         wait "$containerd_pid" 2>/dev/null
     fi
     # Snapshot mounts of a killed container, if any, then the folders.

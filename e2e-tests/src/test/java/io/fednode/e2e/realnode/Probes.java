@@ -39,7 +39,7 @@ public final class Probes {
         public static Target tcp(String name, String ip, int port) {
             return new Target(
                     name,
-                    "sh -c '{ wget -T 4 -O /dev/null http://"
+                    "sh -c '{ wget -O /dev/null http://"
                             + ip
                             + ":"
                             + port
@@ -47,8 +47,7 @@ public final class Probes {
         }
 
         public static Target http(String name, String hostOrIp, int port) {
-            return new Target(
-                    name, "wget -q -T 4 -O /dev/null http://" + hostOrIp + ":" + port + "/");
+            return new Target(name, "wget -q -O /dev/null http://" + hostOrIp + ":" + port + "/");
         }
     }
 
@@ -98,7 +97,9 @@ public final class Probes {
 
     /** The shell that tries every target and writes the result to the termination message. */
     public static String probeScript(List<Target> targets) {
-        StringBuilder s = new StringBuilder("r=''\n");
+        // kube-router applies a new Pod's rules a moment after the Pod runs: before that, its
+        // connections are not filtered yet (docs/local-cluster.md).
+        StringBuilder s = new StringBuilder("sleep 5\nr=''\n");
         for (Target t : targets) {
             s.append("if timeout 8 ")
                     .append(t.shellCheck())
