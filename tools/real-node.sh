@@ -340,7 +340,7 @@ kind: ConfigMap
 metadata: {name: coredns, namespace: kube-system}
 data:
   Corefile: |
-    .:1053 {
+    .:53 {
         errors
         health :8080
         ready :8181
@@ -373,19 +373,22 @@ spec:
       priorityClassName: system-cluster-critical
       dnsPolicy: Default
       nodeSelector: {fednode.io/real-node: "true"}
+      # Port 53 as in any cluster, so NetworkPolicies written for DNS (port 53, evaluated after
+      # the Service's DNAT) match: a non-root process may bind it through this safe sysctl.
       securityContext:
         runAsNonRoot: true
         runAsUser: 65532
         runAsGroup: 65532
         seccompProfile: {type: RuntimeDefault}
+        sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "0"}]
       containers:
       - name: coredns
         image: $image
         imagePullPolicy: IfNotPresent
         args: ["-conf", "/etc/coredns/Corefile"]
         ports:
-        - {name: dns, containerPort: 1053, protocol: UDP}
-        - {name: dns-tcp, containerPort: 1053, protocol: TCP}
+        - {name: dns, containerPort: 53, protocol: UDP}
+        - {name: dns-tcp, containerPort: 53, protocol: TCP}
         resources:
           requests: {cpu: 50m, memory: 32Mi}
           limits: {memory: 128Mi}
@@ -416,8 +419,8 @@ spec:
   clusterIP: 10.215.$x.10
   selector: {k8s-app: kube-dns}
   ports:
-  - {name: dns, port: 53, targetPort: 1053, protocol: UDP}
-  - {name: dns-tcp, port: 53, targetPort: 1053, protocol: TCP}
+  - {name: dns, port: 53, targetPort: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, targetPort: 53, protocol: TCP}
 YAML
 }
 

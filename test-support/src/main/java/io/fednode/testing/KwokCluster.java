@@ -389,9 +389,7 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
             // Closed once, when the whole test run ends.
             context.getRoot()
                     .getStore(ExtensionContext.Namespace.create(KwokCluster.class))
-                    .getOrComputeIfAbsent(
-                            "shared-real-node-cluster",
-                            k -> (ExtensionContext.Store.CloseableResource) this::close);
+                    .getOrComputeIfAbsent("shared-real-node-cluster", k -> this);
         }
     }
 

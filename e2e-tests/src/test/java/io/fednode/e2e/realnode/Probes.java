@@ -103,9 +103,9 @@ public final class Probes {
         for (Target t : targets) {
             s.append("if timeout 8 ")
                     .append(t.shellCheck())
-                    .append(" >/dev/null 2>&1; then r=\"$r")
+                    .append(" >/dev/null 2>&1; then r=\"${r}")
                     .append(t.name())
-                    .append("=open\n\"; else r=\"$r")
+                    .append("=open\n\"; else r=\"${r}")
                     .append(t.name())
                     .append("=closed\n\"; fi\n");
         }
