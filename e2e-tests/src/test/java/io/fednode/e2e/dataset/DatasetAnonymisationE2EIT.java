@@ -112,7 +112,7 @@ class DatasetAnonymisationE2EIT {
                             raw: {size: 1Gi, storageClassName: %s}
                             anonymised: {size: 1Gi, storageClassName: %s}
                             scratch: {size: 1Gi, storageClassName: %s}
-                          anonymisation: {parallelism: 2, options: [clean-descriptors]}
+                          anonymisation: {parallelism: 1, options: [clean-descriptors]}
                         """
                                 .formatted(
                                         NODE,

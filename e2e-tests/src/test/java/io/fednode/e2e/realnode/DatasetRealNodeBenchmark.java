@@ -239,7 +239,13 @@ class DatasetRealNodeBenchmark {
                             raw: {size: 1Gi, storageClassName: %s}
                             anonymised: {size: 1Gi, storageClassName: %s}
                             scratch: {size: 1Gi, storageClassName: %s}
-                          anonymisation: {parallelism: %d}
+                          anonymisation:
+                            parallelism: %d
+                            # The real node has 2 cores: the default request (a core per thread)
+                            # would not fit beside CoreDNS.
+                            resources:
+                              requests: {cpu: 1500m, memory: 512Mi}
+                              limits: {memory: 1Gi}
                         """
                                 .formatted(
                                         NODE,
