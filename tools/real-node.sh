@@ -519,6 +519,9 @@ start() {
 
     coredns_manifest "$x" "$coredns_image" | kubectl apply -f - >/dev/null
     wait_for 180 "CoreDNS Ready" kubectl -n kube-system wait --for=condition=Available deploy/coredns --timeout=2s
+    # kube-proxy rejects Service traffic until it has programmed the endpoints: wait for an answer.
+    wait_for 60 "cluster DNS answering" nsenter --net=/run/netns/"$ns" \
+        busybox nslookup kubernetes.default.svc.cluster.local "10.215.$x.10"
     step "CoreDNS Ready (kube-dns 10.215.$x.10)"
 
     kubectl delete namespace fednode-smoke --ignore-not-found --wait=true >/dev/null

@@ -183,6 +183,8 @@ class InClusterInstallE2EIT {
                                     raw: {size: 1Gi, storageClassName: %s}
                                     anonymised: {size: 1Gi, storageClassName: %s}
                                     scratch: {size: 1Gi, storageClassName: %s}
+                                  # One thread: its core request fits the 2-core real node.
+                                  anonymisation: {parallelism: 1}
                                   connectivity:
                                     heartbeatInterval: 5s
                                 """
