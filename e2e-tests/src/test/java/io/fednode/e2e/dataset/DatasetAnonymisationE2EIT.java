@@ -112,7 +112,7 @@ class DatasetAnonymisationE2EIT {
                             raw: {size: 1Gi, storageClassName: %s}
                             anonymised: {size: 1Gi, storageClassName: %s}
                             scratch: {size: 1Gi, storageClassName: %s}
-                          anonymisation: {parallelism: 1, options: [clean-descriptors]}
+                          anonymisation: {parallelism: 1, options: [retain-patient-characteristics]}
                         """
                                 .formatted(
                                         NODE,
@@ -232,7 +232,7 @@ class DatasetAnonymisationE2EIT {
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(c.getArgs()).containsSubsequence("--option", "clean-descriptors");
+        assertThat(c.getArgs()).containsSubsequence("--option", "retain-patient-characteristics");
         NetworkPolicy isolation =
                 client().network()
                         .networkPolicies()
