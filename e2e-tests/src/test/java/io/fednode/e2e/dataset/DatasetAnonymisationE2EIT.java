@@ -326,6 +326,7 @@ class DatasetAnonymisationE2EIT {
                                                     .v1()
                                                     .jobs()
                                                     .inNamespace(NS)
+                                                    .withLabel("fednode.io/dataset", "lung-ct")
                                                     .list()
                                                     .getItems())
                                     .as("the garbage collector removes the Dataset's Jobs")
