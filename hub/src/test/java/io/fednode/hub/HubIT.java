@@ -334,6 +334,9 @@ class HubIT {
                                 .POST(HttpRequest.BodyPublishers.ofString(valid))
                                 .build());
         assertThat(text.statusCode()).isEqualTo(415);
+        // Its body was never read: the client must open a new connection for the next request
+        // (reusing this one raced the server closing it, and the next POST read no response).
+        assertThat(text.headers().firstValue("connection")).hasValue("close");
         assertThat(
                         node.post(
                                         "/api/v1/enrol",

@@ -62,6 +62,11 @@ public abstract class JsonEndpoint<T, P> extends Handler.Abstract {
             status = 500;
             result = Map.of("error", "internal error");
         }
+        if (bodyMayBeUnread(status)) {
+            // The body was refused before (or while) it was read: the rest of it is still on the
+            // connection, so the client must not send its next request there.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         respond(response, callback, status, result);
         Timer.builder("fednode_hub_requests")
                 .description("requests to the node API by endpoint and status")
@@ -71,6 +76,11 @@ public abstract class JsonEndpoint<T, P> extends Handler.Abstract {
                 .register(meters)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return true;
+    }
+
+    /** Statuses thrown before the body has been read to its end (authentication, method, type). */
+    static boolean bodyMayBeUnread(int status) {
+        return status == 401 || status == 403 || status == 405 || status == 413 || status == 415;
     }
 
     private T parse(Request request) {
