@@ -406,8 +406,18 @@ class FederationNodeReconcilerIT {
     void aPausedNodeIsLeftAloneUntilResumed() {
         String ns = "pause";
         create(node(ns, "frozen", NodeRole.DATA));
+        // The first reconcile has acted on generation 1 and said so (under load the policy can
+        // exist before the status is written).
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> policy(ns, "frozen-default-deny") != null);
+                .until(
+                        () ->
+                                policy(ns, "frozen-default-deny") != null
+                                        && get(ns, "frozen").getStatus() != null
+                                        && Long.valueOf(1L)
+                                                .equals(
+                                                        get(ns, "frozen")
+                                                                .getStatus()
+                                                                .getObservedGeneration()));
 
         edit(
                 ns,
