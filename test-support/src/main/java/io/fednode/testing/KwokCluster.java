@@ -141,7 +141,13 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
                 loadImages(ProjectImages.tars());
             }
         } catch (IOException e) {
+            close();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // A half-made cluster (a real node's processes, network namespace, mounts) is
+            // deleted at once: no test will get to close it.
+            close();
+            throw e;
         }
     }
 
