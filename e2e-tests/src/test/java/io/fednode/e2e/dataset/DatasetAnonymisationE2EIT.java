@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.e2e.realnode.NodeReconcilerStandIn;
 import io.fednode.e2e.realnode.PhiCorpus;
 import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.operator.dataset.AnonymisationJob;
@@ -33,10 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -122,65 +114,13 @@ class DatasetAnonymisationE2EIT {
                                         RealNodeVolumes.STORAGE_CLASS,
                                         RealNodeVolumes.STORAGE_CLASS),
                         FederationNode.class);
-        node = k.resource(node).create();
-        FederationNodeStatus status = new FederationNodeStatus();
-        status.setObservedGeneration(node.getMetadata().getGeneration());
-        Condition ready =
-                new ConditionBuilder()
-                        .withType("Ready")
-                        .withStatus("True")
-                        .withReason("NodeReady")
-                        .withMessage("written by the e2e test in place of the node reconciler")
-                        .withLastTransitionTime(
-                                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                        .build();
-        status.setConditions(List.of(ready));
-        node.setStatus(status);
-        k.resource(node).updateStatus();
+        NodeReconcilerStandIn.createReady(k, node);
     }
 
     /** Static volumes on the real node, and what the node reconciler would create. */
     private static void nodeStorage(KubernetesClient k) {
         volumes = RealNodeVolumes.create(CLUSTER, NS, NODE);
-        for (String volume : RealNodeVolumes.VOLUMES) {
-            k.resource(
-                            new PersistentVolumeClaimBuilder()
-                                    .withNewMetadata()
-                                    .withName(NODE + "-" + volume)
-                                    .withNamespace(NS)
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .withStorageClassName(RealNodeVolumes.STORAGE_CLASS)
-                                    .withAccessModes("ReadWriteOnce")
-                                    .withNewResources()
-                                    .addToRequests("storage", new Quantity("1Gi"))
-                                    .endResources()
-                                    .endSpec()
-                                    .build())
-                    .create();
-        }
-        k.resource(
-                        new ServiceAccountBuilder()
-                                .withNewMetadata()
-                                .withName(NODE + "-anonymiser")
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withAutomountServiceAccountToken(false)
-                                .build())
-                .create();
-        k.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(NODE + "-pseudonym-key")
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "key",
-                                                Base64.getEncoder().encodeToString(new byte[32])))
-                                .build())
-                .create();
-        RealNodeVolumes.awaitBound(k, NS, NODE);
+        NodeReconcilerStandIn.claimsServiceAccountAndKey(k, NS, NODE);
     }
 
     @AfterAll

@@ -3,17 +3,11 @@ package io.fednode.e2e.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
@@ -24,9 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +52,7 @@ class DatasetRealNodeBenchmark {
         k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         RealNodeVolumes volumes = RealNodeVolumes.create(CLUSTER, NS, NODE);
-        claimsKeyAndServiceAccount(k);
+        NodeReconcilerStandIn.claimsServiceAccountAndKey(k, NS, NODE);
         Path source = volumes.folder("raw").resolve("corpus");
         long t = System.nanoTime();
         run(
@@ -181,48 +173,6 @@ class DatasetRealNodeBenchmark {
         return s;
     }
 
-    private static void claimsKeyAndServiceAccount(KubernetesClient k) {
-        for (String volume : RealNodeVolumes.VOLUMES) {
-            k.resource(
-                            new PersistentVolumeClaimBuilder()
-                                    .withNewMetadata()
-                                    .withName(NODE + "-" + volume)
-                                    .withNamespace(NS)
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .withStorageClassName(RealNodeVolumes.STORAGE_CLASS)
-                                    .withAccessModes("ReadWriteOnce")
-                                    .withNewResources()
-                                    .addToRequests("storage", new Quantity("1Gi"))
-                                    .endResources()
-                                    .endSpec()
-                                    .build())
-                    .create();
-        }
-        k.resource(
-                        new ServiceAccountBuilder()
-                                .withNewMetadata()
-                                .withName(NODE + "-anonymiser")
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withAutomountServiceAccountToken(false)
-                                .build())
-                .create();
-        k.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(NODE + "-pseudonym-key")
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "key",
-                                                Base64.getEncoder().encodeToString(new byte[32])))
-                                .build())
-                .create();
-        RealNodeVolumes.awaitBound(k, NS, NODE);
-    }
-
     /** The Dataset controller only needs the node Ready; the node reconciler is not run. */
     private static void readyNode(KubernetesClient k) {
         FederationNode node =
@@ -256,20 +206,7 @@ class DatasetRealNodeBenchmark {
                                         RealNodeVolumes.STORAGE_CLASS,
                                         THREADS),
                         FederationNode.class);
-        node = k.resource(node).create();
-        FederationNodeStatus status = new FederationNodeStatus();
-        status.setObservedGeneration(node.getMetadata().getGeneration());
-        status.setConditions(
-                List.of(
-                        new ConditionBuilder()
-                                .withType("Ready")
-                                .withStatus("True")
-                                .withReason("SetByBenchmark")
-                                .withMessage("the node reconciler is not part of this benchmark")
-                                .withLastTransitionTime(Instant.now().toString())
-                                .build()));
-        node.setStatus(status);
-        k.resource(node).updateStatus();
+        NodeReconcilerStandIn.createReady(k, node);
     }
 
     private static Path anonymiserJar(Path root) throws IOException {
