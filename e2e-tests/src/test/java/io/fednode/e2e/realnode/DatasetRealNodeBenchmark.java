@@ -209,12 +209,11 @@ class DatasetRealNodeBenchmark {
         NodeReconcilerStandIn.createReady(k, node);
     }
 
-    private static Path anonymiserJar(Path root) throws IOException {
-        try (var files = Files.list(root.resolve("anonymiser/target"))) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-all.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("anonymiser jar missing: make build"));
-        }
+    /** The anonymiser's runnable (shaded) jar, the one its image holds. */
+    private static Path anonymiserJar(Path root) {
+        Path jar = root.resolve("anonymiser/target/fednode-anonymiser.jar");
+        assertThat(jar).as("the anonymiser jar (make build)").isRegularFile();
+        return jar;
     }
 
     private static long folderBytes(Path folder) {
