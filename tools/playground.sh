@@ -30,6 +30,8 @@ mode=in-cluster
 case "${1:-}" in
 --delete)
     tools/kwok-cluster.sh delete "$cluster" "$state"
+    # The sample volumes' folders (raw DICOM files, anonymised output) and the join token's CA.
+    rm -rf "$state/volumes" "$state/phi-manifest.json" "$state/federation-ca.crt"
     exit 0
     ;;
 --local-processes) mode=local ;;
