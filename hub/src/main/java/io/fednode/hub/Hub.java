@@ -81,6 +81,7 @@ public final class Hub implements AutoCloseable {
                 new JoinTokens(
                         client,
                         config.namespace(),
+                        JoinTokens.ledgerName(config.caSecret()),
                         config.joinTokenLifetime(),
                         Pem.encode(ca.certificate()),
                         clock);
@@ -127,7 +128,7 @@ public final class Hub implements AutoCloseable {
                                 "/api/v1/heartbeat",
                                 new HeartbeatEndpoint(members, clock, meters),
                                 "/api/v1/renew",
-                                new RenewalEndpoint(members, issuer, clock, meters)));
+                                new RenewalEndpoint(members, tokens, issuer, clock, meters)));
         Handler adminApi =
                 new Routes(
                         Map.of(

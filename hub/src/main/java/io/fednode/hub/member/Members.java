@@ -1,6 +1,5 @@
 package io.fednode.hub.member;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -15,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's view of its FederationMembers, fed by informers on the members and their join-token
- * Secrets: nodeId → {@link MemberState}. A deleted member disappears from the map at once, so its
- * node is refused on its next request; a member that is neither enrolled nor revoked gets a join
- * token.
+ * The hub's view of its FederationMembers, fed by an informer on the members: nodeId → {@link
+ * MemberState}. A deleted member disappears from the map at once, so its node is refused on its
+ * next request (and its join token is dropped); a member that is neither enrolled nor revoked gets
+ * a join token. The hub watches no Secrets: join tokens live in the ledger {@link JoinTokens}
+ * reads by name.
  */
 public final class Members implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Members.class);
@@ -32,7 +32,6 @@ public final class Members implements AutoCloseable {
     private final ExecutorService tokenWorker =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "join-tokens"));
 
-    private SharedIndexInformer<Secret> secretInformer;
     private SharedIndexInformer<FederationMember> memberInformer;
 
     public Members(KubernetesClient client, String namespace, JoinTokens tokens) {
@@ -42,11 +41,7 @@ public final class Members implements AutoCloseable {
     }
 
     public void start() {
-        secretInformer =
-                client.secrets()
-                        .inNamespace(namespace)
-                        .withLabel(JoinTokens.PURPOSE_LABEL, JoinTokens.PURPOSE)
-                        .inform(new SecretHandler(), 0);
+        tokens.start();
         memberInformer =
                 client.resources(FederationMember.class)
                         .inNamespace(namespace)
@@ -80,8 +75,7 @@ public final class Members implements AutoCloseable {
                 return;
             }
             state.resource(member);
-            Secret token = tokenSecret(member.getMetadata().getName());
-            state.joinTokenExpiry(token == null ? null : JoinTokens.expiry(token));
+            state.joinTokenExpiry(tokens.pendingExpiry(member.getMetadata().getName()));
         }
         reconcileToken(state);
     }
@@ -101,6 +95,15 @@ public final class Members implements AutoCloseable {
                                                 .equals(member.getMetadata().getUid())
                                 ? null
                                 : state);
+        String name = member.getMetadata().getName();
+        tokenWorker.execute(
+                () -> {
+                    try {
+                        tokens.withdraw(name);
+                    } catch (RuntimeException e) {
+                        LOG.warn("join token of deleted member {}: {}", name, e.getMessage());
+                    }
+                });
         LOG.info(
                 "member {} (node {}) deleted: the node is refused from now on",
                 member.getMetadata().getName(),
@@ -116,33 +119,21 @@ public final class Members implements AutoCloseable {
                         return;
                     }
                     String name = member.getMetadata().getName();
-                    boolean hasToken = tokenSecret(name) != null;
                     try {
-                        if (state.revoked() && hasToken) {
+                        if (state.revoked() && tokens.entry(name) != null) {
                             tokens.withdraw(name);
                             LOG.info("member {} revoked: withdrew its join token", name);
                         } else if (!state.revoked()
                                 && !state.enrolled()
                                 && !state.enrolling()
-                                && !hasToken) {
-                            tokens.issue(member);
+                                && tokens.needsToken(member)
+                                && tokens.issue(member)) {
+                            state.joinTokenExpiry(tokens.pendingExpiry(name));
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("join token for member {}: {}", name, e.getMessage());
                     }
                 });
-    }
-
-    private Secret tokenSecret(String memberName) {
-        return secretInformer
-                .getStore()
-                .getByKey(namespace + "/" + JoinTokens.secretName(memberName));
-    }
-
-    private MemberState stateOfToken(Secret secret) {
-        Map<String, String> annotations = secret.getMetadata().getAnnotations();
-        String nodeId = annotations == null ? null : annotations.get(JoinTokens.NODE_ID_ANNOTATION);
-        return nodeId == null ? null : byNodeId.get(nodeId);
     }
 
     private final class MemberHandler implements ResourceEventHandler<FederationMember> {
@@ -162,37 +153,10 @@ public final class Members implements AutoCloseable {
         }
     }
 
-    private final class SecretHandler implements ResourceEventHandler<Secret> {
-        @Override
-        public void onAdd(Secret secret) {
-            MemberState state = stateOfToken(secret);
-            if (state != null) {
-                state.joinTokenExpiry(JoinTokens.expiry(secret));
-            }
-        }
-
-        @Override
-        public void onUpdate(Secret old, Secret secret) {
-            onAdd(secret);
-        }
-
-        @Override
-        public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
-            MemberState state = stateOfToken(secret);
-            if (state != null) {
-                state.joinTokenExpiry(null);
-                reconcileToken(state);
-            }
-        }
-    }
-
     @Override
     public void close() {
         if (memberInformer != null) {
             memberInformer.close();
-        }
-        if (secretInformer != null) {
-            secretInformer.close();
         }
         tokenWorker.shutdown();
         try {
