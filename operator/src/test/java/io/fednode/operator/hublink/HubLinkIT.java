@@ -133,9 +133,9 @@ class HubLinkIT {
         assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=hospital-a");
         assertKeyMatches(identity, first);
         assertThat(token(identity, "ca.crt")).contains("BEGIN CERTIFICATE");
-        assertThat(kube.secrets().inNamespace(HUB_NS).withName("hospital-a-join-token").get())
+        assertThat(ledgerLine("hospital-a").path("redeemedAt").asText())
                 .as("join token burnt")
-                .isNull();
+                .isNotEmpty();
 
         // Renewal at two thirds of a 15 s lifetime, with a new key; heartbeats carry on.
         await().atMost(Duration.ofSeconds(30))
@@ -192,10 +192,24 @@ class HubLinkIT {
     }
 
     @Test
-    void missingJoinTokenIsReportedWithTheField() {
+    void missingJoinTokenIsReportedWithTheField() throws Exception {
+        // A valid CA bundle, so the link gets past it to the join token, which is missing.
+        kube.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hub-ca-only")
+                                .withNamespace(NODE_NS)
+                                .endMetadata()
+                                .withStringData(
+                                        Map.of(
+                                                "ca.crt",
+                                                io.fednode.hub.ca.Pem.encode(
+                                                        hub.ca().certificate())))
+                                .build())
+                .create();
         FederationNodeSpec spec = nodeSpec("hospital-b", "https://localhost:1");
         spec.getHub().setJoinTokenSecretRef(new SecretKeyRef("no-such-secret", "token"));
-        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("no-such-secret", "ca.crt"));
+        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("hub-ca-only", "ca.crt"));
         FederationNode node = new FederationNode();
         node.getMetadata().setName("hospital-b");
         node.getMetadata().setNamespace(NODE_NS);
@@ -207,8 +221,8 @@ class HubLinkIT {
                         () -> {
                             LinkCondition r = links.ensure(created).registered();
                             assertThat(r.status()).isEqualTo("False");
-                            assertThat(r.reason()).isEqualTo("CaBundleMissing");
-                            assertThat(r.message()).contains("spec.hub.caBundleSecretRef");
+                            assertThat(r.reason()).isEqualTo("JoinTokenMissing");
+                            assertThat(r.message()).contains("spec.hub.joinTokenSecretRef");
                         });
         links.forget(NODE_NS, "hospital-b");
     }
@@ -274,6 +288,16 @@ class HubLinkIT {
 
     static String token(Secret s, String key) {
         return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    /** The member's line in the hub's join token ledger (the hub keeps only hashes there). */
+    static com.fasterxml.jackson.databind.JsonNode ledgerLine(String member) throws Exception {
+        Secret ledger =
+                kube.secrets()
+                        .inNamespace(HUB_NS)
+                        .withName(io.fednode.hub.member.JoinTokens.ledgerName("fednode-hub-ca"))
+                        .get();
+        return HubClient.JSON.readTree(token(ledger, member));
     }
 
     static X509Certificate certificate(Secret s) {
