@@ -37,8 +37,8 @@ public final class CertificateIssuer {
         /** Renewal from the member's current certificate: that one becomes the previous one. */
         RENEWAL,
         /**
-         * Renewal again from the previous certificate, for the key of the current one (the node
-         * did not get the answer): the previous certificate stays the previous one.
+         * Renewal again from the previous certificate, for the key of the current one (the node did
+         * not get the answer): the previous certificate stays the previous one.
          */
         RENEWAL_RETRY
     }

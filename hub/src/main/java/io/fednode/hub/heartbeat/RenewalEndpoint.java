@@ -69,8 +69,7 @@ public final class RenewalEndpoint
             String name = member.resource().getMetadata().getName();
             if (member.isPreviousSerial(caller.serial(), clock.instant())
                     && tokens.isCurrentKey(name, csr.publicKey())) {
-                return issuer.issue(
-                        member, csr.publicKey(), CertificateIssuer.Kind.RENEWAL_RETRY);
+                return issuer.issue(member, csr.publicKey(), CertificateIssuer.Kind.RENEWAL_RETRY);
             }
             throw ApiException.forbidden(NodeIdentity.NOT_CURRENT);
         }

@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * by name only. The plain token is handed to the central operators once, in the Secret {@code
  * <member>-join-token} (keys {@code token} and {@code ca.crt}); the hub creates that Secret and can
  * neither read, list nor delete it afterwards. The ledger also records, per member, the public key
- * the token was redeemed with (and, after each renewal, the member's current key): a node that
- * lost the hub's reply, or whose certificate expired while it was offline, enrols again with the
- * same token and the same key and gets a certificate, within a bounded window. The token itself
- * never appears in a log line or an error message.
+ * the token was redeemed with (and, after each renewal, the member's current key): a node that lost
+ * the hub's reply, or whose certificate expired while it was offline, enrols again with the same
+ * token and the same key and gets a certificate, within a bounded window. The token itself never
+ * appears in a log line or an error message.
  */
 public final class JoinTokens {
     private static final Logger LOG = LoggerFactory.getLogger(JoinTokens.class);
@@ -284,7 +284,8 @@ public final class JoinTokens {
         }
         if (!MessageDigest.isEqual(
                 fingerprint.getBytes(StandardCharsets.US_ASCII),
-                Objects.requireNonNullElse(e.keySha256(), "").getBytes(StandardCharsets.US_ASCII))) {
+                Objects.requireNonNullElse(e.keySha256(), "")
+                        .getBytes(StandardCharsets.US_ASCII))) {
             return Refusal.ALREADY_USED;
         }
         Instant until = instant(e.redeemedAt());

@@ -112,9 +112,9 @@ public final class MemberState {
     }
 
     /**
-     * Whether this is the serial the member's current certificate replaced, not yet expired: a
-     * node whose renewal reply was lost still holds it (see the renewal endpoint: it may renew
-     * again, for the key it renewed with, and do nothing else).
+     * Whether this is the serial the member's current certificate replaced, not yet expired: a node
+     * whose renewal reply was lost still holds it (see the renewal endpoint: it may renew again,
+     * for the key it renewed with, and do nothing else).
      */
     public boolean isPreviousSerial(BigInteger serial, Instant now) {
         MemberCertificate c = certificate;

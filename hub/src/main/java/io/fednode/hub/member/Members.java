@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The hub's view of its FederationMembers, fed by an informer on the members: nodeId → {@link
  * MemberState}. A deleted member disappears from the map at once, so its node is refused on its
  * next request (and its join token is dropped); a member that is neither enrolled nor revoked gets
- * a join token. The hub watches no Secrets: join tokens live in the ledger {@link JoinTokens}
- * reads by name.
+ * a join token. The hub watches no Secrets: join tokens live in the ledger {@link JoinTokens} reads
+ * by name.
  */
 public final class Members implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Members.class);
