@@ -7,8 +7,8 @@ import io.fednode.api.v1alpha1.FederationMember;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +29,16 @@ public final class Members implements AutoCloseable {
     private final Map<String, MemberState> byNodeId = new ConcurrentHashMap<>();
 
     /** Token Secrets are created and deleted off the informer threads, one at a time. */
-    private final ExecutorService tokenWorker =
-            Executors.newSingleThreadExecutor(r -> new Thread(r, "join-tokens"));
+    private final ScheduledExecutorService tokenWorker =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "join-tokens"));
+
+    /**
+     * A hand-out Secret still in the way (the old member's, not yet garbage-collected) is tried
+     * again this often, this many times; then on the member's next resync.
+     */
+    private static final long HANDOUT_RETRY_SECONDS = 5;
+
+    private static final int HANDOUT_RETRIES = 12;
 
     private SharedIndexInformer<FederationMember> memberInformer;
 
@@ -112,10 +120,16 @@ public final class Members implements AutoCloseable {
 
     /** Issues a token for a member that needs one, withdraws the token of a revoked member. */
     public void reconcileToken(MemberState state) {
+        reconcileToken(state, 0);
+    }
+
+    private void reconcileToken(MemberState state, int attempt) {
         tokenWorker.execute(
                 () -> {
                     FederationMember member = state.resource();
-                    if (member == null || byNodeId.get(state.nodeId()) != state) {
+                    if (member == null
+                            || member.getMetadata().getDeletionTimestamp() != null
+                            || byNodeId.get(state.nodeId()) != state) {
                         return;
                     }
                     String name = member.getMetadata().getName();
@@ -126,9 +140,15 @@ public final class Members implements AutoCloseable {
                         } else if (!state.revoked()
                                 && !state.enrolled()
                                 && !state.enrolling()
-                                && tokens.needsToken(member)
-                                && tokens.issue(member)) {
-                            state.joinTokenExpiry(tokens.pendingExpiry(name));
+                                && tokens.needsToken(member)) {
+                            if (tokens.issue(member)) {
+                                state.joinTokenExpiry(tokens.pendingExpiry(name));
+                            } else if (attempt < HANDOUT_RETRIES) {
+                                tokenWorker.schedule(
+                                        () -> reconcileToken(state, attempt + 1),
+                                        HANDOUT_RETRY_SECONDS,
+                                        TimeUnit.SECONDS);
+                            }
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("join token for member {}: {}", name, e.getMessage());

@@ -258,8 +258,7 @@ final class HubLink {
                                 client, n, identity, NodeIdentity.newKey().getPrivate());
             }
             KeyPair key = NodeIdentity.keyPair(identity.pendingKey());
-            HubClient.Response response =
-                    mtls(hub, caBundle).renew(NodeIdentity.csr(nodeId, key));
+            HubClient.Response response = mtls(hub, caBundle).renew(NodeIdentity.csr(nodeId, key));
             if (!response.ok()) {
                 LOG.warn(
                         "certificate renewal of {} refused: {} {}",

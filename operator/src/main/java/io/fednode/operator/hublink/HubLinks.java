@@ -106,8 +106,8 @@ public final class HubLinks implements AutoCloseable {
     }
 
     /**
-     * For tests: runs between receiving a certificate from the hub and storing it (an operator
-     * that dies there is one whose hook throws), for links started from now on.
+     * For tests: runs between receiving a certificate from the hub and storing it (an operator that
+     * dies there is one whose hook throws), for links started from now on.
      */
     void afterReceive(Runnable hook) {
         this.afterReceive = hook;

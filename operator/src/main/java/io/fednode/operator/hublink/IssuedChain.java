@@ -38,11 +38,7 @@ record IssuedChain(String chainPem, String caPem, X509Certificate leaf) {
     }
 
     static IssuedChain verify(
-            JsonNode reply,
-            KeyPair key,
-            String nodeId,
-            List<X509Certificate> caBundle,
-            Instant now)
+            JsonNode reply, KeyPair key, String nodeId, List<X509Certificate> caBundle, Instant now)
             throws Rejected {
         String chainPem = reply.path("certificateChain").asText("");
         String caPem = reply.path("caCertificate").asText("");
@@ -113,7 +109,8 @@ record IssuedChain(String chainPem, String caPem, X509Certificate leaf) {
             params.setRevocationEnabled(false);
             params.setDate(Date.from(now));
             CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

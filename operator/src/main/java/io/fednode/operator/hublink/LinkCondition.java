@@ -20,6 +20,7 @@ public record LinkCondition(String status, String reason, String message) {
         String clean = text.replaceAll("\\p{Cntrl}", " ");
         return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
     }
+
     static LinkCondition isTrue(String reason, String message) {
         return new LinkCondition("True", reason, message);
     }

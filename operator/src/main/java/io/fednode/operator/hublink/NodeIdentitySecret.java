@@ -18,8 +18,8 @@ import java.util.Map;
  * The node identity Secret {@code <node>-hub-identity} ({@code kubernetes.io/tls}): {@code tls.key}
  * is generated here and stored before the node enrols, and every enrolment attempt uses it, so a
  * lost reply is answered again for the same key; {@code tls.crt} (chain) and {@code ca.crt} are
- * added at enrolment. A renewal's fresh key is stored first as {@code pending.key}, reused until the
- * hub's answer is stored, and then replaces {@code tls.key} in the same write as the new chain.
+ * added at enrolment. A renewal's fresh key is stored first as {@code pending.key}, reused until
+ * the hub's answer is stored, and then replaces {@code tls.key} in the same write as the new chain.
  */
 final class NodeIdentitySecret {
     static final String KEY = "tls.key";

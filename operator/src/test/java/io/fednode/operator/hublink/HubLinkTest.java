@@ -55,8 +55,9 @@ class HubLinkTest {
         node.getMetadata().setNamespace("ns");
         node.setSpec(new io.fednode.api.v1alpha1.FederationNodeSpec());
         node.getSpec().setNodeId("n");
-        var stored = NodeIdentitySecret.fromSecret(
-                "n", NodeIdentitySecret.secret(node, key.getPrivate(), null, null));
+        var stored =
+                NodeIdentitySecret.fromSecret(
+                        "n", NodeIdentitySecret.secret(node, key.getPrivate(), null, null));
         assertThat(NodeIdentity.keyPair(stored.key()).getPublic().getEncoded())
                 .isEqualTo(key.getPublic().getEncoded());
     }
