@@ -327,7 +327,7 @@ class EnrolmentCrashIT {
                 .getHub()
                 .setCaBundleSecretRef(
                         new io.fednode.api.common.SecretKeyRef(nodeId + "-join", "ca.crt"));
-        node.getSpec().getConnectivity().setHeartbeatInterval("2s");
+        node.getSpec().getConnectivity().setHeartbeatInterval("5s");
         return kube.resource(node).create();
     }
 
