@@ -208,29 +208,14 @@ final class HubLink {
             }
         }
         if (response.ok()) {
-            IssuedChain issued;
             try {
-                issued =
-                        IssuedChain.verify(
-                                IssuedChain.parse(response.body()),
-                                key,
-                                nodeId,
-                                caBundle,
-                                clock.instant());
+                store(n, response, key, caBundle, "enrolled with the hub");
             } catch (IssuedChain.Rejected e) {
                 LOG.warn("enrolment answer for node {} refused: {}", nodeId, e.getMessage());
                 return LinkCondition.isFalse(
                         "HubAnswerRejected",
                         "the hub's enrolment answer was not stored: " + e.getMessage());
             }
-            afterReceive.run();
-            identity =
-                    NodeIdentitySecret.store(
-                            client, n, key.getPrivate(), issued.chainPem(), issued.caPem());
-            LOG.info(
-                    "node {} enrolled with the hub; certificate valid until {}",
-                    nodeId,
-                    identity.certificate().getNotAfter().toInstant());
             return null;
         }
         if (response.status() == 403) {
@@ -267,26 +252,35 @@ final class HubLink {
                         hubMessage(response));
                 return;
             }
-            IssuedChain issued =
-                    IssuedChain.verify(
-                            IssuedChain.parse(response.body()),
-                            key,
-                            nodeId,
-                            caBundle,
-                            clock.instant());
-            afterReceive.run();
-            identity =
-                    NodeIdentitySecret.store(
-                            client, n, key.getPrivate(), issued.chainPem(), issued.caPem());
-            LOG.info(
-                    "node {} renewed its certificate; valid until {}",
-                    nodeId,
-                    identity.certificate().getNotAfter().toInstant());
+            store(n, response, key, caBundle, "renewed its certificate");
         } catch (IssuedChain.Rejected e) {
             LOG.warn("renewal answer for node {} refused: {}", nodeId, e.getMessage());
         } catch (IOException e) {
             LOG.info("certificate renewal of {} postponed: {}", nodeId, describe(e));
         }
+    }
+
+    /** Checks the hub's certificate answer for this key and stores key and chain together. */
+    private void store(
+            FederationNode n,
+            HubClient.Response response,
+            KeyPair key,
+            List<X509Certificate> caBundle,
+            String what)
+            throws IssuedChain.Rejected {
+        String nodeId = n.getSpec().getNodeId();
+        IssuedChain issued =
+                IssuedChain.verify(
+                        IssuedChain.parse(response.body()), key, nodeId, caBundle, clock.instant());
+        afterReceive.run();
+        identity =
+                NodeIdentitySecret.store(
+                        client, n, key.getPrivate(), issued.chainPem(), issued.caPem());
+        LOG.info(
+                "node {} {}; certificate valid until {}",
+                nodeId,
+                what,
+                identity.certificate().getNotAfter().toInstant());
     }
 
     private HubClient mtls(HubSpec hub, List<X509Certificate> caBundle) {

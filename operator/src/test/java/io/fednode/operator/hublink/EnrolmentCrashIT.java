@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.testing.RealApiServer;
 import java.io.IOException;
@@ -59,19 +56,7 @@ class EnrolmentCrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kube = API.client();
-        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        API.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
-        for (String ns : List.of(HUB_NS, NODE_NS)) {
-            kube.namespaces()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .endMetadata()
-                                    .build())
-                    .create();
-        }
+        kube = HubLinkIT.prepare(API, HUB_NS, NODE_NS);
         workDir = Files.createDirectories(Path.of("target", "enrolment-crash-it"));
         kubeconfig = workDir.resolve("kubeconfig");
         Files.deleteIfExists(kubeconfig);
@@ -273,14 +258,7 @@ class EnrolmentCrashIT {
     }
 
     static FederationMember createMember(String nodeId) {
-        FederationMember m = new FederationMember();
-        m.getMetadata().setName(nodeId);
-        m.getMetadata().setNamespace(HUB_NS);
-        FederationMemberSpec spec = new FederationMemberSpec();
-        spec.setNodeId(nodeId);
-        spec.setRole(NodeRole.COMPUTE);
-        m.setSpec(spec);
-        return kube.resource(m).create();
+        return HubLinkIT.createMember(kube, nodeId);
     }
 
     /** Copies the hub's token hand-out to the hospital; returns the token's SHA-256 (hex). */

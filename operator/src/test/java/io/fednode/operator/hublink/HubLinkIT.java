@@ -51,11 +51,18 @@ class HubLinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kube = API.client();
-        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        API.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
-        for (String ns : List.of(HUB_NS, NODE_NS)) {
-            kube.namespaces()
+        kube = prepare(API, HUB_NS, NODE_NS);
+        hub = startHub(0);
+        links = new HubLinks(kube, "0.1.0-test");
+    }
+
+    /** Installs both CRDs and creates the namespaces; returns the admin client. */
+    static KubernetesClient prepare(RealApiServer api, String... namespaces) {
+        KubernetesClient client = api.client();
+        api.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        api.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
+        for (String ns : namespaces) {
+            client.namespaces()
                     .resource(
                             new NamespaceBuilder()
                                     .withNewMetadata()
@@ -64,8 +71,7 @@ class HubLinkIT {
                                     .build())
                     .create();
         }
-        hub = startHub(0);
-        links = new HubLinks(kube, "0.1.0-test");
+        return client;
     }
 
     static Hub startHub(int port) throws Exception {
@@ -228,6 +234,10 @@ class HubLinkIT {
     }
 
     static FederationMember createMember(String nodeId) {
+        return createMember(kube, nodeId);
+    }
+
+    static FederationMember createMember(KubernetesClient kube, String nodeId) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName(nodeId);
         m.getMetadata().setNamespace(HUB_NS);
