@@ -457,6 +457,35 @@ class HubIT {
     }
 
     @Test
+    void aNewTokenIsIssuedOnRequestAndTheOldOneIsRefused() throws Exception {
+        FederationMember member = createMember("asked", "asked");
+        String old = awaitToken(member);
+        // The central operators lost the token: they delete the hand-out and ask for a new one.
+        kube.secrets().inNamespace(NS).withName(JoinTokens.secretName("asked")).delete();
+        Conflicts.edit(
+                kube.resources(FederationMember.class).inNamespace(NS).withName("asked"),
+                m -> {
+                    m.getMetadata()
+                            .setAnnotations(
+                                    java.util.Map.of(
+                                            JoinTokens.REQUEST_ANNOTATION, "2026-01-01T00:00Z"));
+                    return m;
+                });
+        await().atMost(Duration.ofSeconds(10)).until(() -> tokenSecret(member) != null);
+        String fresh =
+                new String(
+                        Base64.getDecoder()
+                                .decode(tokenSecret(member).getData().get(JoinTokens.TOKEN_KEY)),
+                        StandardCharsets.UTF_8);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(ledgerLine(member).tokenSha256()).isEqualTo(tokenHash(fresh));
+        TestNode node = new TestNode("asked", hub.ca().certificate(), hub.nodePort());
+        assertThat(node.enrol(old).statusCode()).as("the old token").isEqualTo(403);
+        HttpResponse<String> enrolled = node.enrol(fresh);
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    }
+
+    @Test
     void theHubCanReadNoSecretButTheCaAndItsLedgerAndKeepsNoPlainToken() throws Exception {
         FederationMember member = createMember("rbac", "rbac");
         String token = awaitToken(member);
