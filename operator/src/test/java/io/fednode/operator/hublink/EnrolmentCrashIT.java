@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationNode;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -274,18 +272,7 @@ class EnrolmentCrashIT {
                                         != null);
         Secret token =
                 kube.secrets().inNamespace(HUB_NS).withName(JoinTokens.secretName(name)).get();
-        kube.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name + "-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        HubLinkIT.handOver(kube, token, NODE_NS, name + "-join");
         return java.util.HexFormat.of()
                 .formatHex(
                         java.security.MessageDigest.getInstance("SHA-256")

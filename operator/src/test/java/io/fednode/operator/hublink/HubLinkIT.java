@@ -99,18 +99,7 @@ class HubLinkIT {
         FederationMember member = createMember("hospital-a");
         Secret token = awaitJoinToken(member);
         // The central operators hand the token and CA bundle to the hospital out of band.
-        kube.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        handOver(kube, token, NODE_NS, "hub-join");
         FederationNode node = createNode("https://localhost:" + hub.nodePort());
         List<String> changes = new CopyOnWriteArrayList<>();
         links.onChange((ns, name) -> changes.add(ns + "/" + name));
@@ -231,6 +220,22 @@ class HubLinkIT {
                             assertThat(r.message()).contains("spec.hub.joinTokenSecretRef");
                         });
         links.forget(NODE_NS, "hospital-b");
+    }
+
+    /** Puts the hub's token hand-out (token and CA) into a Secret of the node's namespace. */
+    static void handOver(KubernetesClient kube, Secret token, String namespace, String name) {
+        kube.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "token", token.getData().get("token"),
+                                                "ca.crt", token.getData().get("ca.crt")))
+                                .build())
+                .create();
     }
 
     static FederationMember createMember(String nodeId) {
