@@ -441,6 +441,13 @@ class DatasetReconcilerIT {
         assertThat(job.getSpec().getActiveDeadlineSeconds())
                 .as("activeDeadlineSeconds of the Job as the API server holds it")
                 .isEqualTo(24 * 60 * 60L);
+
+        Dataset quick = Fixtures.dataset(NS, "deadline-set", "node-deadline", "imports/d");
+        quick.getSpec().setActiveDeadlineSeconds(600L);
+        create(quick);
+        assertThat(awaitJob("deadline-set-r1").getSpec().getActiveDeadlineSeconds())
+                .as("the Dataset's spec.activeDeadlineSeconds")
+                .isEqualTo(600L);
     }
 
     /**
