@@ -22,6 +22,7 @@ import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,7 @@ class DatasetReconcilerIT {
 
     @BeforeAll
     static void start() {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(INSTALL.resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin(), List.of(NS));
         admin().resource(
                         new NamespaceBuilder()
                                 .withNewMetadata()
@@ -62,7 +62,7 @@ class DatasetReconcilerIT {
                                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                                 .endMetadata()
                                 .build())
-                .create();
+                .serverSideApply();
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator =
                 new Operator(
@@ -71,7 +71,9 @@ class DatasetReconcilerIT {
                                         .checkingCRDAndValidateLocalModel(false)
                                         .withStopOnInformerErrorDuringStartup(true)
                                         .withCloseClientOnStop(false));
-        operator.register(new DatasetReconciler("registry.test/fednode-anonymiser:it"));
+        operator.register(
+                new DatasetReconciler("registry.test/fednode-anonymiser:it"),
+                c -> c.settingNamespaces(Set.of(NS)));
         operator.start();
     }
 

@@ -34,6 +34,7 @@ import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
@@ -69,11 +70,9 @@ class HubHeartbeatIT {
     @BeforeAll
     static void start() throws Exception {
         admin = API.client();
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            Manifests.apply(admin, INSTALL.resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin, List.of(NODE_NS));
         API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        for (String ns : List.of(HUB_NS, NODE_NS)) {
+        for (String ns : List.of(HUB_NS)) {
             admin.namespaces()
                     .resource(
                             new NamespaceBuilder()
