@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
@@ -144,8 +145,25 @@ class OperatorRbacIT {
             assertThat(allowed("create", "rbac.authorization.k8s.io", "rolebindings", ns))
                     .isFalse();
         }
-        assertThat(allowed("update", "coordination.k8s.io", "leases", InstalledOperator.NAMESPACE))
-                .isTrue();
+        for (String verb : List.of("get", "create", "update", "patch")) {
+            assertThat(
+                            allowed(
+                                    verb,
+                                    "coordination.k8s.io",
+                                    "leases",
+                                    InstalledOperator.NAMESPACE,
+                                    OperatorSettings.LEASE_NAME))
+                    .as("%s its Lease", verb)
+                    .isTrue();
+        }
+        assertThat(
+                        allowed(
+                                "patch",
+                                "coordination.k8s.io",
+                                "leases",
+                                InstalledOperator.NAMESPACE,
+                                "another-controllers-lease"))
+                .isFalse();
     }
 
     /** A Job as the operator makes it for node hospital-a's anonymiser, with one change. */
@@ -325,6 +343,10 @@ class OperatorRbacIT {
     }
 
     static boolean allowed(String verb, String group, String resource, String ns) {
+        return allowed(verb, group, resource, ns, null);
+    }
+
+    static boolean allowed(String verb, String group, String resource, String ns, String name) {
         String sub = null;
         String res = resource;
         int slash = resource.indexOf('/');
@@ -345,6 +367,7 @@ class OperatorRbacIT {
                                 .withResource(res)
                                 .withSubresource(sub)
                                 .withNamespace(ns)
+                                .withName(name)
                                 .endResourceAttributes()
                                 .endSpec()
                                 .build())
