@@ -65,7 +65,12 @@ public final class OperatorManifests {
             KubernetesClient admin, Collection<String> watchNamespaces) {
         Path dir = render(watchNamespaces);
         for (String ns : watchNamespaces) {
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            admin.resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .endMetadata()
+                                    .build())
                     .fieldManager(Manifests.FIELD_MANAGER)
                     .serverSideApply();
         }

@@ -21,11 +21,9 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.testing.Conflicts;
-import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,7 +43,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DatasetReconcilerIT {
     static final String NS = "hospital";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
@@ -533,10 +530,6 @@ class DatasetReconcilerIT {
         assertThat(c.getReason())
                 .as("%s reason of %s (%s)", type, dataset, c.getMessage())
                 .isEqualTo(reason);
-    }
-
-    private static void apply(Path file) {
-        Manifests.apply(admin(), file);
     }
 
     private static KubernetesClient admin() {

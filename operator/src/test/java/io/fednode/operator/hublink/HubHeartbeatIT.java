@@ -33,7 +33,6 @@ import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.operator.node.FederationNodeReconciler;
-import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -58,7 +57,6 @@ class HubHeartbeatIT {
     static final String HUB_NS = "federation-hub";
     static final String NODE_NS = "hospital-c";
     static final String NODE = "hospital-c";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     @RegisterExtension static final RealApiServer API = new RealApiServer();
     static KubernetesClient admin;

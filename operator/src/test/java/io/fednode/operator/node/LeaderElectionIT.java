@@ -36,17 +36,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two replicas of the operator, each a separate JVM (as two Pods of the Deployment during a
- * rolling update), configured as the chart's Deployment configures them and authenticated as the
- * chart's ServiceAccount against a real kube-apiserver. One leads; the other does nothing until
- * the leader is killed (SIGKILL: no lease release), then takes over within the lease time; the
- * node's key and claims are made once, by whichever leads.
+ * Two replicas of the operator, each a separate JVM (as two Pods of the Deployment during a rolling
+ * update), configured as the chart's Deployment configures them and authenticated as the chart's
+ * ServiceAccount against a real kube-apiserver. One leads; the other does nothing until the leader
+ * is killed (SIGKILL: no lease release), then takes over within the lease time; the node's key and
+ * claims are made once, by whichever leads.
  */
 class LeaderElectionIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
     static final String NS = "hospital-le";
     static final String NODE = "hospital-le";
+
     /** JOSDK's default lease duration and retry period (LeaderElectionConfiguration). */
     static final Duration LEASE = Duration.ofSeconds(15);
 
@@ -61,7 +62,9 @@ class LeaderElectionIT {
                             .send(
                                     HttpRequest.newBuilder(
                                                     URI.create(
-                                                            "http://127.0.0.1:" + port + "/metrics"))
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
                                             .timeout(Duration.ofSeconds(5))
                                             .build(),
                                     HttpResponse.BodyHandlers.ofString());

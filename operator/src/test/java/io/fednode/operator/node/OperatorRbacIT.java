@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the operator's ServiceAccount may do, asked of a real kube-apiserver with the chart's
@@ -79,7 +79,10 @@ class OperatorRbacIT {
         assertThat(objects)
                 .as("cluster-wide grants")
                 .noneMatch(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding);
-        assertThat(objects.stream().filter(Role.class::isInstance).map(o -> o.getMetadata().getNamespace()))
+        assertThat(
+                        objects.stream()
+                                .filter(Role.class::isInstance)
+                                .map(o -> o.getMetadata().getNamespace()))
                 .containsExactlyInAnyOrder("hospital-a", "hospital-b", InstalledOperator.NAMESPACE);
         for (HasMetadata o : objects) {
             if (o instanceof Role role) {
@@ -207,8 +210,7 @@ class OperatorRbacIT {
 
     @Test
     void theAdmissionPolicyAdmitsTheOperatorsOwnKindOfJob() {
-        Job created =
-                asOperator.resource(job("hospital-a", "anonymise-1", b -> b)).create();
+        Job created = asOperator.resource(job("hospital-a", "anonymise-1", b -> b)).create();
         assertThat(created.getMetadata().getUid()).isNotBlank();
     }
 
@@ -227,7 +229,8 @@ class OperatorRbacIT {
                                         .endSpec()
                                         .endTemplate()
                                         .endSpec());
-        assertRejected(other, "workload ServiceAccount hospital-a-anonymiser, not " + serviceAccount);
+        assertRejected(
+                other, "workload ServiceAccount hospital-a-anonymiser, not " + serviceAccount);
     }
 
     @Test
@@ -317,7 +320,8 @@ class OperatorRbacIT {
         Job job = job("kube-system", "anonymise-1", b -> b);
         assertThatThrownBy(() -> asOperator.resource(job).create())
                 .isInstanceOfSatisfying(
-                        KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(403));
     }
 
     static void assertRejected(Job job, String reason) {
@@ -374,5 +378,4 @@ class OperatorRbacIT {
                 .getStatus()
                 .getAllowed();
     }
-
 }

@@ -26,17 +26,15 @@ import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
-import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -544,9 +542,5 @@ class TrainingRunReconcilerIT {
 
     private static KubernetesClient admin() {
         return API.client();
-    }
-
-    private static void apply(Path file) {
-        Manifests.apply(admin(), file);
     }
 }
