@@ -468,7 +468,37 @@ class HubIT {
 
     @Test
     void chartGrantsNoWildcardsAndItsPodPassesRestrictedPodSecurity() throws Exception {
-        HubChart.assertLeastPrivilegeAndRestricted(kube, NS);
+        // A namespace of its own that enforces Pod Security "restricted", as the docs ask.
+        String ns = "fednode-hub-chart";
+        kube.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
+        // The check has teeth: a Pod that is not "restricted" (root allowed, escalation allowed,
+        // no seccomp profile, capabilities kept) is refused there, even on a dry run.
+        io.fabric8.kubernetes.api.model.Pod loose =
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("not-restricted")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .withImage("registry.example.org/any:1")
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        assertThatThrownBy(() -> kube.resource(loose).dryRun().create())
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("violates PodSecurity \"restricted:latest\"");
+        // The chart's Pod (and its other objects, dry run) is admitted in the same namespace.
+        HubChart.assertLeastPrivilegeAndRestricted(kube, ns);
     }
 
     @Test

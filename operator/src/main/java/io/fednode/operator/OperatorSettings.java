@@ -47,6 +47,17 @@ public record OperatorSettings(
                 resyncPeriod, httpPort, enabled, namespace, namespaces, httpBindAddress);
     }
 
+    /** Watches only these namespaces (the chart grants the operator a Role in each). */
+    public OperatorSettings withNamespaces(Set<String> watched) {
+        return new OperatorSettings(
+                resyncPeriod,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                Set.copyOf(watched),
+                httpBindAddress);
+    }
+
     /**
      * {@code FEDNODE_RESYNC_PERIOD} (ISO-8601 like PT10M or 10m/30s), {@code FEDNODE_HTTP_PORT},
      * {@code FEDNODE_LEADER_ELECTION}, {@code FEDNODE_HTTP_BIND_ADDRESS}, {@code POD_NAMESPACE},

@@ -21,14 +21,14 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.testing.Conflicts;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DatasetReconcilerIT {
     static final String NS = "hospital";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
@@ -52,9 +51,7 @@ class DatasetReconcilerIT {
 
     @BeforeAll
     static void start() {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(INSTALL.resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin(), List.of(NS));
         admin().resource(
                         new NamespaceBuilder()
                                 .withNewMetadata()
@@ -62,7 +59,7 @@ class DatasetReconcilerIT {
                                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                                 .endMetadata()
                                 .build())
-                .create();
+                .serverSideApply();
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator =
                 new Operator(
@@ -71,7 +68,9 @@ class DatasetReconcilerIT {
                                         .checkingCRDAndValidateLocalModel(false)
                                         .withStopOnInformerErrorDuringStartup(true)
                                         .withCloseClientOnStop(false));
-        operator.register(new DatasetReconciler("registry.test/fednode-anonymiser:it"));
+        operator.register(
+                new DatasetReconciler("registry.test/fednode-anonymiser:it"),
+                c -> c.settingNamespaces(Set.of(NS)));
         operator.start();
     }
 
@@ -706,10 +705,6 @@ class DatasetReconcilerIT {
         assertThat(c.getReason())
                 .as("%s reason of %s (%s)", type, dataset, c.getMessage())
                 .isEqualTo(reason);
-    }
-
-    private static void apply(Path file) {
-        Manifests.apply(admin(), file);
     }
 
     private static KubernetesClient admin() {
