@@ -1,0 +1,630 @@
+package io.fednode.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberSpec;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.hub.ca.Pem;
+import io.fednode.hub.enrolment.IssuedCertificate;
+import io.fednode.hub.http.Json;
+import io.fednode.hub.member.JoinTokens;
+import io.fednode.testing.RealApiServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The hub's attack surface, attacked from 127.0.0.x (every loopback address is the local host; the
+ * attackers use 127.0.0.2 and up so that the per-address limits meet them and not the honest nodes
+ * on 127.0.0.1): slow clients, enrolment floods, malformed JSON. Every attack is bounded in count
+ * and time.
+ */
+class HubSurfaceIT {
+    static final String NS = "fednode-hub-surface";
+
+    /** The limits this hub runs with: the defaults, written out so the test states them. */
+    static final int PER_ADDRESS = 32;
+
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final int ENROL_BURST = 10;
+
+    /** Short, so that the server certificate is renewed (every 6 s) while the tests run. */
+    static final Duration SERVER_CERT_LIFETIME = Duration.ofSeconds(9);
+
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    static KubernetesClient kube;
+    static Hub hub;
+
+    @BeforeAll
+    static void startHub() throws Exception {
+        kube = API.client();
+        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        kube.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        HubConfig config =
+                HubConfig.defaults(NS)
+                        .withPorts(0, 0)
+                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200))
+                        .withListener(
+                                HubConfig.Listener.defaults()
+                                        .withServerCertificateLifetime(SERVER_CERT_LIFETIME));
+        assertThat(config.listener().maxConnectionsPerAddress()).isEqualTo(PER_ADDRESS);
+        assertThat(config.listener().requestTimeout()).isEqualTo(REQUEST_TIMEOUT);
+        assertThat(config.listener().enrolAttemptsPerMinute()).isEqualTo(ENROL_BURST);
+        hub = new Hub(HubChart.installRbacAndLogIn(API, NS), config).start();
+    }
+
+    @AfterAll
+    static void stopHub() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    /**
+     * 128 TLS clients without a certificate each declare a small enrolment body and send it one
+     * byte every half second, for 16 s: 80 of them from eight addresses (10 each, within the
+     * per-address limit) and 48 from one address (beyond it). Meanwhile an enrolled node
+     * heartbeats, another node enrols, and the admin listener answers /healthz and the fleet API.
+     */
+    @Test
+    void slowClientsDoNotStopHeartbeatsEnrolmentOrHealth() throws Exception {
+        TestNode steady = enrol(createMember("steady", "steady"));
+        FederationMember late = createMember("late", "late");
+        String lateToken = awaitToken(late);
+
+        ConcurrentLinkedQueue<Trickler> open = new ConcurrentLinkedQueue<>();
+        AtomicInteger refusedFromOneAddress = new AtomicInteger();
+        AtomicInteger acceptedFromOneAddress = new AtomicInteger();
+        ExecutorService openers = Executors.newFixedThreadPool(16);
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        List<Long> heartbeatMillis = new ArrayList<>();
+        List<Long> healthMillis = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        long attackStart = System.nanoTime();
+        try {
+            List<Future<?>> opened = new ArrayList<>();
+            for (int i = 0; i < 128; i++) {
+                String from = i < 80 ? "127.0.0." + (2 + i % 8) : "127.0.0.10";
+                boolean crowded = i >= 80;
+                opened.add(
+                        openers.submit(
+                                () -> {
+                                    try {
+                                        open.add(Trickler.open(from, hub.nodePort()));
+                                        if (crowded) {
+                                            acceptedFromOneAddress.incrementAndGet();
+                                        }
+                                    } catch (IOException e) {
+                                        if (crowded) {
+                                            refusedFromOneAddress.incrementAndGet();
+                                        }
+                                    }
+                                    return null;
+                                }));
+            }
+            trickle.scheduleWithFixedDelay(
+                    () -> open.forEach(Trickler::trickle), 500, 500, TimeUnit.MILLISECONDS);
+
+            HttpClient admin =
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            String adminBase = "http://127.0.0.1:" + hub.adminPort();
+            boolean lateEnrolled = false;
+            while (System.nanoTime() - attackStart < TimeUnit.SECONDS.toNanos(16)) {
+                long t0 = System.nanoTime();
+                try {
+                    HttpResponse<String> beat =
+                            timedPost(
+                                    steady,
+                                    "/api/v1/heartbeat",
+                                    TestNode.heartbeatJson(steady.nodeId, "0.1.0", 30));
+                    if (beat.statusCode() != 200) {
+                        failures.add("heartbeat " + beat.statusCode() + " " + beat.body());
+                    }
+                } catch (IOException e) {
+                    failures.add("heartbeat " + e);
+                }
+                heartbeatMillis.add((System.nanoTime() - t0) / 1_000_000);
+                t0 = System.nanoTime();
+                try {
+                    HttpResponse<String> health = adminGet(admin, adminBase + "/healthz");
+                    if (health.statusCode() != 200) {
+                        failures.add("healthz " + health.statusCode());
+                    }
+                    HttpResponse<String> fleet = adminGet(admin, adminBase + "/api/v1/fleet");
+                    if (fleet.statusCode() != 200) {
+                        failures.add("fleet " + fleet.statusCode());
+                    }
+                } catch (IOException e) {
+                    failures.add("admin " + e);
+                }
+                healthMillis.add((System.nanoTime() - t0) / 1_000_000);
+                if (!lateEnrolled && System.nanoTime() - attackStart > 3_000_000_000L) {
+                    TestNode lateNode =
+                            new TestNode("late", hub.ca().certificate(), hub.nodePort());
+                    try {
+                        HttpResponse<String> enrolled =
+                                timedPost(
+                                        lateNode, "/api/v1/enrol", enrolJson(lateNode, lateToken));
+                        if (enrolled.statusCode() != 200) {
+                            failures.add(
+                                    "enrolment " + enrolled.statusCode() + " " + enrolled.body());
+                        }
+                    } catch (IOException e) {
+                        failures.add("enrolment " + e);
+                    }
+                    lateEnrolled = true;
+                }
+                Thread.sleep(200);
+            }
+            for (Future<?> f : opened) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(failures).as("answers during the attack").isEmpty();
+            assertThat(lateEnrolled).isTrue();
+            assertThat(heartbeatMillis).hasSizeGreaterThan(10);
+            assertThat(Collections.max(heartbeatMillis))
+                    .as("slowest heartbeat (ms) of %s", heartbeatMillis)
+                    .isLessThan(2_000);
+            assertThat(Collections.max(healthMillis))
+                    .as("slowest /healthz + fleet (ms) of %s", healthMillis)
+                    .isLessThan(2_000);
+            assertThat(acceptedFromOneAddress.get())
+                    .as("TLS clients from one address let in (refused: %s)", refusedFromOneAddress)
+                    .isLessThanOrEqualTo(PER_ADDRESS);
+            // Every slow request was cut off by the request deadline: 16 s of trickling is well
+            // past it, and the hub closed each connection.
+            List<Trickler> stillOpen = open.stream().filter(t -> !t.cutOff()).toList();
+            assertThat(stillOpen)
+                    .as(
+                            "slow clients still connected after 16 s (deadline %s), of %s",
+                            REQUEST_TIMEOUT, open.size())
+                    .isEmpty();
+            assertThat(open.stream().filter(Trickler::answered408))
+                    .as("slow requests answered 408")
+                    .isNotEmpty();
+        } finally {
+            trickle.shutdownNow();
+            openers.shutdownNow();
+            open.forEach(Trickler::close);
+            trickle.awaitTermination(5, TimeUnit.SECONDS);
+            openers.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * 200 enrolment attempts with a wrong token, 8 at a time, from one address: after the burst
+     * they are refused with 429 before the token is looked at. Heartbeats of an enrolled node keep
+     * being answered, and the victim itself still enrols from its own address afterwards.
+     */
+    @Test
+    void enrolmentFloodIsRateLimitedAndHeartbeatsContinue() throws Exception {
+        TestNode steady = enrol(createMember("flood-steady", "flood-steady"));
+        FederationMember victim = createMember("flood-victim", "flood-victim");
+        String token = awaitToken(victim);
+        String csr = TestNode.csr("CN=flood-victim", steady.key);
+        String guess =
+                "{\"nodeId\":\"flood-victim\",\"token\":\""
+                        + "A".repeat(43)
+                        + "\",\"csr\":"
+                        + TestNode.jsonString(csr)
+                        + "}";
+
+        ExecutorService flood = Executors.newFixedThreadPool(8);
+        ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+        List<Long> heartbeatMillis = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try {
+            List<Future<?>> attempts = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                attempts.add(
+                        flood.submit(
+                                () -> {
+                                    statuses.add(Raw.post("127.0.0.30", "/api/v1/enrol", guess));
+                                    return null;
+                                }));
+            }
+            long start = System.nanoTime();
+            while (attempts.stream().anyMatch(f -> !f.isDone())
+                    && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> beat =
+                        timedPost(
+                                steady,
+                                "/api/v1/heartbeat",
+                                TestNode.heartbeatJson(steady.nodeId, "0.1.0", 30));
+                if (beat.statusCode() != 200) {
+                    failures.add("heartbeat " + beat.statusCode());
+                }
+                heartbeatMillis.add((System.nanoTime() - t0) / 1_000_000);
+                Thread.sleep(100);
+            }
+            for (Future<?> f : attempts) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            flood.shutdownNow();
+            flood.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(heartbeatMillis).isNotEmpty();
+        assertThat(Collections.max(heartbeatMillis))
+                .as("slowest heartbeat (ms) during the flood")
+                .isLessThan(2_000);
+        long looked = statuses.stream().filter(s -> s == 403).count();
+        long limited = statuses.stream().filter(s -> s == 429).count();
+        assertThat(statuses).hasSize(200).containsOnly(403, 429);
+        assertThat(looked)
+                .as("attempts that reached the token check (429: %s)", limited)
+                .isLessThanOrEqualTo(ENROL_BURST + 2);
+
+        // The flood did not burn or lock the token: the real node enrols from its own address.
+        TestNode real = new TestNode("flood-victim", hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> enrolled = real.enrol(token);
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    }
+
+    private static final Pattern INTERNALS =
+            Pattern.compile(
+                    "(?i)java\\.|javax\\.|com\\.fasterxml|jackson|io\\.fednode|deserializ"
+                            + "|Unrecognized field|not marked as ignorable|JsonToken|START_OBJECT"
+                            + "|END_ARRAY|\\[Source|Unexpected character|record|class |Exception"
+                            + "|jetty");
+
+    @Test
+    void malformedJsonIsRefusedInPlainWords() throws Exception {
+        TestNode anonymous = new TestNode("nobody", hub.ca().certificate(), hub.nodePort());
+        List<String> bodies =
+                List.of(
+                        "{\"nodeId\":{},\"token\":\"x\",\"csr\":\"y\"}",
+                        "{\"nodeId\":[1,2],\"token\":\"x\",\"csr\":\"y\"}",
+                        "{\"nodeId\":\"a\",\"token\":\"x\",\"csr\":\"y\",\"admin\":true}",
+                        "{\"nodeId\":",
+                        "{\"nodeId\" \"a\"}",
+                        "{'nodeId':'a'}",
+                        "[1]",
+                        "\"just a string\"",
+                        "{\"nodeId\":\"a\"} trailing",
+                        "{\"nodeId\":1e99999999999999999999999999999999}",
+                        "[".repeat(100) + "]".repeat(100),
+                        "{\"nodeId\":\"" + "x".repeat(15_000) + "\"}",
+                        "\u0000\u0001");
+        for (String body : bodies) {
+            HttpResponse<String> reply = anonymous.post("/api/v1/enrol", body);
+            String shown = body.length() > 40 ? body.substring(0, 40) + "…" : body;
+            assertThat(reply.statusCode()).as("status for %s", shown).isEqualTo(400);
+            assertThat(reply.body()).as("reply to %s", shown).doesNotContainPattern(INTERNALS);
+            assertThat(Json.MAPPER.readTree(reply.body()).path("error").asText())
+                    .as("reply to %s", shown)
+                    .isNotBlank();
+        }
+        // Also where a node is authenticated: same words.
+        TestNode node = enrol(createMember("json-words", "json-words"));
+        HttpResponse<String> wrongType =
+                node.post(
+                        "/api/v1/heartbeat",
+                        TestNode.heartbeatJson("json-words", "0.1.0", 30)
+                                .replace("\"capacity\":8", "\"capacity\":\"eight\""));
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(wrongType.body()).doesNotContainPattern(INTERNALS).contains("capacity");
+        HttpResponse<String> unknown =
+                node.post(
+                        "/api/v1/heartbeat",
+                        TestNode.heartbeatJson("json-words", "0.1.0", 30)
+                                .replace("\"nodeId\"", "\"images\":[],\"nodeId\""));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).doesNotContainPattern(INTERNALS).contains("images");
+    }
+
+    /**
+     * With a 9 s server certificate, the hub serves a new one every 6 s while it runs, and clients
+     * (which verify the certificate and its validity at every handshake) keep connecting.
+     */
+    @Test
+    void serverCertificateIsRenewedWhileTheHubRuns() throws Exception {
+        TestNode node = enrol(createMember("rotation", "rotation"));
+        SSLContext asNode = tls(node.key.getPrivate(), node.certificate());
+        Map<BigInteger, X509Certificate> served = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        long start = System.nanoTime();
+        int handshakes = 0;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+            try (SSLSocket s = connect("127.0.0.1", hub.nodePort())) {
+                X509Certificate cert = (X509Certificate) s.getSession().getPeerCertificates()[0];
+                cert.checkValidity();
+                cert.verify(hub.ca().certificate().getPublicKey());
+                served.putIfAbsent(cert.getSerialNumber(), cert);
+                handshakes++;
+            } catch (Exception e) {
+                failures.add("handshake " + e);
+            }
+            // a heartbeat on a new connection too, with the node's client certificate
+            int beat =
+                    Raw.post(
+                            () -> connect("127.0.0.1", hub.nodePort(), asNode),
+                            "/api/v1/heartbeat",
+                            TestNode.heartbeatJson("rotation", "0.1.0", 30));
+            if (beat != 200) {
+                failures.add("heartbeat " + beat);
+            }
+            Thread.sleep(500);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(handshakes).isGreaterThan(20);
+        assertThat(served.keySet())
+                .as("server certificates served in 20 s with a 9 s lifetime")
+                .hasSizeGreaterThanOrEqualTo(3);
+        for (X509Certificate cert : served.values()) {
+            assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+            assertThat(cert.getNotAfter().getTime() - System.currentTimeMillis())
+                    .as("no certificate outlives its configured lifetime")
+                    .isLessThan(SERVER_CERT_LIFETIME.toMillis() + 1_000);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /** A request that gives up after 5 s (a hub that does not answer fails the test). */
+    static HttpResponse<String> timedPost(TestNode node, String path, String json)
+            throws Exception {
+        return node.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + hub.nodePort() + path))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(5))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build());
+    }
+
+    static String enrolJson(TestNode node, String token) throws Exception {
+        return "{\"nodeId\":\""
+                + node.nodeId
+                + "\",\"token\":\""
+                + token
+                + "\",\"csr\":"
+                + TestNode.jsonString(node.csr())
+                + "}";
+    }
+
+    private static HttpResponse<String> adminGet(HttpClient admin, String url) throws Exception {
+        return admin.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static FederationMember createMember(String name, String nodeId) {
+        FederationMember m = new FederationMember();
+        m.getMetadata().setName(name);
+        m.getMetadata().setNamespace(NS);
+        FederationMemberSpec spec = new FederationMemberSpec();
+        spec.setNodeId(nodeId);
+        spec.setRole(NodeRole.HYBRID);
+        spec.setDisplayName("Hospital " + name);
+        spec.setCountry("NL");
+        m.setSpec(spec);
+        return kube.resource(m).create();
+    }
+
+    static String awaitToken(FederationMember m) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () ->
+                                kube.secrets()
+                                                .inNamespace(NS)
+                                                .withName(
+                                                        JoinTokens.secretName(
+                                                                m.getMetadata().getName()))
+                                                .get()
+                                        != null);
+        Secret s =
+                kube.secrets()
+                        .inNamespace(NS)
+                        .withName(JoinTokens.secretName(m.getMetadata().getName()))
+                        .get();
+        return new String(
+                Base64.getDecoder().decode(s.getData().get(JoinTokens.TOKEN_KEY)),
+                StandardCharsets.UTF_8);
+    }
+
+    static TestNode enrol(FederationMember m) throws Exception {
+        String token = awaitToken(m);
+        TestNode node =
+                new TestNode(m.getSpec().getNodeId(), hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> response = node.enrol(token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        node.useCertificate(
+                Pem.certificates(
+                        Json.MAPPER
+                                .readValue(response.body(), IssuedCertificate.class)
+                                .certificateChain()));
+        return node;
+    }
+
+    /** Trusts the federation CA; presents this key and certificate if not null. */
+    static SSLContext tls(PrivateKey key, X509Certificate cert) throws Exception {
+        X509Certificate ca = hub.ca().certificate();
+        KeyManager[] keyManagers = null;
+        if (key != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("node", key, "x".toCharArray(), new X509Certificate[] {cert, ca});
+            KeyManagerFactory kmf =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, "x".toCharArray());
+            keyManagers = kmf.getKeyManagers();
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers, tmf.getTrustManagers(), null);
+        return tls;
+    }
+
+    /** A TLS connection from a chosen loopback address, no client certificate. */
+    static SSLSocket connect(String from, int port) throws Exception {
+        return connect(from, port, tls(null, null));
+    }
+
+    static SSLSocket connect(String from, int port, SSLContext tls) throws Exception {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
+        s.setSoTimeout(5_000);
+        s.startHandshake();
+        return s;
+    }
+
+    /** A slow client: declares a 1000-byte enrolment body and sends one byte per tick. */
+    static final class Trickler {
+        private final SSLSocket socket;
+        private volatile boolean cut;
+        private volatile boolean answered408;
+
+        private Trickler(SSLSocket socket) {
+            this.socket = socket;
+        }
+
+        static Trickler open(String from, int port) throws IOException {
+            try {
+                SSLSocket s = connect(from, port);
+                OutputStream out = s.getOutputStream();
+                out.write(
+                        ("POST /api/v1/enrol HTTP/1.1\r\nHost: localhost\r\n"
+                                        + "Content-Type: application/json\r\n"
+                                        + "Content-Length: 1000\r\n\r\n{")
+                                .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.setSoTimeout(1);
+                return new Trickler(s);
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+
+        synchronized void trickle() {
+            if (cut) {
+                return;
+            }
+            try {
+                // anything the hub said, and whether it hung up
+                InputStream in = socket.getInputStream();
+                try {
+                    byte[] buf = new byte[512];
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        cut = true;
+                        return;
+                    }
+                    if (new String(buf, 0, n, StandardCharsets.US_ASCII)
+                            .startsWith("HTTP/1.1 408")) {
+                        answered408 = true;
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // nothing said yet
+                }
+                socket.getOutputStream().write(' ');
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                cut = true;
+            }
+        }
+
+        boolean cutOff() {
+            trickle();
+            return cut;
+        }
+
+        boolean answered408() {
+            return answered408;
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** One request on its own TLS connection from a chosen loopback address; the status. */
+    static final class Raw {
+        static int post(String from, String path, String json) throws Exception {
+            return post(() -> connect(from, hub.nodePort()), path, json);
+        }
+
+        static int post(Callable<SSLSocket> connection, String path, String json) throws Exception {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            try (SSLSocket s = connection.call()) {
+                OutputStream out = s.getOutputStream();
+                out.write(
+                        ("POST "
+                                        + path
+                                        + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: "
+                                        + body.length
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                String reply =
+                        new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (!reply.startsWith("HTTP/1.1 ")) {
+                    return -1;
+                }
+                return Integer.parseInt(reply.substring(9, 12));
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+}
