@@ -16,6 +16,7 @@ import io.fednode.hub.heartbeat.RenewalEndpoint;
 import io.fednode.hub.http.JsonEndpoint;
 import io.fednode.hub.http.PerAddressConnectionLimit;
 import io.fednode.hub.http.PerClientRateLimit;
+import io.fednode.hub.http.RequestHeaderDeadline;
 import io.fednode.hub.http.Routes;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.hub.member.MemberEvents;
@@ -217,6 +218,7 @@ public final class Hub implements AutoCloseable {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
         connector.addBean(new PerAddressConnectionLimit(limits.maxConnectionsPerAddress()));
+        connector.addBean(new RequestHeaderDeadline(limits.requestTimeout()));
         return connector;
     }
 

@@ -43,7 +43,8 @@ public record HubConfig(
     /**
      * Bounds on what a remote party can make the node listener spend, and its server certificate.
      *
-     * @param requestTimeout a request body must arrive in full within this (408 otherwise)
+     * @param requestTimeout a request's headers (from the connection's start, TLS included, for the
+     *     first) must arrive within this, else the connection is closed; its body too, else 408
      * @param idleTimeout a connection with no traffic for this long is closed
      * @param maxConnections open connections on the node listener, all clients together
      * @param maxConnectionsPerAddress open connections from one client address
@@ -91,6 +92,17 @@ public record HubConfig(
                     enrolAttemptsPerMinute,
                     maxConcurrentEnrolments,
                     lifetime);
+        }
+
+        public Listener withEnrolAttemptsPerMinute(int perMinute) {
+            return new Listener(
+                    requestTimeout,
+                    idleTimeout,
+                    maxConnections,
+                    maxConnectionsPerAddress,
+                    perMinute,
+                    maxConcurrentEnrolments,
+                    serverCertificateLifetime);
         }
 
         private static void positive(String name, Duration d) {

@@ -66,7 +66,11 @@ class HubIT {
         HubConfig config =
                 HubConfig.defaults(NS)
                         .withPorts(0, 0)
-                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200));
+                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200))
+                        // every test node enrols from 127.0.0.1, some 20 within seconds: more
+                        // than the default 10 a minute per address (HubSurfaceIT tests that limit)
+                        .withListener(
+                                HubConfig.Listener.defaults().withEnrolAttemptsPerMinute(1000));
         hub = new Hub(HubChart.installRbacAndLogIn(API, NS), config).start();
     }
 

@@ -48,7 +48,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,10 +105,11 @@ class HubSurfaceIT {
     }
 
     /**
-     * 128 TLS clients without a certificate each declare a small enrolment body and send it one
-     * byte every half second, for 16 s: 80 of them from eight addresses (10 each, within the
-     * per-address limit) and 48 from one address (beyond it). Meanwhile an enrolled node
-     * heartbeats, another node enrols, and the admin listener answers /healthz and the fleet API.
+     * 144 TLS clients without a certificate, for 16 s: 80 (from eight addresses, 10 each) declare a
+     * small enrolment body and send it one byte every half second; 16 send their headers one byte
+     * at a time; 48 from one address (beyond the per-address limit) send nothing after the
+     * handshake. Meanwhile an enrolled node heartbeats, another node enrols, and the admin listener
+     * answers /healthz and the fleet API.
      */
     @Test
     void slowClientsDoNotStopHeartbeatsEnrolmentOrHealth() throws Exception {
@@ -120,6 +120,7 @@ class HubSurfaceIT {
         ConcurrentLinkedQueue<Trickler> open = new ConcurrentLinkedQueue<>();
         AtomicInteger refusedFromOneAddress = new AtomicInteger();
         AtomicInteger acceptedFromOneAddress = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> crowdedOpenedMillis = new ConcurrentLinkedQueue<>();
         ExecutorService openers = Executors.newFixedThreadPool(16);
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         List<Long> heartbeatMillis = new ArrayList<>();
@@ -128,16 +129,24 @@ class HubSurfaceIT {
         long attackStart = System.nanoTime();
         try {
             List<Future<?>> opened = new ArrayList<>();
-            for (int i = 0; i < 128; i++) {
-                String from = i < 80 ? "127.0.0." + (2 + i % 8) : "127.0.0.10";
-                boolean crowded = i >= 80;
+            // the crowded address first, so that all its connections are tried well within the
+            // request timeout (none of them closed by it yet)
+            for (int i = 0; i < 144; i++) {
+                String from =
+                        i < 48 ? "127.0.0.10" : i < 128 ? "127.0.0." + (2 + i % 8) : "127.0.0.11";
+                boolean crowded = i < 48;
+                // (the crowded ones send nothing: a request would meet the enrolment rate limit,
+                // whose 429 closes the connection and so frees its place)
+                Slow how = crowded ? Slow.SILENT : i < 128 ? Slow.BODY : Slow.HEADERS;
                 opened.add(
                         openers.submit(
                                 () -> {
                                     try {
-                                        open.add(Trickler.open(from, hub.nodePort()));
+                                        open.add(Trickler.open(from, hub.nodePort(), how));
                                         if (crowded) {
                                             acceptedFromOneAddress.incrementAndGet();
+                                            crowdedOpenedMillis.add(
+                                                    (System.nanoTime() - attackStart) / 1_000_000);
                                         }
                                     } catch (IOException e) {
                                         if (crowded) {
@@ -214,7 +223,9 @@ class HubSurfaceIT {
                     .as("slowest /healthz + fleet (ms) of %s", healthMillis)
                     .isLessThan(2_000);
             assertThat(acceptedFromOneAddress.get())
-                    .as("TLS clients from one address let in (refused: %s)", refusedFromOneAddress)
+                    .as(
+                            "TLS clients from one address let in (refused: %s; opened at ms %s)",
+                            refusedFromOneAddress, crowdedOpenedMillis)
                     .isLessThanOrEqualTo(PER_ADDRESS);
             // Every slow request was cut off by the request deadline: 16 s of trickling is well
             // past it, and the hub closed each connection.
@@ -317,7 +328,6 @@ class HubSurfaceIT {
 
     @Test
     void malformedJsonIsRefusedInPlainWords() throws Exception {
-        TestNode anonymous = new TestNode("nobody", hub.ca().certificate(), hub.nodePort());
         List<String> bodies =
                 List.of(
                         "{\"nodeId\":{},\"token\":\"x\",\"csr\":\"y\"}",
@@ -333,31 +343,31 @@ class HubSurfaceIT {
                         "[".repeat(100) + "]".repeat(100),
                         "{\"nodeId\":\"" + "x".repeat(15_000) + "\"}",
                         "\u0000\u0001");
-        for (String body : bodies) {
-            HttpResponse<String> reply = anonymous.post("/api/v1/enrol", body);
+        for (int i = 0; i < bodies.size(); i++) {
+            // each from its own address, so the enrolment rate limit does not answer instead
+            String from = "127.0.0." + (50 + i);
+            String body = bodies.get(i);
+            String reply = Raw.reply(() -> connect(from, hub.nodePort()), "/api/v1/enrol", body);
             String shown = body.length() > 40 ? body.substring(0, 40) + "…" : body;
-            assertThat(reply.statusCode()).as("status for %s", shown).isEqualTo(400);
-            assertThat(reply.body()).as("reply to %s", shown).doesNotContainPattern(INTERNALS);
-            assertThat(Json.MAPPER.readTree(reply.body()).path("error").asText())
+            assertThat(reply).as("reply to %s", shown).startsWith("HTTP/1.1 400 ");
+            assertThat(reply).as("reply to %s", shown).doesNotContainPattern(INTERNALS);
+            String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+            assertThat(Json.MAPPER.readTree(json).path("error").asText())
                     .as("reply to %s", shown)
                     .isNotBlank();
         }
         // Also where a node is authenticated: same words.
         TestNode node = enrol(createMember("json-words", "json-words"));
-        HttpResponse<String> wrongType =
-                node.post(
-                        "/api/v1/heartbeat",
-                        TestNode.heartbeatJson("json-words", "0.1.0", 30)
-                                .replace("\"capacity\":8", "\"capacity\":\"eight\""));
-        assertThat(wrongType.statusCode()).isEqualTo(400);
-        assertThat(wrongType.body()).doesNotContainPattern(INTERNALS).contains("capacity");
-        HttpResponse<String> unknown =
-                node.post(
-                        "/api/v1/heartbeat",
-                        TestNode.heartbeatJson("json-words", "0.1.0", 30)
-                                .replace("\"nodeId\"", "\"images\":[],\"nodeId\""));
-        assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(unknown.body()).doesNotContainPattern(INTERNALS).contains("images");
+        String valid = TestNode.heartbeatJson("json-words", "0.1.0", 30);
+        Map<String, String> namingTheField =
+                Map.of(
+                        valid.replace("\"capacity\":8", "\"capacity\":\"eight\""), "gpus.capacity",
+                        valid.replace("\"nodeId\"", "\"images\":[],\"nodeId\""), "images");
+        for (Map.Entry<String, String> c : namingTheField.entrySet()) {
+            HttpResponse<String> reply = node.post("/api/v1/heartbeat", c.getKey());
+            assertThat(reply.statusCode()).isEqualTo(400);
+            assertThat(reply.body()).doesNotContainPattern(INTERNALS).contains(c.getValue());
+        }
     }
 
     /**
@@ -496,15 +506,7 @@ class HubSurfaceIT {
             kmf.init(keys, "x".toCharArray());
             keyManagers = kmf.getKeyManagers();
         }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf =
-                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers, tmf.getTrustManagers(), null);
-        return tls;
+        return TestNode.tls(ca, keyManagers);
     }
 
     /** A TLS connection from a chosen loopback address, no client certificate. */
@@ -522,27 +524,46 @@ class HubSurfaceIT {
     }
 
     /** A slow client: declares a 1000-byte enrolment body and sends one byte per tick. */
+    enum Slow {
+        /** complete headers, then the declared body one byte a tick */
+        BODY(
+                "POST /api/v1/enrol HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{",
+                ' '),
+        /** the headers one byte a tick, never ending */
+        HEADERS("POST /api/v1/enrol HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", 'a'),
+        /** nothing at all after the TLS handshake */
+        SILENT("", -1);
+
+        final String preamble;
+        final int tick;
+
+        Slow(String preamble, int tick) {
+            this.preamble = preamble;
+            this.tick = tick;
+        }
+    }
+
     static final class Trickler {
         private final SSLSocket socket;
         private volatile boolean cut;
         private volatile boolean answered408;
 
-        private Trickler(SSLSocket socket) {
+        private final Slow how;
+
+        private Trickler(SSLSocket socket, Slow how) {
             this.socket = socket;
+            this.how = how;
         }
 
-        static Trickler open(String from, int port) throws IOException {
+        static Trickler open(String from, int port, Slow how) throws IOException {
             try {
                 SSLSocket s = connect(from, port);
                 OutputStream out = s.getOutputStream();
-                out.write(
-                        ("POST /api/v1/enrol HTTP/1.1\r\nHost: localhost\r\n"
-                                        + "Content-Type: application/json\r\n"
-                                        + "Content-Length: 1000\r\n\r\n{")
-                                .getBytes(StandardCharsets.US_ASCII));
+                out.write(how.preamble.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 s.setSoTimeout(1);
-                return new Trickler(s);
+                return new Trickler(s, how);
             } catch (IOException e) {
                 throw e;
             } catch (Exception e) {
@@ -571,8 +592,10 @@ class HubSurfaceIT {
                 } catch (java.net.SocketTimeoutException quiet) {
                     // nothing said yet
                 }
-                socket.getOutputStream().write(' ');
-                socket.getOutputStream().flush();
+                if (how.tick >= 0) {
+                    socket.getOutputStream().write(how.tick);
+                    socket.getOutputStream().flush();
+                }
             } catch (IOException e) {
                 cut = true;
             }
@@ -581,6 +604,11 @@ class HubSurfaceIT {
         boolean cutOff() {
             trickle();
             return cut;
+        }
+
+        @Override
+        public String toString() {
+            return how + (cut ? " (cut off)" : " (still open)");
         }
 
         boolean answered408() {
@@ -603,6 +631,13 @@ class HubSurfaceIT {
         }
 
         static int post(Callable<SSLSocket> connection, String path, String json) throws Exception {
+            String reply = reply(connection, path, json);
+            return reply.startsWith("HTTP/1.1 ") ? Integer.parseInt(reply.substring(9, 12)) : -1;
+        }
+
+        /** The whole reply, status line and headers included; empty if the connection failed. */
+        static String reply(Callable<SSLSocket> connection, String path, String json)
+                throws Exception {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             try (SSLSocket s = connection.call()) {
                 OutputStream out = s.getOutputStream();
@@ -616,14 +651,9 @@ class HubSurfaceIT {
                                 .getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
-                String reply =
-                        new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                if (!reply.startsWith("HTTP/1.1 ")) {
-                    return -1;
-                }
-                return Integer.parseInt(reply.substring(9, 12));
+                return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                return -1;
+                return "";
             }
         }
     }

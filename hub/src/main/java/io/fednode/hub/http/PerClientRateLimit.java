@@ -70,6 +70,10 @@ public final class PerClientRateLimit extends Handler.Wrapper {
         return b.updated + nanosPerToken - now;
     }
 
+    synchronized int tracked() {
+        return buckets.size();
+    }
+
     private static final class Bucket {
         int tokens;
         long updated;
