@@ -536,16 +536,21 @@ class HubIT {
     // ---- helpers ------------------------------------------------------------------------
 
     static FederationMember createMember(String name, String nodeId) {
+        return createMember(kube, NS, name, nodeId);
+    }
+
+    static FederationMember createMember(
+            KubernetesClient client, String namespace, String name, String nodeId) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName(name);
-        m.getMetadata().setNamespace(NS);
+        m.getMetadata().setNamespace(namespace);
         FederationMemberSpec spec = new FederationMemberSpec();
         spec.setNodeId(nodeId);
         spec.setRole(NodeRole.HYBRID);
         spec.setDisplayName("Hospital " + name);
         spec.setCountry("NL");
         m.setSpec(spec);
-        return kube.resource(m).create();
+        return client.resource(m).create();
     }
 
     static FederationMember get(FederationMember m) {

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.api.v1alpha1.FederationMemberSpec;
-import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.hub.ca.Pem;
 import io.fednode.hub.enrolment.IssuedCertificate;
 import io.fednode.hub.http.Json;
@@ -164,21 +162,8 @@ class HubSurfaceIT {
             String adminBase = "http://127.0.0.1:" + hub.adminPort();
             boolean lateEnrolled = false;
             while (System.nanoTime() - attackStart < TimeUnit.SECONDS.toNanos(16)) {
+                heartbeatMillis.add(timedHeartbeat(steady, failures));
                 long t0 = System.nanoTime();
-                try {
-                    HttpResponse<String> beat =
-                            timedPost(
-                                    steady,
-                                    "/api/v1/heartbeat",
-                                    TestNode.heartbeatJson(steady.nodeId, "0.1.0", 30));
-                    if (beat.statusCode() != 200) {
-                        failures.add("heartbeat " + beat.statusCode() + " " + beat.body());
-                    }
-                } catch (IOException e) {
-                    failures.add("heartbeat " + e);
-                }
-                heartbeatMillis.add((System.nanoTime() - t0) / 1_000_000);
-                t0 = System.nanoTime();
                 try {
                     HttpResponse<String> health = adminGet(admin, adminBase + "/healthz");
                     if (health.statusCode() != 200) {
@@ -282,16 +267,7 @@ class HubSurfaceIT {
             long start = System.nanoTime();
             while (attempts.stream().anyMatch(f -> !f.isDone())
                     && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> beat =
-                        timedPost(
-                                steady,
-                                "/api/v1/heartbeat",
-                                TestNode.heartbeatJson(steady.nodeId, "0.1.0", 30));
-                if (beat.statusCode() != 200) {
-                    failures.add("heartbeat " + beat.statusCode());
-                }
-                heartbeatMillis.add((System.nanoTime() - t0) / 1_000_000);
+                heartbeatMillis.add(timedHeartbeat(steady, failures));
                 Thread.sleep(100);
             }
             for (Future<?> f : attempts) {
@@ -418,6 +394,24 @@ class HubSurfaceIT {
 
     // ---- helpers ------------------------------------------------------------------------
 
+    /** One heartbeat; how long it took (ms). A refusal or no answer within 5 s is a failure. */
+    static long timedHeartbeat(TestNode node, List<String> failures) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<String> beat =
+                    timedPost(
+                            node,
+                            "/api/v1/heartbeat",
+                            TestNode.heartbeatJson(node.nodeId, "0.1.0", 30));
+            if (beat.statusCode() != 200) {
+                failures.add("heartbeat " + beat.statusCode() + " " + beat.body());
+            }
+        } catch (IOException e) {
+            failures.add("heartbeat " + e);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     /** A request that gives up after 5 s (a hub that does not answer fails the test). */
     static HttpResponse<String> timedPost(TestNode node, String path, String json)
             throws Exception {
@@ -446,16 +440,7 @@ class HubSurfaceIT {
     }
 
     static FederationMember createMember(String name, String nodeId) {
-        FederationMember m = new FederationMember();
-        m.getMetadata().setName(name);
-        m.getMetadata().setNamespace(NS);
-        FederationMemberSpec spec = new FederationMemberSpec();
-        spec.setNodeId(nodeId);
-        spec.setRole(NodeRole.HYBRID);
-        spec.setDisplayName("Hospital " + name);
-        spec.setCountry("NL");
-        m.setSpec(spec);
-        return kube.resource(m).create();
+        return HubIT.createMember(kube, NS, name, nodeId);
     }
 
     static String awaitToken(FederationMember m) {
