@@ -198,6 +198,14 @@ class HubSurfaceIT {
             for (Future<?> f : opened) {
                 f.get(30, TimeUnit.SECONDS);
             }
+            System.out.printf(
+                    "slow clients: %d connected, %d of 48 from one address let in; %d heartbeats,"
+                            + " slowest %d ms; slowest /healthz + fleet %d ms%n",
+                    open.size(),
+                    acceptedFromOneAddress.get(),
+                    heartbeatMillis.size(),
+                    Collections.max(heartbeatMillis),
+                    Collections.max(healthMillis));
             assertThat(failures).as("answers during the attack").isEmpty();
             assertThat(lateEnrolled).isTrue();
             assertThat(heartbeatMillis).hasSizeGreaterThan(10);
@@ -215,6 +223,11 @@ class HubSurfaceIT {
             // Every slow request was cut off by the request deadline: 16 s of trickling is well
             // past it, and the hub closed each connection.
             List<Trickler> stillOpen = open.stream().filter(t -> !t.cutOff()).toList();
+            System.out.printf(
+                    "slow clients: %d of %d cut off by the end, %d of them answered 408%n",
+                    open.size() - stillOpen.size(),
+                    open.size(),
+                    open.stream().filter(Trickler::answered408).count());
             assertThat(stillOpen)
                     .as(
                             "slow clients still connected after 16 s (deadline %s), of %s",
@@ -284,6 +297,9 @@ class HubSurfaceIT {
                 .isLessThan(2_000);
         long looked = statuses.stream().filter(s -> s == 403).count();
         long limited = statuses.stream().filter(s -> s == 429).count();
+        System.out.printf(
+                "flood: %d reached the token check, %d got 429; %d heartbeats, slowest %d ms%n",
+                looked, limited, heartbeatMillis.size(), Collections.max(heartbeatMillis));
         assertThat(statuses).hasSize(200).containsOnly(403, 429);
         assertThat(looked)
                 .as("attempts that reached the token check (429: %s)", limited)
@@ -379,6 +395,9 @@ class HubSurfaceIT {
             }
             Thread.sleep(500);
         }
+        System.out.printf(
+                "rotation: %d handshakes, %d server certificates served%n",
+                handshakes, served.size());
         assertThat(failures).isEmpty();
         assertThat(handshakes).isGreaterThan(20);
         assertThat(served.keySet())
