@@ -76,7 +76,7 @@ public record HubConfig(
             return new Listener(
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(60),
-                    1024,
+                    16384,
                     32,
                     10,
                     8,

@@ -13,7 +13,7 @@ class HubConfigTest {
         HubConfig.Listener d = HubConfig.from(new String[] {"--namespace=x"}, Map.of()).listener();
         assertThat(d.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(d.maxConnections()).isEqualTo(1024);
+        assertThat(d.maxConnections()).isEqualTo(16384);
         assertThat(d.maxConnectionsPerAddress()).isEqualTo(32);
         assertThat(d.enrolAttemptsPerMinute()).isEqualTo(10);
         assertThat(d.maxConcurrentEnrolments()).isEqualTo(8);
