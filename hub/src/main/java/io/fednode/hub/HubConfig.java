@@ -1,5 +1,6 @@
 package io.fednode.hub;
 
+import io.fednode.api.common.GoDuration;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -212,7 +213,14 @@ public record HubConfig(
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {
         String v = values.get(key);
-        return v == null ? fallback : GoDuration.parse(v);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return GoDuration.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + key + ": " + e.getMessage());
+        }
     }
 
     public HubConfig withPorts(int port, int adminPort) {

@@ -64,4 +64,24 @@ class HubConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--request-timeout");
     }
+
+    @Test
+    void durationsUseTheOneGrammarAndGarbageNamesTheFlag() {
+        assertThat(
+                        HubConfig.from(
+                                        new String[] {
+                                            "--namespace=x", "--join-token-lifetime=1h30m"
+                                        },
+                                        Map.of())
+                                .joinTokenLifetime())
+                .isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(
+                        () ->
+                                HubConfig.from(
+                                        new String[] {"--namespace=x", "--status-refresh=5 min"},
+                                        Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--status-refresh")
+                .hasMessageContaining("'5 min'");
+    }
 }
