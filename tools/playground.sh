@@ -90,6 +90,7 @@ if [[ $mode == in-cluster ]]; then
     log "installing the operator (chart charts/fednode-operator, image $operator_image)"
     helm upgrade --install fednode charts/fednode-operator --namespace fednode-system \
         --set image.repository="${operator_image%:*}" --set image.tag="${operator_image##*:}" \
+        --set "watchNamespaces={hospital-a}" \
         --set resources.requests.cpu=50m --wait --timeout 5m >/dev/null
     admin_ip=$(kubectl -n fednode-hub get service fednode-hub-admin -o jsonpath='{.spec.clusterIP}')
     fleet_url=http://$admin_ip:9090/

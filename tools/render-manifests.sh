@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Renders manifests/install/ (plain YAML for `kubectl apply -f manifests/install/`) from the
 # fednode-operator chart, numbered in apply order. Usage: tools/render-manifests.sh [out-dir]
+# The operator is granted a Role only in the namespaces it watches: WATCH_NAMESPACES (comma-separated,
+# default hospital-a, the namespace of the docs' examples) names them; render your own copy with
+# yours (WATCH_NAMESPACES=hospital-a,hospital-b tools/render-manifests.sh my-install/).
 # The build's InstallManifestsUpToDateTest fails when the committed files differ from a fresh render.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,13 +15,14 @@ if [[ ! -x "$helm" ]]; then
 fi
 chart="$root/charts/fednode-operator"
 namespace=fednode-system
+watch="${WATCH_NAMESPACES:-hospital-a}"
 header="# Rendered from charts/fednode-operator by tools/render-manifests.sh; do not edit."
 
 render() { # render <template>...: the given templates of the chart, as kubectl would apply them
   local args=()
   for t in "$@"; do args+=(--show-only "templates/$t"); done
   "$helm" template fednode-operator "$chart" --namespace "$namespace" \
-    --set namespace.create=true "${args[@]}"
+    --set namespace.create=true --set "watchNamespaces={$watch}" "${args[@]}"
 }
 
 mkdir -p "$out"
@@ -30,6 +34,6 @@ mkdir -p "$out"
     grep -v '^---$' "$crd"
   done
 } > "$out/01-crds.yaml"
-{ echo "$header"; render serviceaccount.yaml rbac.yaml; } > "$out/02-rbac.yaml"
+{ echo "$header"; render serviceaccount.yaml rbac.yaml admission-policy.yaml; } > "$out/02-rbac.yaml"
 { echo "$header"; render deployment.yaml; } > "$out/03-deployment.yaml"
 echo "rendered $(ls "$out" | wc -l) files into $out"

@@ -54,9 +54,12 @@ public class OperatorNodeBench {
         KubernetesClient admin = api.client();
         Process operator = null;
         try {
-            for (String f : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-                apply(admin, repo.resolve("manifests/install").resolve(f));
+            // The operator has a Role only in the namespaces it watches: its nodes' below.
+            List<String> watched = new ArrayList<>(List.of("op-one-0"));
+            for (int i = 0; i < n; i++) {
+                watched.add("op-many-" + i);
             }
+            io.fednode.testing.OperatorManifests.applyAllButDeployment(admin, watched);
             SharedIndexInformer<PersistentVolumeClaim> binder = startBinder(admin);
 
             double raw1 = raw(admin, "raw-one", 1);
@@ -78,6 +81,7 @@ public class OperatorNodeBench {
                             .redirectOutput(Files.createTempFile("fednode-operator-", ".log").toFile());
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
             pb.environment().put("FEDNODE_HTTP_PORT", Integer.toString(port));
+            pb.environment().put("FEDNODE_WATCH_NAMESPACES", String.join(",", watched));
             operator = pb.start();
             Process started = operator;
             waitUntil(() -> {
@@ -176,7 +180,7 @@ public class OperatorNodeBench {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String ns = prefix + "-" + i;
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
             out.add(ns);
         }
         return out;

@@ -84,6 +84,15 @@ class DatasetValidationIT {
         assertThat(names.getShortNames()).contains("fds").doesNotContain("ds");
     }
 
+    @Test
+    void deadlineDefaultsToADay() {
+        GenericKubernetesResource created =
+                client().resource(valid("default-deadline")).inNamespace(NS).create();
+        assertThat(specOf(created).get("activeDeadlineSeconds"))
+                .as("spec.activeDeadlineSeconds filled in by the API server")
+                .isEqualTo(86400);
+    }
+
     record Case(String name, Consumer<GenericKubernetesResource> mutation, List<String> expected) {
         @Override
         public String toString() {
@@ -166,6 +175,16 @@ class DatasetValidationIT {
                         "description too long",
                         d -> specOf(d).put("description", "x".repeat(1025)),
                         List.of("spec.description", "Too long")));
+        cases.add(
+                new Case(
+                        "deadline under a minute",
+                        d -> specOf(d).put("activeDeadlineSeconds", 59),
+                        List.of("spec.activeDeadlineSeconds", "greater than or equal to 60")));
+        cases.add(
+                new Case(
+                        "deadline over 30 days",
+                        d -> specOf(d).put("activeDeadlineSeconds", 2592001),
+                        List.of("spec.activeDeadlineSeconds", "less than or equal to 2592000")));
         cases.add(
                 new Case(
                         "name too long for its Job names",

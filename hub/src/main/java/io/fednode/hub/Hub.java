@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.hub.ca.CaSecret;
 import io.fednode.hub.ca.FederationCa;
 import io.fednode.hub.ca.Pem;
+import io.fednode.hub.ca.ServerCertificate;
 import io.fednode.hub.enrolment.CertificateIssuer;
 import io.fednode.hub.enrolment.EnrolmentEndpoint;
 import io.fednode.hub.fleet.FleetEndpoint;
@@ -13,6 +14,9 @@ import io.fednode.hub.fleet.MetricsEndpoint;
 import io.fednode.hub.heartbeat.HeartbeatEndpoint;
 import io.fednode.hub.heartbeat.RenewalEndpoint;
 import io.fednode.hub.http.JsonEndpoint;
+import io.fednode.hub.http.PerAddressConnectionLimit;
+import io.fednode.hub.http.PerClientRateLimit;
+import io.fednode.hub.http.RequestHeaderDeadline;
 import io.fednode.hub.http.Routes;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.hub.member.MemberEvents;
@@ -26,15 +30,17 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -50,7 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
-    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
     private final KubernetesClient client;
     private final HubConfig config;
@@ -62,6 +67,10 @@ public final class Hub implements AutoCloseable {
     private Members members;
     private MemberStatusSync statusSync;
     private Server server;
+    private Server adminServer;
+    private SslContextFactory.Server tls;
+    private volatile ServerCertificate serverCertificate;
+    private ScheduledExecutorService renewals;
     private ServerConnector nodeConnector;
     private ServerConnector adminConnector;
 
@@ -110,25 +119,40 @@ public final class Hub implements AutoCloseable {
         members.start();
         statusSync.start();
 
+        // Two servers, each with its own threads: whatever a node-API client does, the admin
+        // listener (liveness probe, fleet API) keeps its own.
+        HubConfig.Listener limits = config.listener();
         QueuedThreadPool threads = new QueuedThreadPool(64, 8);
         threads.setName("hub-http");
         server = new Server(threads);
-        nodeConnector = nodeConnector(server);
-        adminConnector = new ServerConnector(server, 1, 1);
+        nodeConnector = nodeConnector(server, limits);
+        server.addConnector(nodeConnector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), nodeConnector));
+        QueuedThreadPool adminThreads = new QueuedThreadPool(8, 2);
+        adminThreads.setName("hub-admin");
+        adminServer = new Server(adminThreads);
+        adminConnector = new ServerConnector(adminServer, 1, 1);
         adminConnector.setHost(config.adminBindAddress());
         adminConnector.setPort(config.adminPort());
-        server.addConnector(nodeConnector);
-        server.addConnector(adminConnector);
+        adminConnector.setIdleTimeout(limits.idleTimeout().toMillis());
+        adminServer.addConnector(adminConnector);
 
         Handler nodeApi =
                 new Routes(
                         Map.of(
                                 "/api/v1/enrol",
-                                new EnrolmentEndpoint(members, tokens, issuer, meters),
+                                new PerClientRateLimit(
+                                        limits.enrolAttemptsPerMinute(),
+                                        new EnrolmentEndpoint(members, tokens, issuer, meters)
+                                                .requestTimeout(limits.requestTimeout())
+                                                .limitConcurrency(
+                                                        limits.maxConcurrentEnrolments())),
                                 "/api/v1/heartbeat",
-                                new HeartbeatEndpoint(members, clock, meters),
+                                new HeartbeatEndpoint(members, clock, meters)
+                                        .requestTimeout(limits.requestTimeout()),
                                 "/api/v1/renew",
-                                new RenewalEndpoint(members, tokens, issuer, clock, meters)));
+                                new RenewalEndpoint(members, tokens, issuer, clock, meters)
+                                        .requestTimeout(limits.requestTimeout())));
         Handler adminApi =
                 new Routes(
                         Map.of(
@@ -150,8 +174,11 @@ public final class Hub implements AutoCloseable {
                                         return true;
                                     }
                                 }));
-        server.setHandler(new ByConnector(nodeConnector, nodeApi, adminApi));
+        server.setHandler(nodeApi);
+        adminServer.setHandler(adminApi);
+        adminServer.start();
         server.start();
+        scheduleServerCertificateRenewal(limits.serverCertificateLifetime());
         LOG.info(
                 "hub serving nodes on https://{}:{} and the fleet on http://{}:{}",
                 config.bindAddress(),
@@ -161,21 +188,14 @@ public final class Hub implements AutoCloseable {
         return this;
     }
 
-    private ServerConnector nodeConnector(Server server) throws Exception {
-        KeyPair serverKey = FederationCa.newKeyPair();
-        var serverCert =
-                ca.signServer(config.serverNames(), serverKey.getPublic(), Duration.ofDays(365));
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        keyStore.load(null, null);
-        keyStore.setKeyEntry(
-                "hub",
-                serverKey.getPrivate(),
-                IN_MEMORY_PASSWORD,
-                new Certificate[] {serverCert, ca.certificate()});
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(keyStore);
-        tls.setKeyStorePassword(new String(IN_MEMORY_PASSWORD));
-        tls.setKeyManagerPassword(new String(IN_MEMORY_PASSWORD));
+    private ServerConnector nodeConnector(Server server, HubConfig.Listener limits) {
+        serverCertificate =
+                ServerCertificate.issue(
+                        ca, config.serverNames(), limits.serverCertificateLifetime());
+        tls = new SslContextFactory.Server();
+        tls.setKeyStore(serverCertificate.keyStore());
+        tls.setKeyStorePassword(new String(ServerCertificate.PASSWORD));
+        tls.setKeyManagerPassword(new String(ServerCertificate.PASSWORD));
         tls.setTrustStore(ca.trustStore());
         // "want", not "need": enrolment comes without a certificate; every other endpoint
         // refuses a request without one. A certificate that does not verify fails the handshake.
@@ -195,10 +215,56 @@ public final class Hub implements AutoCloseable {
                         new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
-        // Nodes keep their connection between heartbeats; allow up to 10 minutes of quiet.
-        connector.setIdleTimeout(Duration.ofMinutes(11).toMillis());
+        // A quiet connection is closed soon; a node opens a new one for its next heartbeat.
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptQueueSize(1024);
+        connector.addBean(new PerAddressConnectionLimit(limits.maxConnectionsPerAddress()));
+        connector.addBean(new RequestHeaderDeadline(limits.requestTimeout()));
         return connector;
+    }
+
+    /**
+     * Issues a new server certificate at two thirds of the current one's lifetime and swaps it in
+     * for new connections (open ones keep the one they were made with). A failed attempt is logged
+     * and retried after a tenth of the lifetime, still well before the current one expires.
+     */
+    private void scheduleServerCertificateRenewal(Duration lifetime) {
+        renewals =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "hub-server-certificate");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        renewals.schedule(
+                () -> renewServerCertificate(lifetime),
+                ServerCertificate.renewAfter(lifetime).toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void renewServerCertificate(Duration lifetime) {
+        Duration next = ServerCertificate.renewAfter(lifetime);
+        try {
+            ServerCertificate renewed = ServerCertificate.issue(ca, config.serverNames(), lifetime);
+            tls.reload(f -> f.setKeyStore(renewed.keyStore()));
+            serverCertificate = renewed;
+            LOG.info(
+                    "server certificate renewed: serial {}, valid until {}",
+                    renewed.certificate().getSerialNumber().toString(16),
+                    renewed.certificate().getNotAfter().toInstant());
+        } catch (Exception e) {
+            LOG.error("cannot renew the server certificate; retrying", e);
+            next = lifetime.dividedBy(10);
+        }
+        if (!renewals.isShutdown()) {
+            renewals.schedule(
+                    () -> renewServerCertificate(lifetime), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The server certificate new connections are given. */
+    public X509Certificate serverCertificate() {
+        return serverCertificate.certificate();
     }
 
     private void registerMeters(FleetView fleet) {
@@ -231,49 +297,20 @@ public final class Hub implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
         if (server != null) {
             server.stop();
+        }
+        if (adminServer != null) {
+            adminServer.stop();
         }
         if (statusSync != null) {
             statusSync.close();
         }
         if (members != null) {
             members.close();
-        }
-    }
-
-    /** Sends each connector's requests to its own routes. */
-    private static final class ByConnector extends Handler.Abstract {
-        private final ServerConnector nodeConnector;
-        private final Handler nodeApi;
-        private final Handler adminApi;
-
-        ByConnector(ServerConnector nodeConnector, Handler nodeApi, Handler adminApi) {
-            this.nodeConnector = nodeConnector;
-            this.nodeApi = nodeApi;
-            this.adminApi = adminApi;
-            addBean(nodeApi);
-            addBean(adminApi);
-        }
-
-        @Override
-        public void setServer(Server server) {
-            super.setServer(server);
-            nodeApi.setServer(server);
-            adminApi.setServer(server);
-        }
-
-        @Override
-        public boolean handle(
-                org.eclipse.jetty.server.Request request,
-                org.eclipse.jetty.server.Response response,
-                org.eclipse.jetty.util.Callback callback)
-                throws Exception {
-            Handler target =
-                    request.getConnectionMetaData().getConnector() == nodeConnector
-                            ? nodeApi
-                            : adminApi;
-            return target.handle(request, response, callback);
         }
     }
 }

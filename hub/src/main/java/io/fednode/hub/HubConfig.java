@@ -1,5 +1,6 @@
 package io.fednode.hub;
 
+import io.fednode.api.common.GoDuration;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param defaultHeartbeatInterval assumed interval before a node has reported its own
  * @param statusRefresh how often lastHeartbeat is written when nothing else changed
  * @param statusSyncPeriod how often the in-memory state is compared with what the API has
+ * @param listener the node listener's bounds and its server certificate
  */
 public record HubConfig(
         String namespace,
@@ -36,7 +38,86 @@ public record HubConfig(
         int missedHeartbeats,
         Duration defaultHeartbeatInterval,
         Duration statusRefresh,
-        Duration statusSyncPeriod) {
+        Duration statusSyncPeriod,
+        Listener listener) {
+
+    /**
+     * Bounds on what a remote party can make the node listener spend, and its server certificate.
+     *
+     * @param requestTimeout a request's headers (from the connection's start, TLS included, for the
+     *     first) must arrive within this, else the connection is closed; its body too, else 408
+     * @param idleTimeout a connection with no traffic for this long is closed
+     * @param maxConnections open connections on the node listener, all clients together
+     * @param maxConnectionsPerAddress open connections from one client address
+     * @param enrolAttemptsPerMinute enrolment attempts per client address (also the burst); 429
+     *     beyond it
+     * @param maxConcurrentEnrolments enrolments being processed at once (503 beyond it)
+     * @param serverCertificateLifetime lifetime of the hub's server certificate; re-issued at two
+     *     thirds of it while the hub runs
+     */
+    public record Listener(
+            Duration requestTimeout,
+            Duration idleTimeout,
+            int maxConnections,
+            int maxConnectionsPerAddress,
+            int enrolAttemptsPerMinute,
+            int maxConcurrentEnrolments,
+            Duration serverCertificateLifetime) {
+        public Listener {
+            positive("request-timeout", requestTimeout);
+            positive("idle-timeout", idleTimeout);
+            positive("server-certificate-lifetime", serverCertificateLifetime);
+            positive("max-connections", maxConnections);
+            positive("max-connections-per-address", maxConnectionsPerAddress);
+            positive("enrol-attempts-per-minute", enrolAttemptsPerMinute);
+            positive("max-concurrent-enrolments", maxConcurrentEnrolments);
+        }
+
+        public static Listener defaults() {
+            return new Listener(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
+                    16384,
+                    32,
+                    10,
+                    8,
+                    Duration.ofDays(365));
+        }
+
+        public Listener withServerCertificateLifetime(Duration lifetime) {
+            return new Listener(
+                    requestTimeout,
+                    idleTimeout,
+                    maxConnections,
+                    maxConnectionsPerAddress,
+                    enrolAttemptsPerMinute,
+                    maxConcurrentEnrolments,
+                    lifetime);
+        }
+
+        public Listener withEnrolAttemptsPerMinute(int perMinute) {
+            return new Listener(
+                    requestTimeout,
+                    idleTimeout,
+                    maxConnections,
+                    maxConnectionsPerAddress,
+                    perMinute,
+                    maxConcurrentEnrolments,
+                    serverCertificateLifetime);
+        }
+
+        private static void positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("--" + name + " must be a positive duration");
+            }
+        }
+
+        private static void positive(String name, int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--" + name + " must be at least 1, got " + n);
+            }
+        }
+    }
 
     public static HubConfig defaults(String namespace) {
         return new HubConfig(
@@ -52,7 +133,8 @@ public record HubConfig(
                 5,
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(10),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                Listener.defaults());
     }
 
     public static HubConfig from(String[] args, Map<String, String> env) {
@@ -94,12 +176,51 @@ public record HubConfig(
                         values.getOrDefault("missed-heartbeats", "" + d.missedHeartbeats())),
                 duration(values, "default-heartbeat-interval", d.defaultHeartbeatInterval()),
                 duration(values, "status-refresh", d.statusRefresh()),
-                duration(values, "status-sync-period", d.statusSyncPeriod()));
+                duration(values, "status-sync-period", d.statusSyncPeriod()),
+                new Listener(
+                        duration(values, "request-timeout", d.listener().requestTimeout()),
+                        duration(values, "idle-timeout", d.listener().idleTimeout()),
+                        integer(values, "max-connections", d.listener().maxConnections()),
+                        integer(
+                                values,
+                                "max-connections-per-address",
+                                d.listener().maxConnectionsPerAddress()),
+                        integer(
+                                values,
+                                "enrol-attempts-per-minute",
+                                d.listener().enrolAttemptsPerMinute()),
+                        integer(
+                                values,
+                                "max-concurrent-enrolments",
+                                d.listener().maxConcurrentEnrolments()),
+                        duration(
+                                values,
+                                "server-certificate-lifetime",
+                                d.listener().serverCertificateLifetime())));
+    }
+
+    private static int integer(Map<String, String> values, String key, int fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a whole number, got " + v);
+        }
     }
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {
         String v = values.get(key);
-        return v == null ? fallback : GoDuration.parse(v);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return GoDuration.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + key + ": " + e.getMessage());
+        }
     }
 
     public HubConfig withPorts(int port, int adminPort) {
@@ -116,7 +237,8 @@ public record HubConfig(
                 missedHeartbeats,
                 defaultHeartbeatInterval,
                 statusRefresh,
-                statusSyncPeriod);
+                statusSyncPeriod,
+                listener);
     }
 
     public HubConfig withCertificateLifetime(Duration lifetime) {
@@ -133,7 +255,8 @@ public record HubConfig(
                 missedHeartbeats,
                 defaultHeartbeatInterval,
                 statusRefresh,
-                statusSyncPeriod);
+                statusSyncPeriod,
+                listener);
     }
 
     public HubConfig withJoinTokenLifetime(Duration lifetime) {
@@ -150,7 +273,8 @@ public record HubConfig(
                 missedHeartbeats,
                 defaultHeartbeatInterval,
                 statusRefresh,
-                statusSyncPeriod);
+                statusSyncPeriod,
+                listener);
     }
 
     public HubConfig withStatusTiming(Duration refresh, Duration syncPeriod) {
@@ -167,6 +291,25 @@ public record HubConfig(
                 missedHeartbeats,
                 defaultHeartbeatInterval,
                 refresh,
-                syncPeriod);
+                syncPeriod,
+                listener);
+    }
+
+    public HubConfig withListener(Listener listener) {
+        return new HubConfig(
+                namespace,
+                caSecret,
+                bindAddress,
+                port,
+                adminBindAddress,
+                adminPort,
+                serverNames,
+                certificateLifetime,
+                joinTokenLifetime,
+                missedHeartbeats,
+                defaultHeartbeatInterval,
+                statusRefresh,
+                statusSyncPeriod,
+                listener);
     }
 }

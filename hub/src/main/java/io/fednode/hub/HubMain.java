@@ -22,7 +22,10 @@ public final class HubMain {
                           namespace (or POD_NAMESPACE, required), ca-secret, bind-address, port,
                           admin-bind-address, admin-port, server-names, certificate-lifetime,
                           join-token-lifetime, missed-heartbeats, default-heartbeat-interval,
-                          status-refresh, status-sync-period.
+                          status-refresh, status-sync-period; the node listener's bounds:
+                          request-timeout, idle-timeout, max-connections,
+                          max-connections-per-address, enrol-attempts-per-minute,
+                          max-concurrent-enrolments, server-certificate-lifetime.
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
                 return;

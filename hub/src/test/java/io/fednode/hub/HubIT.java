@@ -32,10 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,11 @@ class HubIT {
         HubConfig config =
                 HubConfig.defaults(NS)
                         .withPorts(0, 0)
-                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200));
+                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200))
+                        // every test node enrols from 127.0.0.1, some 20 within seconds: more
+                        // than the default 10 a minute per address (HubSurfaceIT tests that limit)
+                        .withListener(
+                                HubConfig.Listener.defaults().withEnrolAttemptsPerMinute(1000));
         asHub = HubChart.installRbacAndLogIn(API, NS);
         hub = new Hub(asHub, config).start();
     }
@@ -102,9 +108,17 @@ class HubIT {
                 .isEqualTo(cert.getSerialNumber().toString(16));
         node.useCertificate(chain);
 
+        // Every heartbeat is counted, and a failed one is recorded rather than thrown (a task of
+        // a ScheduledExecutorService that throws is silently never run again).
+        AtomicInteger accepted = new AtomicInteger();
+        ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
         try {
-            beats.scheduleAtFixedRate(() -> beat(node, "0.1.0"), 0, 300, TimeUnit.MILLISECONDS);
+            beats.scheduleAtFixedRate(
+                    () -> countedBeat(node, "0.1.0", accepted, refused),
+                    0,
+                    300,
+                    TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(
                             () -> {
@@ -119,15 +133,24 @@ class HubIT {
             assertThat(seen.getStatus().getDatasets().getNames()).containsExactly("lidc-idri");
             assertThat(seen.getStatus().getLastHeartbeat()).isNotNull();
 
-            // Steady state: heartbeats keep coming, the API server hears nothing new.
+            // Steady state: heartbeats keep coming (counted: one every 300 ms, so at least 4 in
+            // the 2 s), every one accepted, and the API server hears nothing new.
             String steady = seen.getMetadata().getResourceVersion();
+            int before = accepted.get();
+            long steadyStart = System.nanoTime();
             await().during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> get(member).getMetadata().getResourceVersion().equals(steady));
+            long steadyMillis = (System.nanoTime() - steadyStart) / 1_000_000;
+            assertThat(refused).as("refused heartbeats").isEmpty();
+            assertThat(accepted.get() - before)
+                    .as("heartbeats accepted during %s ms of steady state", steadyMillis)
+                    .isGreaterThanOrEqualTo(4);
         } finally {
             beats.shutdownNow();
             beats.awaitTermination(5, TimeUnit.SECONDS);
         }
+        assertThat(refused).as("refused heartbeats").isEmpty();
 
         // 5 x 1 s without a heartbeat: Unknown, with a Warning event.
         await().atMost(Duration.ofSeconds(20))
@@ -665,7 +688,37 @@ class HubIT {
 
     @Test
     void chartGrantsNoWildcardsAndItsPodPassesRestrictedPodSecurity() throws Exception {
-        HubChart.assertLeastPrivilegeAndRestricted(kube, NS);
+        // A namespace of its own that enforces Pod Security "restricted", as the docs ask.
+        String ns = "fednode-hub-chart";
+        kube.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
+        // The check has teeth: a Pod that is not "restricted" (root allowed, escalation allowed,
+        // no seccomp profile, capabilities kept) is refused there, even on a dry run.
+        io.fabric8.kubernetes.api.model.Pod loose =
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("not-restricted")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .withImage("registry.example.org/any:1")
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        assertThatThrownBy(() -> kube.resource(loose).dryRun().create())
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("violates PodSecurity \"restricted:latest\"");
+        // The chart's Pod (and its other objects, dry run) is admitted in the same namespace.
+        HubChart.assertLeastPrivilegeAndRestricted(kube, ns);
     }
 
     @Test
@@ -710,16 +763,21 @@ class HubIT {
     // ---- helpers ------------------------------------------------------------------------
 
     static FederationMember createMember(String name, String nodeId) {
+        return createMember(kube, NS, name, nodeId);
+    }
+
+    static FederationMember createMember(
+            KubernetesClient client, String namespace, String name, String nodeId) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName(name);
-        m.getMetadata().setNamespace(NS);
+        m.getMetadata().setNamespace(namespace);
         FederationMemberSpec spec = new FederationMemberSpec();
         spec.setNodeId(nodeId);
         spec.setRole(NodeRole.HYBRID);
         spec.setDisplayName("Hospital " + name);
         spec.setCountry("NL");
         m.setSpec(spec);
-        return kube.resource(m).create();
+        return client.resource(m).create();
     }
 
     static FederationMember get(FederationMember m) {
@@ -828,6 +886,24 @@ class HubIT {
                                                     .getResourceVersion()
                                                     .equals(memberVersion)
                                             && tokenUnchanged());
+        }
+    }
+
+    /** A heartbeat that counts itself when accepted and records why when not; never throws. */
+    private static void countedBeat(
+            TestNode node,
+            String version,
+            AtomicInteger accepted,
+            ConcurrentLinkedQueue<String> refused) {
+        try {
+            HttpResponse<String> r = node.heartbeat(version, 1);
+            if (r.statusCode() == 200) {
+                accepted.incrementAndGet();
+            } else {
+                refused.add(r.statusCode() + " " + r.body());
+            }
+        } catch (Exception e) {
+            refused.add(e.toString());
         }
     }
 

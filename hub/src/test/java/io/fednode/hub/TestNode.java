@@ -137,26 +137,31 @@ final class TestNode {
 
     private HttpClient newClient() {
         try {
-            TrustManagerFactory tmf =
-                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", trustedCa);
-            tmf.init(trust);
-            SSLContext tls = SSLContext.getInstance("TLS");
             KeyManager[] keyManagers =
                     chain == null
                             ? null
                             : new KeyManager[] {new Presenting(key.getPrivate(), chain)};
-            tls.init(keyManagers, tmf.getTrustManagers(), null);
             return HttpClient.newBuilder()
-                    .sslContext(tls)
+                    .sslContext(tls(trustedCa, keyManagers))
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** TLS that trusts only this CA and presents what the key managers hold (none if null). */
+    static SSLContext tls(X509Certificate trustedCa, KeyManager[] keyManagers) throws Exception {
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", trustedCa);
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers, tmf.getTrustManagers(), null);
+        return tls;
     }
 
     /** Presents its one certificate whatever CAs the server names. */

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,10 @@ public final class OperatorMain {
                         Usage: java -jar fednode-operator.jar [--leader-elect] [--http-port=8080]
                                [--http-bind-address=0.0.0.0] [--resync=10m]
 
-                        Runs the fednode node operator: reconciles FederationNode resources in all
-                        namespaces it is allowed to watch (FEDNODE_WATCH_NAMESPACES limits them).
+                        Runs the fednode node operator: reconciles FederationNode, Dataset and
+                        TrainingRun resources in the namespaces FEDNODE_WATCH_NAMESPACES lists
+                        (comma-separated; the chart grants a Role in exactly those). Empty means
+                        all namespaces, which needs cluster-wide rights the chart never grants.
                         Serves /metrics (Prometheus) and /healthz on the HTTP port.
 
                         Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
@@ -49,6 +52,12 @@ public final class OperatorMain {
             }
         }
         OperatorSettings settings = OperatorSettings.from(System.getenv(), args);
+        if (settings.namespaces().isEmpty()) {
+            LOG.warn(
+                    "FEDNODE_WATCH_NAMESPACES is empty: watching all namespaces, which needs"
+                            + " cluster-wide list/watch (the chart grants a Role per watched"
+                            + " namespace only)");
+        }
         KubernetesClient client = new KubernetesClientBuilder().build();
         RunningOperator running = run(client, settings);
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fednode-shutdown"));
@@ -117,8 +126,10 @@ public final class OperatorMain {
                                 settings.httpBindAddress(), settings.httpPort(), registry, operator)
                         : null;
         LOG.info(
-                "fednode operator started against {} (resync {}, leader election {})",
+                "fednode operator started against {} (namespaces {}, resync {}, leader election"
+                        + " {})",
                 client.getConfiguration().getMasterUrl(),
+                settings.namespaces().isEmpty() ? "all" : new TreeSet<>(settings.namespaces()),
                 settings.resyncPeriod(),
                 settings.leaderElection());
         return new RunningOperator(operator, registry, http);

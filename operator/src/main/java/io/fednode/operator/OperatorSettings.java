@@ -1,5 +1,6 @@
 package io.fednode.operator;
 
+import io.fednode.api.common.GoDuration;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -47,6 +48,17 @@ public record OperatorSettings(
                 resyncPeriod, httpPort, enabled, namespace, namespaces, httpBindAddress);
     }
 
+    /** Watches only these namespaces (the chart grants the operator a Role in each). */
+    public OperatorSettings withNamespaces(Set<String> watched) {
+        return new OperatorSettings(
+                resyncPeriod,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                Set.copyOf(watched),
+                httpBindAddress);
+    }
+
     /**
      * {@code FEDNODE_RESYNC_PERIOD} (ISO-8601 like PT10M or 10m/30s), {@code FEDNODE_HTTP_PORT},
      * {@code FEDNODE_LEADER_ELECTION}, {@code FEDNODE_HTTP_BIND_ADDRESS}, {@code POD_NAMESPACE},
@@ -81,16 +93,10 @@ public record OperatorSettings(
     }
 
     static Duration duration(String text) {
-        String t = text.trim();
-        if (t.startsWith("P") || t.startsWith("p")) {
-            return Duration.parse(t);
+        try {
+            return GoDuration.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("resync period: " + e.getMessage());
         }
-        long value = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(value);
-            case 'm' -> Duration.ofMinutes(value);
-            case 'h' -> Duration.ofHours(value);
-            default -> throw new IllegalArgumentException("not a duration: " + text);
-        };
     }
 }

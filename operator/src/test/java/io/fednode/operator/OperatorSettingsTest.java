@@ -57,4 +57,17 @@ class OperatorSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--http-bind=1.2.3.4");
     }
+
+    @Test
+    void resyncIsAGoDurationAndGarbageIsRefusedByName() {
+        assertThat(OperatorSettings.from(Map.of(), new String[] {"--resync=1h30m"}).resyncPeriod())
+                .isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(
+                        () ->
+                                OperatorSettings.from(
+                                        Map.of("FEDNODE_RESYNC_PERIOD", "10x"), new String[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resync period")
+                .hasMessageContaining("'10x'");
+    }
 }

@@ -1,5 +1,8 @@
 package io.fednode.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -34,6 +37,17 @@ public class DatasetSpec {
             message = "options must not repeat")
     private List<AnonymisationOption> options;
 
+    /**
+     * Longest time, in seconds, the anonymiser Job of a revision may run, counted from the Job's
+     * start (retries and their back-off included); the Job controller then stops it and the Dataset
+     * becomes Failed with reason DeadlineExceeded. Not an input of the revision: a new value
+     * applies to the next revision's Job (a running Job is never changed). Default 24 hours.
+     */
+    @Default("86400")
+    @Min(60)
+    @Max(2592000)
+    private Long activeDeadlineSeconds;
+
     /** Free text for people; never written into images. */
     @Size(max = 1024)
     private String description;
@@ -60,6 +74,14 @@ public class DatasetSpec {
 
     public void setOptions(List<AnonymisationOption> options) {
         this.options = options;
+    }
+
+    public Long getActiveDeadlineSeconds() {
+        return activeDeadlineSeconds;
+    }
+
+    public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
+        this.activeDeadlineSeconds = activeDeadlineSeconds;
     }
 
     public String getDescription() {

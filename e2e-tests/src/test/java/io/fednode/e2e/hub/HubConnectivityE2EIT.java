@@ -25,6 +25,7 @@ import io.fednode.testing.Conflicts;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -111,9 +112,7 @@ class HubConnectivityE2EIT {
         KubernetesClient admin = admin();
         Path root = KubernetesBinaries.repoRoot();
         Manifests.apply(admin, root.resolve("crds/federationmembers.fednode.io-v1.yml"));
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            Manifests.apply(admin, root.resolve("manifests/install").resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin, List.of(HOSPITAL_NS));
         for (String ns : List.of(HUB_NS, HOSPITAL_NS)) {
             admin.resource(
                             new NamespaceBuilder()

@@ -21,6 +21,7 @@ import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,10 @@ class FederationNodeLifecycleIT {
         }
         operator =
                 InstalledOperator.install(
-                        admin, CLUSTER.kubeConfigYaml(), OperatorSettings.defaults());
+                        admin,
+                        CLUSTER.kubeConfigYaml(),
+                        OperatorSettings.defaults()
+                                .withNamespaces(Set.of("hospital-retain", "hospital-delete")));
     }
 
     @AfterAll

@@ -3,9 +3,8 @@ package io.fednode.e2e.node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,7 +15,6 @@ import java.util.List;
 final class InstalledOperator implements AutoCloseable {
     static final String NAMESPACE = "fednode-system";
     static final String SERVICE_ACCOUNT = "fednode-operator";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     private final OperatorMain.RunningOperator running;
 
@@ -26,16 +24,13 @@ final class InstalledOperator implements AutoCloseable {
 
     static InstalledOperator install(
             KubernetesClient admin, String kubeConfigYaml, OperatorSettings settings) {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(admin, INSTALL.resolve(file));
+        if (settings.namespaces().isEmpty()) {
+            throw new IllegalArgumentException("name the namespaces the operator watches");
         }
+        OperatorManifests.applyAllButDeployment(admin, List.copyOf(settings.namespaces()));
         KubernetesClient client =
                 ServiceAccountClients.clientAs(admin, kubeConfigYaml, NAMESPACE, SERVICE_ACCOUNT);
         return new InstalledOperator(OperatorMain.run(client, settings));
-    }
-
-    private static void apply(KubernetesClient admin, Path file) {
-        Manifests.apply(admin, file);
     }
 
     @Override

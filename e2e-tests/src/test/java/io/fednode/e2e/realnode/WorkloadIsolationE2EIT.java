@@ -20,7 +20,7 @@ import io.fednode.e2e.realnode.Probes.Target;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,9 +64,7 @@ class WorkloadIsolationE2EIT {
     static void setUp() {
         KubernetesClient k = client();
         Path root = io.fednode.testing.KubernetesBinaries.repoRoot();
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            Manifests.apply(k, root.resolve("manifests/install").resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(k, List.of(NS));
         for (String ns : List.of(NS, FEDERATION_NS)) {
             k.resource(
                             new NamespaceBuilder()

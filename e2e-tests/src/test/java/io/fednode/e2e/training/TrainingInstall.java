@@ -18,10 +18,9 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.fednode.testing.KwokCluster;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -48,16 +47,17 @@ final class TrainingInstall implements AutoCloseable {
         this.operator = op;
     }
 
-    static TrainingInstall start(KwokCluster cluster) {
+    /** Installs for, and watches, the given namespaces (the operator has a Role there only). */
+    static TrainingInstall start(KwokCluster cluster, List<String> namespaces) {
         KubernetesClient admin = cluster.client();
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(admin, Path.of("../manifests/install").resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin, namespaces);
         KubernetesClient client =
                 ServiceAccountClients.clientAs(
                         admin, cluster.kubeConfigYaml(), "fednode-system", "fednode-operator");
         Operator operator = new Operator(o -> o.withKubernetesClient(client));
-        operator.register(new TrainingRunReconciler());
+        operator.register(
+                new TrainingRunReconciler(),
+                c -> c.settingNamespaces(java.util.Set.copyOf(namespaces)));
         operator.start();
         return new TrainingInstall(admin, client, operator);
     }
@@ -71,7 +71,7 @@ final class TrainingInstall implements AutoCloseable {
                                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                                 .endMetadata()
                                 .build())
-                .create();
+                .serverSideApply();
     }
 
     /** A compute node whose GPU pods go to the kwok GPU nodes. Not Ready until {@link #ready}. */
@@ -139,10 +139,6 @@ final class TrainingInstall implements AutoCloseable {
         spec.setAggregator(new AggregatorSpec(AGGREGATOR));
         run.setSpec(spec);
         return run;
-    }
-
-    private static void apply(KubernetesClient admin, Path file) {
-        Manifests.apply(admin, file);
     }
 
     @Override

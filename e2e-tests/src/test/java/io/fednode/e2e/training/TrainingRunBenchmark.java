@@ -19,7 +19,7 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.operator.training.TrainingRunReconciler;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.fednode.testing.ServiceAccountClients;
 import io.javaoperatorsdk.operator.Operator;
@@ -60,9 +60,11 @@ class TrainingRunBenchmark {
     @Test
     void admitAndQueueAgainstRawCreates() throws Exception {
         KubernetesClient admin = API.client();
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(admin, Path.of("../manifests/install").resolve(file));
+        List<String> opNamespaces = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            opNamespaces.add("op-" + i);
         }
+        OperatorManifests.applyAllButDeployment(admin, opNamespaces);
         // 1. Raw: the same TrainingRuns created directly, no operator running.
         List<String> rawNs = namespaces(admin, "raw");
         List<TrainingRun> rawRuns = runs(rawNs);
@@ -118,7 +120,7 @@ class TrainingRunBenchmark {
                         });
 
         // 3. The operator (as its ServiceAccount) with Ready nodes; the runs created as in 1.
-        List<String> opNs = namespaces(admin, "op");
+        List<String> opNs = opNamespaces;
         for (String ns : opNs) {
             readyNode(admin, ns);
         }
@@ -126,7 +128,9 @@ class TrainingRunBenchmark {
                 ServiceAccountClients.clientAs(
                         admin, API.kubeConfigYaml(), "fednode-system", "fednode-operator");
         Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient));
-        operator.register(new TrainingRunReconciler());
+        operator.register(
+                new TrainingRunReconciler(),
+                c -> c.settingNamespaces(java.util.Set.copyOf(opNamespaces)));
         operator.start();
         try {
             List<TrainingRun> runs = runs(opNs);
@@ -399,9 +403,5 @@ class TrainingRunBenchmark {
     private static int intEnv(String name, int fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value);
-    }
-
-    private static void apply(KubernetesClient admin, Path file) {
-        Manifests.apply(admin, file);
     }
 }

@@ -38,7 +38,16 @@ class TrainingRunE2EIT {
 
     @BeforeAll
     static void start() {
-        install = TrainingInstall.start(CLUSTER);
+        install =
+                TrainingInstall.start(
+                        CLUSTER,
+                        List.of(
+                                "train-gpu",
+                                "train-refused",
+                                "train-queue",
+                                "train-deadline",
+                                "train-fails",
+                                "train-delete"));
     }
 
     @AfterAll

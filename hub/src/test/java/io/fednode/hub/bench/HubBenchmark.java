@@ -109,7 +109,13 @@ public final class HubBenchmark {
                             Map.of("KUBECONFIG", kubeconfig.toString()),
                             "--namespace=" + NS,
                             "--port=" + port,
-                            "--admin-port=" + adminPort);
+                            "--admin-port=" + adminPort,
+                            // every simulated node is on 127.0.0.1 and enrols within seconds,
+                            // 48 at a time: lift the per-address bounds meant for the internet
+                            "--max-connections=" + (members + 1024),
+                            "--max-connections-per-address=" + (members + 1024),
+                            "--enrol-attempts-per-minute=" + (members * 2),
+                            "--max-concurrent-enrolments=48");
             long hubPid = hub.pid();
             awaitHealthy(adminPort);
 

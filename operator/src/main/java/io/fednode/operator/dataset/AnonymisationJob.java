@@ -71,6 +71,12 @@ public final class AnonymisationJob {
     /** Pod attempts after the first one before the Job fails (the Job controller backs off). */
     public static final int BACKOFF_LIMIT = 2;
 
+    /**
+     * The Job's {@code activeDeadlineSeconds} when the Dataset sets none (the CRD's default, for a
+     * Dataset stored before the field existed): 24 hours.
+     */
+    public static final long DEFAULT_DEADLINE_SECONDS = 24 * 60 * 60;
+
     /** Default worker threads when the node does not set {@code anonymisation.parallelism}. */
     public static final int DEFAULT_THREADS = 2;
 
@@ -115,6 +121,7 @@ public final class AnonymisationJob {
         return new JobBuilder()
                 .withMetadata(meta)
                 .withNewSpec()
+                .withActiveDeadlineSeconds(deadlineSeconds(dataset))
                 .withBackoffLimit(BACKOFF_LIMIT)
                 .withNewPodFailurePolicy()
                 .withRules(
@@ -158,6 +165,12 @@ public final class AnonymisationJob {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The Dataset's {@code spec.activeDeadlineSeconds}, else {@link #DEFAULT_DEADLINE_SECONDS}. */
+    static long deadlineSeconds(Dataset dataset) {
+        Long set = dataset.getSpec().getActiveDeadlineSeconds();
+        return set == null ? DEFAULT_DEADLINE_SECONDS : set;
     }
 
     private static Container container(

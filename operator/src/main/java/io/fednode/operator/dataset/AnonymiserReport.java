@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The anonymiser's JSON report ({@code --report}), as the operator reads it from the container's
@@ -20,6 +21,18 @@ public record AnonymiserReport(
         long bytesIn,
         long bytesOut,
         Map<String, Long> quarantineReasons) {
+
+    /**
+     * The anonymiser's quarantine reasons are names such as {@code not-dicom}; a report key of any
+     * other form is rejected rather than copied into the status.
+     */
+    static final Pattern REASON_NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
+    /** Longest reason name (a label value's length). */
+    static final int MAX_REASON_NAME = 63;
+
+    /** Most distinct quarantine reasons kept in the status (the anonymiser has about 15). */
+    static final int MAX_REASONS = 64;
 
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -43,8 +56,17 @@ public record AnonymiserReport(
         try {
             root = JSON.readTree(terminationMessage.strip());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Not Jackson's message: it quotes the text, which may be a log tail naming files.
+            var at = e.getLocation();
             throw new UnreadableReportException(
-                    "the termination message is not a JSON report: " + e.getOriginalMessage());
+                    "the termination message is not a JSON report"
+                            + (at == null
+                                    ? ""
+                                    : " (line "
+                                            + at.getLineNr()
+                                            + ", column "
+                                            + at.getColumnNr()
+                                            + ")"));
         }
         if (root == null || !root.isObject()) {
             throw new UnreadableReportException("the termination message is not a JSON object");
@@ -69,8 +91,19 @@ public record AnonymiserReport(
             if (!r.isObject()) {
                 throw new UnreadableReportException("quarantineReasons is not an object");
             }
+            if (r.size() > MAX_REASONS) {
+                throw new UnreadableReportException(
+                        "quarantineReasons has more than " + MAX_REASONS + " reasons");
+            }
             for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
                 var e = it.next();
+                if (e.getKey().length() > MAX_REASON_NAME
+                        || !REASON_NAME.matcher(e.getKey()).matches()) {
+                    // Not echoed: whatever it is, it is not a reason name and may be a file name.
+                    throw new UnreadableReportException(
+                            "quarantineReasons has a key that is not a reason name (lower-case"
+                                    + " words joined by '-', at most 63 characters)");
+                }
                 if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
                     throw new UnreadableReportException(
                             "quarantineReasons." + e.getKey() + " is not a count");

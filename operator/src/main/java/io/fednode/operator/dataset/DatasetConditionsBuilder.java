@@ -81,6 +81,26 @@ public final class DatasetConditionsBuilder {
         return s;
     }
 
+    /**
+     * The status as it is, observed at the current generation: a new object (the Dataset is the
+     * informer cache's, and a change made to it in place would hide itself from the change check
+     * and stay in the cache). Conditions keep their reason, message and lastTransitionTime.
+     */
+    public static DatasetStatus observed(Dataset dataset) {
+        DatasetStatus previous = dataset.getStatus();
+        long gen = dataset.getMetadata().getGeneration();
+        DatasetStatus s = copyOf(previous);
+        s.setObservedGeneration(gen);
+        List<Condition> c = new ArrayList<>();
+        if (previous != null && previous.getConditions() != null) {
+            for (Condition p : previous.getConditions()) {
+                c.add(new ConditionBuilder(p).withObservedGeneration(gen).build());
+            }
+        }
+        s.setConditions(c);
+        return s;
+    }
+
     /** Status of revision {@code revision}, anonymised by {@code jobName}, given its outcome. */
     public static DatasetStatus forRevision(
             Dataset dataset,
@@ -220,9 +240,20 @@ public final class DatasetConditionsBuilder {
             s.setRevisionDigest(previous.getRevisionDigest());
             s.setJobName(previous.getJobName());
             s.setOutputPath(previous.getOutputPath());
-            s.setFiles(previous.getFiles());
-            s.setBytes(previous.getBytes());
-            s.setQuarantineReasons(previous.getQuarantineReasons());
+            // Copies, not the cached status's own objects.
+            DatasetStatus.DatasetFiles files = previous.getFiles();
+            if (files != null) {
+                s.setFiles(
+                        new DatasetStatus.DatasetFiles(
+                                files.getSeen(), files.getWritten(), files.getQuarantined()));
+            }
+            DatasetStatus.DatasetBytes bytes = previous.getBytes();
+            if (bytes != null) {
+                s.setBytes(new DatasetStatus.DatasetBytes(bytes.getRead(), bytes.getWritten()));
+            }
+            if (previous.getQuarantineReasons() != null) {
+                s.setQuarantineReasons(new java.util.TreeMap<>(previous.getQuarantineReasons()));
+            }
             s.setStartTime(previous.getStartTime());
             s.setCompletionTime(previous.getCompletionTime());
             s.setFailedAttempts(previous.getFailedAttempts());

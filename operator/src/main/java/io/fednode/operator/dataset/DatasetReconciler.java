@@ -164,7 +164,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
             if (finishedInStatus(previous, revision, jobName)) {
                 // The Job finished and was removed later (by a person or a TTL): the status keeps
                 // its outcome; the revision is not run again.
-                return report(dataset, context, sameWithGeneration(dataset));
+                return report(dataset, context, DatasetConditionsBuilder.observed(dataset));
             }
             Optional<Refusal> waiting = NodeGate.notReady(dataset, node);
             if (waiting.isPresent()) {
@@ -287,12 +287,6 @@ public class DatasetReconciler implements Reconciler<Dataset> {
         return DatasetConditionsBuilder.find(s, type)
                 .map(c -> ConditionTypes.TRUE.equals(c.getStatus()))
                 .orElse(false);
-    }
-
-    private static DatasetStatus sameWithGeneration(Dataset dataset) {
-        DatasetStatus s = dataset.getStatus();
-        s.setObservedGeneration(dataset.getMetadata().getGeneration());
-        return s;
     }
 
     private UpdateControl<Dataset> report(

@@ -18,6 +18,12 @@ public sealed interface JobOutcome {
     /** Longest failure message copied into the Dataset's conditions. */
     int MAX_MESSAGE = 512;
 
+    /** Longest reason copied from a Job condition (a condition reason is at most 1024). */
+    int MAX_REASON = 128;
+
+    /** The Job controller's reason for a Job stopped at its {@code activeDeadlineSeconds}. */
+    String DEADLINE_EXCEEDED = "DeadlineExceeded";
+
     /** Not finished yet. */
     record Running(int failedAttempts, String startTime) implements JobOutcome {}
 
@@ -74,27 +80,46 @@ public sealed interface JobOutcome {
             JobCondition c = failedCondition.get();
             Optional<ContainerStateTerminated> last =
                     terminatedStates(pods).filter(t -> exitCode(t) != 0).max(byFinish());
-            String reason = c.getReason() == null ? "JobFailed" : c.getReason();
+            String reason =
+                    c.getReason() == null
+                            ? "JobFailed"
+                            : AnonymiserText.bounded(c.getReason(), MAX_REASON);
             StringBuilder message = new StringBuilder();
-            message.append("Job ")
-                    .append(job.getMetadata().getName())
-                    .append(" failed after ")
-                    .append(failed)
-                    .append(failed == 1 ? " attempt" : " attempts");
-            if (c.getMessage() != null && !c.getMessage().isBlank()) {
-                message.append(" (").append(c.getMessage()).append(")");
+            message.append("Job ").append(job.getMetadata().getName());
+            if (DEADLINE_EXCEEDED.equals(c.getReason())) {
+                message.append(" was stopped: it ran longer than its deadline");
+                Long deadline =
+                        job.getSpec() == null ? null : job.getSpec().getActiveDeadlineSeconds();
+                if (deadline != null) {
+                    message.append(" of ").append(deadline).append(" s");
+                }
+                message.append(" (spec.activeDeadlineSeconds; a new value applies to the next")
+                        .append(" revision) after ")
+                        .append(failed)
+                        .append(failed == 1 ? " failed attempt" : " failed attempts");
+            } else {
+                message.append(" failed after ")
+                        .append(failed)
+                        .append(failed == 1 ? " attempt" : " attempts");
+                if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                    message.append(" (")
+                            .append(AnonymiserText.bounded(c.getMessage(), MAX_MESSAGE))
+                            .append(")");
+                }
             }
             if (last.isPresent()) {
                 message.append("; last exit code ").append(exitCode(last.get()));
                 if (exitCode(last.get()) == AnonymisationJob.USAGE_ERROR_EXIT) {
                     reason = "AnonymiserUsageError";
                 }
-                String tail = last.get().getMessage();
-                if (tail != null && !tail.isBlank()) {
-                    message.append(": ").append(tail.strip());
+                // The anonymiser's own words: may name input files, hence no paths.
+                String tail = AnonymiserText.safe(last.get().getMessage(), MAX_MESSAGE);
+                if (!tail.isEmpty()) {
+                    message.append(": ").append(tail);
                 }
             }
-            return new Failed(reason, truncate(message.toString()), failed, start);
+            return new Failed(
+                    reason, AnonymiserText.bounded(message.toString(), MAX_MESSAGE), failed, start);
         }
         return new Running(failed, start);
     }
@@ -132,9 +157,5 @@ public sealed interface JobOutcome {
         // RFC 3339 times in UTC sort as strings.
         return Comparator.comparing(
                 t -> t.getFinishedAt() == null ? "" : t.getFinishedAt(), Comparator.naturalOrder());
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE - 1) + "…";
     }
 }

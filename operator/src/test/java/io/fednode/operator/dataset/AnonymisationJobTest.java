@@ -63,9 +63,25 @@ class AnonymisationJobTest {
         assertThat(job.getMetadata().getLabels())
                 .containsEntry(DatasetLabels.DATASET, "lung-ct")
                 .containsEntry(DatasetLabels.REVISION, "3");
+        // The first 16 hex digits of the SHA-256 of the revision's canonical inputs, computed
+        // outside the code under test:
+        //   printf 'source.path=imports/2026-11/lung-ct\noptions=retain-patient-characteristics' \
+        //     | sha256sum | cut -c1-16
+        // (the fixture's path without its trailing '/', the node's default option).
         assertThat(job.getMetadata().getAnnotations())
-                .containsEntry(
-                        DatasetLabels.REVISION_DIGEST, DatasetRevision.of(dataset, node).digest());
+                .containsEntry(DatasetLabels.REVISION_DIGEST, "9f68c658fc89adfa");
+    }
+
+    @Test
+    void jobHasADeadlineTheDatasetMaySet() {
+        assertThat(job(1).getSpec().getActiveDeadlineSeconds())
+                .as("24 hours when the Dataset sets none")
+                .isEqualTo(86_400L);
+        dataset.getSpec().setActiveDeadlineSeconds(3_600L);
+        assertThat(job(1).getSpec().getActiveDeadlineSeconds()).isEqualTo(3_600L);
+        assertThat(DatasetRevision.of(dataset, node).digest())
+                .as("the deadline is not an input of the revision")
+                .isEqualTo("9f68c658fc89adfa");
     }
 
     @Test

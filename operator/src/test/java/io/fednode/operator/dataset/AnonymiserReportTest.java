@@ -42,6 +42,46 @@ class AnonymiserReportTest {
     }
 
     @Test
+    void aTextThatIsNotJsonIsNotQuoted() {
+        // Jackson's own message would quote the first token: here a patient's name.
+        assertThatThrownBy(() -> AnonymiserReport.parse("DOE^JANE 1961: cannot read"))
+                .hasMessageContaining("not a JSON report")
+                .hasMessageNotContaining("DOE")
+                .hasMessageNotContaining("JANE");
+    }
+
+    @Test
+    void quarantineReasonsThatAreNotReasonNamesAreRejectedUnquoted() {
+        for (String key :
+                new String[] {
+                    "/data/raw/DOE^JANE/IM1.dcm", "Not-Dicom", "not dicom", "a".repeat(64), ""
+                }) {
+            String report = withReasons(1, "\"" + key + "\":1");
+            assertThatThrownBy(() -> AnonymiserReport.parse(report))
+                    .as(key)
+                    .hasMessageContaining("not a reason name")
+                    .hasMessageNotContaining("DOE");
+        }
+    }
+
+    @Test
+    void tooManyQuarantineReasonsAreRejected() {
+        StringBuilder reasons = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            reasons.append(i == 0 ? "" : ",").append("\"r-").append(i).append("\":0");
+        }
+        String report = withReasons(0, reasons.toString());
+        assertThatThrownBy(() -> AnonymiserReport.parse(report))
+                .hasMessageContaining("more than 64 reasons");
+    }
+
+    /** A report of {@code quarantined} quarantined files and these quarantineReasons members. */
+    private static String withReasons(int quarantined, String members) {
+        return "{\"filesSeen\":%d,\"filesWritten\":0,\"filesQuarantined\":%d,\"bytesIn\":1,\"bytesOut\":0,\"quarantineReasons\":{%s}}"
+                .formatted(quarantined, quarantined, members);
+    }
+
+    @Test
     void missingCountIsRejected() {
         assertThatThrownBy(
                         () ->

@@ -21,14 +21,14 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.testing.Conflicts;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DatasetReconcilerIT {
     static final String NS = "hospital";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
@@ -52,9 +51,7 @@ class DatasetReconcilerIT {
 
     @BeforeAll
     static void start() {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(INSTALL.resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin(), List.of(NS));
         admin().resource(
                         new NamespaceBuilder()
                                 .withNewMetadata()
@@ -62,7 +59,7 @@ class DatasetReconcilerIT {
                                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                                 .endMetadata()
                                 .build())
-                .create();
+                .serverSideApply();
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator =
                 new Operator(
@@ -71,7 +68,9 @@ class DatasetReconcilerIT {
                                         .checkingCRDAndValidateLocalModel(false)
                                         .withStopOnInformerErrorDuringStartup(true)
                                         .withCloseClientOnStop(false));
-        operator.register(new DatasetReconciler("registry.test/fednode-anonymiser:it"));
+        operator.register(
+                new DatasetReconciler("registry.test/fednode-anonymiser:it"),
+                c -> c.settingNamespaces(Set.of(NS)));
         operator.start();
     }
 
@@ -327,6 +326,171 @@ class DatasetReconcilerIT {
         assertThat(jobsOf("broken")).as("a failed revision is not retried forever").hasSize(1);
     }
 
+    /**
+     * Issue 13 item 5: once the Job of the current revision has finished and is gone (deleted by a
+     * person or a TTL), editing the Dataset must still move status.observedGeneration, or GitOps
+     * tools that wait for observedGeneration == generation wait for ever.
+     */
+    @Test
+    void editAfterTheFinishedJobIsGoneStillMovesObservedGeneration() {
+        createNode("node-gitops", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "gitops", "node-gitops", "imports/gitops"));
+        Job job = awaitJob("gitops-r1");
+        fakeKubeletTerminates(job, "gitops-r1-abcde", 0, JobOutcomeTest.REPORT);
+        finishJob(job, true);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertCondition("gitops", "Ready", "True", "Anonymised"));
+
+        // With the finished Job still there, an edit is observed.
+        long second = describe("gitops", "edited while the Job is still there");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(dataset("gitops").getStatus().getObservedGeneration())
+                                        .isEqualTo(second));
+
+        admin().batch().v1().jobs().inNamespace(NS).withName("gitops-r1").delete();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(jobsOf("gitops")).isEmpty());
+        long third = describe("gitops", "edited after the Job was removed");
+        assertThat(third).isGreaterThan(second);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(dataset("gitops").getStatus().getObservedGeneration())
+                                        .as("observedGeneration after an edit once the Job is gone")
+                                        .isEqualTo(third));
+        assertCondition("gitops", "Ready", "True", "Anonymised");
+        assertThat(condition("gitops", "Ready").getObservedGeneration()).isEqualTo(third);
+        assertThat(dataset("gitops").getStatus().getFiles().getWritten())
+                .as("the finished revision's counts are kept")
+                .isEqualTo(2);
+        assertThat(jobsOf("gitops")).as("a finished revision is not run again").isEmpty();
+    }
+
+    /** Sets the description (not a new revision) and returns the new generation. */
+    private static long describe(String name, String description) {
+        return Conflicts.edit(
+                        datasets().withName(name),
+                        d -> {
+                            d.getSpec().setDescription(description);
+                            return d;
+                        })
+                .getMetadata()
+                .getGeneration();
+    }
+
+    /**
+     * Issue 14: the anonymiser's free text (the log tail the kubelet makes the termination message
+     * when a run fails) may name input files, and raw file names can hold patient names. None of it
+     * reaches the Dataset's conditions or events; which volume the path was on does.
+     */
+    @Test
+    void inputPathsInTheAnonymisersErrorReachNeitherStatusNorEvents() {
+        createNode("node-phi", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "phi-paths", "node-phi", "imports/phi"));
+        Job job = awaitJob("phi-paths-r1");
+        String error =
+                "fednode-anonymiser: fatal: java.nio.file.AccessDeniedException:"
+                        + " /data/raw/DOE^JANE 1961-04-02/Exam MRN4711/IM0001.dcm\n"
+                        + "\tat io.fednode.anonymiser.AnonymisationRun.run(AnonymisationRun.java:154)"
+                        + "\nCaused by: copying '/data/raw/DOE^JANE 1961-04-02/IM0002.dcm' ->"
+                        + " /data/output/r1/x.dcm: Permission denied";
+        for (int i = 0; i <= AnonymisationJob.BACKOFF_LIMIT; i++) {
+            fakeKubeletTerminates(job, "phi-paths-r1-" + i, 1, error);
+        }
+        finishJob(job, false);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertCondition(
+                                        "phi-paths", "Failed", "True", "BackoffLimitExceeded"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(eventMessages("phi-paths")).isNotEmpty());
+
+        String failed = condition("phi-paths", "Failed").getMessage();
+        assertThat(failed)
+                .as("what the person needs: the error class and which volume")
+                .contains("AccessDeniedException")
+                .contains("/data/raw")
+                .contains("Permission denied");
+        List<String> published = new java.util.ArrayList<>(eventMessages("phi-paths"));
+        dataset("phi-paths")
+                .getStatus()
+                .getConditions()
+                .forEach(c -> published.add(c.getMessage()));
+        for (String text : published) {
+            assertThat(text)
+                    .as("status or event text")
+                    .doesNotContain("DOE")
+                    .doesNotContain("JANE")
+                    .doesNotContain("1961")
+                    .doesNotContain("MRN4711")
+                    .doesNotContain("IM000")
+                    .doesNotContain("x.dcm");
+        }
+    }
+
+    /** Issue 14: the anonymiser Job cannot run for ever: it carries a deadline. */
+    @Test
+    void jobCarriesADeadline() {
+        createNode("node-deadline", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "deadline-default", "node-deadline", "imports/d"));
+        Job job = awaitJob("deadline-default-r1");
+        assertThat(job.getSpec().getActiveDeadlineSeconds())
+                .as("activeDeadlineSeconds of the Job as the API server holds it")
+                .isEqualTo(24 * 60 * 60L);
+
+        Dataset quick = Fixtures.dataset(NS, "deadline-set", "node-deadline", "imports/d");
+        quick.getSpec().setActiveDeadlineSeconds(600L);
+        create(quick);
+        assertThat(awaitJob("deadline-set-r1").getSpec().getActiveDeadlineSeconds())
+                .as("the Dataset's spec.activeDeadlineSeconds")
+                .isEqualTo(600L);
+    }
+
+    /**
+     * Issue 14: a Job the Job controller stopped at its deadline (it then kills the Pod and sets
+     * Failed with reason DeadlineExceeded, played here by the test) makes a Dataset condition that
+     * names the deadline and the field that sets it.
+     */
+    @Test
+    void jobStoppedAtItsDeadlineIsAClearCondition() {
+        createNode("node-slow", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "too-slow", "node-slow", "imports/huge"));
+        Job job = awaitJob("too-slow-r1");
+        fakeKubeletTerminates(job, "too-slow-r1-abcde", 143, "");
+        finishJob(
+                job, false, 1, "DeadlineExceeded", "Job was active longer than specified deadline");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertCondition("too-slow", "Failed", "True", "DeadlineExceeded");
+                            assertCondition("too-slow", "Stalled", "True", "DeadlineExceeded");
+                            assertCondition("too-slow", "Ready", "False", "AnonymisationFailed");
+                        });
+        assertThat(condition("too-slow", "Failed").getMessage())
+                .contains("too-slow-r1")
+                .contains("deadline of 86400 s")
+                .contains("spec.activeDeadlineSeconds");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(eventMessages("too-slow"))
+                                        .anySatisfy(
+                                                m ->
+                                                        assertThat(m)
+                                                                .contains("deadline of 86400 s")));
+        assertThat(jobsOf("too-slow")).as("not retried").hasSize(1);
+    }
+
+    private static List<String> eventMessages(String dataset) {
+        return admin().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> dataset.equals(e.getInvolvedObject().getName()))
+                .map(io.fabric8.kubernetes.api.model.Event::getMessage)
+                .toList();
+    }
+
     // --- helpers ---
 
     private static Job awaitJob(String name) {
@@ -396,6 +560,16 @@ class DatasetReconcilerIT {
 
     /** The Job controller's part: the terminal conditions and counts. */
     private static void finishJob(Job job, boolean succeeded) {
+        finishJob(
+                job,
+                succeeded,
+                AnonymisationJob.BACKOFF_LIMIT + 1,
+                "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit");
+    }
+
+    private static void finishJob(
+            Job job, boolean succeeded, int failed, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Job current =
                 admin().batch()
@@ -424,20 +598,20 @@ class DatasetReconcilerIT {
                     .withLastProbeTime(now)
                     .endCondition();
         } else {
-            status.withFailed(AnonymisationJob.BACKOFF_LIMIT + 1)
+            status.withFailed(failed)
                     .addNewCondition()
                     .withType("FailureTarget")
                     .withStatus("True")
-                    .withReason("BackoffLimitExceeded")
-                    .withMessage("Job has reached the specified backoff limit")
+                    .withReason(reason)
+                    .withMessage(message)
                     .withLastTransitionTime(now)
                     .withLastProbeTime(now)
                     .endCondition()
                     .addNewCondition()
                     .withType("Failed")
                     .withStatus("True")
-                    .withReason("BackoffLimitExceeded")
-                    .withMessage("Job has reached the specified backoff limit")
+                    .withReason(reason)
+                    .withMessage(message)
                     .withLastTransitionTime(now)
                     .withLastProbeTime(now)
                     .endCondition();
@@ -531,10 +705,6 @@ class DatasetReconcilerIT {
         assertThat(c.getReason())
                 .as("%s reason of %s (%s)", type, dataset, c.getMessage())
                 .isEqualTo(reason);
-    }
-
-    private static void apply(Path file) {
-        Manifests.apply(admin(), file);
     }
 
     private static KubernetesClient admin() {

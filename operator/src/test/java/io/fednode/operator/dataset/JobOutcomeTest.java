@@ -114,6 +114,51 @@ class JobOutcomeTest {
     }
 
     @Test
+    void deadlineExceededNamesTheDeadlineAndItsField() {
+        Job job = job("Failed", "DeadlineExceeded", 1);
+        job.setSpec(new io.fabric8.kubernetes.api.model.batch.v1.JobSpec());
+        job.getSpec().setActiveDeadlineSeconds(3600L);
+        var f = (JobOutcome.Failed) JobOutcome.of(job, List.of(pod(143, "", "t")));
+        assertThat(f.reason()).isEqualTo("DeadlineExceeded");
+        assertThat(f.message())
+                .startsWith("Job lung-ct-r1 was stopped: it ran longer than its deadline of 3600 s")
+                .contains("spec.activeDeadlineSeconds")
+                .contains("after 1 failed attempt")
+                .endsWith("; last exit code 143");
+    }
+
+    @Test
+    void inputPathsInTheLogTailAreReplacedByTheirMountPoint() {
+        var f =
+                (JobOutcome.Failed)
+                        JobOutcome.of(
+                                job("Failed", "BackoffLimitExceeded", 3),
+                                List.of(
+                                        pod(
+                                                1,
+                                                "fednode-anonymiser: fatal:"
+                                                        + " java.nio.file.NoSuchFileException:"
+                                                        + " /data/raw/SMITH^JOHN 1950/CT 1.dcm\n",
+                                                "t")));
+        assertThat(f.message())
+                .endsWith(
+                        "last exit code 1: fednode-anonymiser: fatal:"
+                                + " java.nio.file.NoSuchFileException: /data/raw/…")
+                .doesNotContain("SMITH")
+                .doesNotContain("1950")
+                .doesNotContain("CT 1");
+    }
+
+    @Test
+    void controlCharactersAndLongTextFromTheJobAreBounded() {
+        Job job = job("Failed", "BackoffLimitExceeded", 3);
+        job.getStatus().getConditions().get(0).setMessage("limit\u001b[31m" + "y".repeat(5000));
+        var f = (JobOutcome.Failed) JobOutcome.of(job, List.of());
+        assertThat(f.message()).hasSizeLessThanOrEqualTo(JobOutcome.MAX_MESSAGE);
+        assertThat(f.message()).doesNotContain("\u001b");
+    }
+
+    @Test
     void longMessagesAreCut() {
         var f =
                 (JobOutcome.Failed)

@@ -33,7 +33,7 @@ import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.operator.node.FederationNodeReconciler;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
@@ -57,7 +57,6 @@ class HubHeartbeatIT {
     static final String HUB_NS = "federation-hub";
     static final String NODE_NS = "hospital-c";
     static final String NODE = "hospital-c";
-    static final Path INSTALL = Path.of("../manifests/install");
 
     @RegisterExtension static final RealApiServer API = new RealApiServer();
     static KubernetesClient admin;
@@ -69,11 +68,9 @@ class HubHeartbeatIT {
     @BeforeAll
     static void start() throws Exception {
         admin = API.client();
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            Manifests.apply(admin, INSTALL.resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin, List.of(NODE_NS));
         API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        for (String ns : List.of(HUB_NS, NODE_NS)) {
+        for (String ns : List.of(HUB_NS)) {
             admin.namespaces()
                     .resource(
                             new NamespaceBuilder()

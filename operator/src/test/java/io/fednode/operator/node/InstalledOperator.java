@@ -4,14 +4,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * The operator as a user installs it: the rendered {@code manifests/install/} (namespace, CRDs,
- * RBAC, Deployment) applied to the test's API server, then the operator run in-process as its own
- * ServiceAccount, with a token from the TokenRequest API, so only the chart's RBAC is in effect.
+ * The operator as a user installs it: {@code manifests/install/} rendered for the namespaces the
+ * test watches (namespace, CRDs, RBAC, admission policy) applied to the test's API server, then the
+ * operator run in-process as its own ServiceAccount, with a token from the TokenRequest API, so
+ * only the chart's RBAC is in effect, and watching only those namespaces.
  */
 public final class InstalledOperator implements AutoCloseable {
     public static final String NAMESPACE = "fednode-system";
@@ -28,19 +30,19 @@ public final class InstalledOperator implements AutoCloseable {
 
     /**
      * @param clientAs makes a client for (namespace, serviceAccount) from a TokenRequest token
+     * @param settings its {@link OperatorSettings#namespaces()} are the watched namespaces, which
+     *     the manifests are rendered for (created if missing); there must be at least one
      */
     public static InstalledOperator install(
             KubernetesClient admin,
             BiFunction<String, String, KubernetesClient> clientAs,
             OperatorSettings settings) {
-        for (String file :
-                List.of(
-                        "00-namespace.yaml",
-                        "01-crds.yaml",
-                        "02-rbac.yaml",
-                        "03-deployment.yaml")) {
-            apply(admin, INSTALL.resolve(file));
+        if (settings.namespaces().isEmpty()) {
+            throw new IllegalArgumentException("name the namespaces the operator watches");
         }
+        Path rendered =
+                OperatorManifests.applyAllButDeployment(admin, List.copyOf(settings.namespaces()));
+        apply(admin, rendered.resolve("03-deployment.yaml"));
         KubernetesClient client = clientAs.apply(NAMESPACE, SERVICE_ACCOUNT);
         return new InstalledOperator(OperatorMain.run(client, settings), client);
     }

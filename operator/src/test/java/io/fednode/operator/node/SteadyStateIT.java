@@ -37,7 +37,12 @@ class SteadyStateIT {
                 InstalledOperator.install(
                         API.client(),
                         API::clientAs,
-                        OperatorSettings.defaults().withResyncPeriod(RESYNC).withHttpPort(0));
+                        OperatorSettings.defaults()
+                                .withResyncPeriod(RESYNC)
+                                .withHttpPort(0)
+                                .withNamespaces(
+                                        java.util.Set.of(
+                                                "steady-hybrid", "steady-data", "steady-compute")));
     }
 
     @AfterAll

@@ -26,16 +26,17 @@ import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
-import io.fednode.testing.Manifests;
+import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +59,10 @@ class TrainingRunReconcilerIT {
     private static final String IMAGE = "registry.example.org/fl/trainer@sha256:" + DIGEST;
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
+    /** One namespace per test (the operator has a Role in these only): training-1 and on. */
+    private static final List<String> WATCHED =
+            IntStream.rangeClosed(1, 12).mapToObj(i -> "training-" + i).toList();
+
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
     private static Operator operator;
@@ -65,12 +70,11 @@ class TrainingRunReconcilerIT {
 
     @BeforeAll
     static void startOperator() {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
-            apply(Path.of("../manifests/install").resolve(file));
-        }
+        OperatorManifests.applyAllButDeployment(admin(), WATCHED);
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator = new Operator(o -> o.withKubernetesClient(operatorClient));
-        operator.register(new TrainingRunReconciler());
+        operator.register(
+                new TrainingRunReconciler(), c -> c.settingNamespaces(Set.copyOf(WATCHED)));
         operator.start();
     }
 
@@ -413,7 +417,7 @@ class TrainingRunReconcilerIT {
     // ---- fixtures -------------------------------------------------------------------------
 
     private static String namespace() {
-        String ns = "training-" + NAMESPACES.incrementAndGet();
+        String ns = WATCHED.get(NAMESPACES.getAndIncrement());
         ensureNamespace(ns);
         return ns;
     }
@@ -538,9 +542,5 @@ class TrainingRunReconcilerIT {
 
     private static KubernetesClient admin() {
         return API.client();
-    }
-
-    private static void apply(Path file) {
-        Manifests.apply(admin(), file);
     }
 }

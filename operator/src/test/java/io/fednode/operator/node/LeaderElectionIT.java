@@ -1,0 +1,260 @@
+package io.fednode.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.Conflicts;
+import io.fednode.testing.OperatorManifests;
+import io.fednode.testing.RealApiServer;
+import io.fednode.testing.ServiceAccountClients;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two replicas of the operator, each a separate JVM (as two Pods of the Deployment during a rolling
+ * update), configured as the chart's Deployment configures them and authenticated as the chart's
+ * ServiceAccount against a real kube-apiserver. One leads; the other does nothing until the leader
+ * is killed (SIGKILL: no lease release), then takes over within the lease time; the node's key and
+ * claims are made once, by whichever leads.
+ */
+class LeaderElectionIT {
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    static final String NS = "hospital-le";
+    static final String NODE = "hospital-le";
+
+    /** JOSDK's default lease duration and retry period (LeaderElectionConfiguration). */
+    static final Duration LEASE = Duration.ofSeconds(15);
+
+    static final Duration RETRY = Duration.ofSeconds(2);
+
+    private final List<Replica> replicas = new ArrayList<>();
+
+    record Replica(String identity, Process process, int port, Path log) {
+        double reconciliationsStarted() throws Exception {
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.body()
+                    .lines()
+                    .filter(l -> l.startsWith("operator_sdk_reconciliations_started_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+    }
+
+    @AfterEach
+    void stopReplicas() {
+        for (Replica r : replicas) {
+            r.process().destroyForcibly();
+        }
+    }
+
+    /** The operator container's environment as the chart renders it. */
+    static Map<String, String> chartEnvironment(Path rendered) throws Exception {
+        try (InputStream in = Files.newInputStream(rendered.resolve("03-deployment.yaml"))) {
+            Deployment d =
+                    API.client().load(in).items().stream()
+                            .filter(Deployment.class::isInstance)
+                            .map(Deployment.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+            return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                    .filter(e -> e.getValue() != null)
+                    .filter(e -> e.getName().startsWith("FEDNODE_"))
+                    .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        }
+    }
+
+    Replica start(String identity, Map<String, String> chartEnv) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile(Path.of("target"), "operator-" + identity, ".log");
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx256m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "io.fednode.operator.OperatorMain",
+                                "--http-bind-address=127.0.0.1",
+                                "--http-port=" + port)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.putAll(chartEnv);
+        env.put("POD_NAMESPACE", InstalledOperator.NAMESPACE);
+        env.put("HOSTNAME", identity); // a Pod's name, the leader-election identity
+        // fabric8's configuration from the environment: the ServiceAccount's token only.
+        Config admin = Config.fromKubeconfig(API.kubeConfigYaml());
+        try (KubernetesClient sa =
+                ServiceAccountClients.clientAs(
+                        API.client(),
+                        API.kubeConfigYaml(),
+                        InstalledOperator.NAMESPACE,
+                        InstalledOperator.SERVICE_ACCOUNT)) {
+            env.put("KUBERNETES_AUTH_TOKEN", sa.getConfiguration().getOauthToken());
+        }
+        env.put("KUBERNETES_MASTER", admin.getMasterUrl());
+        if (admin.getCaCertData() != null) {
+            env.put("KUBERNETES_CERTS_CA_DATA", admin.getCaCertData());
+        } else {
+            env.put("KUBERNETES_CERTS_CA_FILE", admin.getCaCertFile());
+        }
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        env.put("KUBECONFIG", "/nonexistent");
+        Replica r = new Replica(identity, pb.start(), port, log);
+        replicas.add(r);
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertThat(r.process().isAlive())
+                                    .as("%s is running; log %s", identity, log)
+                                    .isTrue();
+                            r.reconciliationsStarted();
+                        });
+        return r;
+    }
+
+    static String holder() {
+        Lease lease =
+                API.client()
+                        .leases()
+                        .inNamespace(InstalledOperator.NAMESPACE)
+                        .withName(OperatorSettings.LEASE_NAME)
+                        .get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    static long events(String reason) {
+        return API.client().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+                .sum();
+    }
+
+    static Map<String, String> uids(List<? extends HasMetadata> objects) {
+        Map<String, String> uids = new HashMap<>();
+        objects.forEach(o -> uids.put(o.getMetadata().getName(), o.getMetadata().getUid()));
+        return uids;
+    }
+
+    @Test
+    void oneReplicaLeadsAndTheOtherTakesOverWithinTheLeaseWhenItIsKilled() throws Exception {
+        Path rendered = OperatorManifests.applyAllButDeployment(API.client(), List.of(NS));
+        Map<String, String> chartEnv = chartEnvironment(rendered);
+
+        Replica a = start("operator-a", chartEnv);
+        await().atMost(LEASE.plus(Duration.ofSeconds(30)))
+                .untilAsserted(
+                        () ->
+                                assertThat(holder())
+                                        .as("the Lease's holder (leader election is on)")
+                                        .isEqualTo("operator-a"));
+        Replica b = start("operator-b", chartEnv);
+
+        FederationNode node = Nodes.node(NS, NODE, NodeRole.DATA);
+        API.client().resource(node).create();
+        for (String volume : List.of("raw", "anonymised", "scratch")) {
+            VolumeBinding.bind(API.client(), NS, NODE + "-" + volume);
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                Nodes.status(
+                                                        API.client()
+                                                                .resources(FederationNode.class)
+                                                                .inNamespace(NS)
+                                                                .withName(NODE)
+                                                                .get(),
+                                                        "Ready"))
+                                        .isEqualTo("True"));
+        Secret key = API.client().secrets().inNamespace(NS).withName(NODE + "-pseudonym-key").get();
+        Map<String, String> claims =
+                uids(API.client().persistentVolumeClaims().inNamespace(NS).list().getItems());
+        assertThat(claims).hasSize(3);
+        assertThat(a.reconciliationsStarted()).isPositive();
+        assertThat(b.reconciliationsStarted()).as("the standby reconciles nothing").isZero();
+        assertThat(holder()).isEqualTo("operator-a");
+
+        // SIGKILL: the leader cannot release its Lease; the standby must wait for it to expire.
+        a.process().destroyForcibly().waitFor();
+        long killed = System.nanoTime();
+        await().atMost(LEASE.plus(RETRY).plus(Duration.ofSeconds(5)))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(holder()).isEqualTo("operator-b"));
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+        System.out.printf("leader takeover after SIGKILL: %d ms%n", takeover.toMillis());
+        assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(RETRY).plus(Duration.ofSeconds(5)));
+
+        // The new leader works (a spec change is reconciled) and makes nothing a second time.
+        Conflicts.edit(
+                API.client().resources(FederationNode.class).inNamespace(NS).withName(NODE),
+                n -> {
+                    n.getSpec().getAnonymisation().setParallelism(3);
+                    return n;
+                });
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            FederationNode n =
+                                    API.client()
+                                            .resources(FederationNode.class)
+                                            .inNamespace(NS)
+                                            .withName(NODE)
+                                            .get();
+                            assertThat(n.getStatus().getObservedGeneration()).isEqualTo(2L);
+                            assertThat(Nodes.status(n, "Ready")).isEqualTo("True");
+                        });
+        assertThat(b.reconciliationsStarted()).isPositive();
+        Secret keyAfter =
+                API.client().secrets().inNamespace(NS).withName(NODE + "-pseudonym-key").get();
+        assertThat(keyAfter.getMetadata().getUid()).isEqualTo(key.getMetadata().getUid());
+        assertThat(keyAfter.getData()).as("the pseudonym key is the same").isEqualTo(key.getData());
+        assertThat(uids(API.client().persistentVolumeClaims().inNamespace(NS).list().getItems()))
+                .isEqualTo(claims);
+        assertThat(events("PseudonymKeyGenerated")).isEqualTo(1);
+        assertThat(events("VolumeClaimCreated")).isEqualTo(3);
+    }
+}

@@ -1,0 +1,93 @@
+package io.fednode.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fednode.testing.KubernetesBinaries;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** charts/fednode-operator refuses to render without a valid list of watched namespaces. */
+class OperatorChartValuesTest {
+    @TempDir Path dir;
+
+    record Render(int exit, String output) {}
+
+    Render helmTemplate(String... sets) throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                KubernetesBinaries.binary("helm").toString(),
+                                "template",
+                                "fednode",
+                                "../charts/fednode-operator",
+                                "--namespace",
+                                "fednode-system"));
+        for (String set : sets) {
+            command.addAll(List.of("--set", set));
+        }
+        Path out = dir.resolve("out.txt");
+        Process p =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        return new Render(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withoutWatchNamespacesTheChartDoesNotRender() throws Exception {
+        Render r = helmTemplate();
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output())
+                .contains("watchNamespaces is empty")
+                .contains("--set 'watchNamespaces={hospital-a}'")
+                .doesNotContain("kind: Role");
+    }
+
+    @Test
+    void aNameThatIsNotANamespaceIsNamed() throws Exception {
+        Render r = helmTemplate("watchNamespaces={hospital-a,Hospital_B}");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).contains("watchNamespaces: \"Hospital_B\" is not a namespace name");
+    }
+
+    @Test
+    void eachWatchedNamespaceGetsARoleAndTheOperatorWatchesExactlyThose() throws Exception {
+        Render r = helmTemplate("watchNamespaces={hospital-a,hospital-b}");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output())
+                .doesNotContain("kind: ClusterRole")
+                .contains("kind: ValidatingAdmissionPolicy\n")
+                .contains("kind: ValidatingAdmissionPolicyBinding\n")
+                .contains(
+                        """
+                                    - name: FEDNODE_WATCH_NAMESPACES
+                                      value: "hospital-a,hospital-b"
+                        """
+                                .stripIndent())
+                .contains(
+                        """
+                                    - name: FEDNODE_LEADER_ELECTION
+                                      value: "true"
+                        """
+                                .stripIndent());
+        for (String ns : List.of("hospital-a", "hospital-b")) {
+            assertThat(r.output())
+                    .contains(
+                            "kind: Role\nmetadata:\n  name: fednode-operator\n  namespace: "
+                                    + ns
+                                    + "\n")
+                    .contains(
+                            "kind: RoleBinding\nmetadata:\n  name: fednode-operator\n  namespace: "
+                                    + ns
+                                    + "\n");
+        }
+    }
+}

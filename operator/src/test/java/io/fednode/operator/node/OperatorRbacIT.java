@@ -1,0 +1,381 @@
+package io.fednode.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.OperatorManifests;
+import io.fednode.testing.RealApiServer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What the operator's ServiceAccount may do, asked of a real kube-apiserver with the chart's
+ * rendered RBAC and admission policy applied (watching {@code hospital-a} and {@code hospital-b}):
+ * SelfSubjectAccessReviews made with the ServiceAccount's own token, and Jobs created with it, so
+ * RBAC and ValidatingAdmissionPolicy admission decide, not the test.
+ */
+class OperatorRbacIT {
+    @RegisterExtension static final RealApiServer API = new RealApiServer();
+
+    static final List<String> WATCHED = List.of("hospital-a", "hospital-b");
+    static final String OUTSIDE = "elsewhere";
+
+    private static Path rendered;
+    private static KubernetesClient asOperator;
+
+    @BeforeAll
+    static void install() {
+        rendered = OperatorManifests.applyAllButDeployment(API.client(), WATCHED);
+        for (String ns : List.of(OUTSIDE, "kube-system")) {
+            API.client()
+                    .resource(
+                            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .endMetadata()
+                                    .build())
+                    .serverSideApply();
+        }
+        asOperator = API.clientAs(InstalledOperator.NAMESPACE, InstalledOperator.SERVICE_ACCOUNT);
+    }
+
+    @AfterAll
+    static void close() {
+        if (asOperator != null) {
+            asOperator.close();
+        }
+    }
+
+    static List<HasMetadata> rbacObjects() throws Exception {
+        try (InputStream in = Files.newInputStream(rendered.resolve("02-rbac.yaml"))) {
+            return API.client().load(in).items();
+        }
+    }
+
+    @Test
+    void theChartGrantsNothingClusterWideAndNoWildcards() throws Exception {
+        List<HasMetadata> objects = rbacObjects();
+        assertThat(objects)
+                .as("cluster-wide grants")
+                .noneMatch(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding);
+        assertThat(
+                        objects.stream()
+                                .filter(Role.class::isInstance)
+                                .map(o -> o.getMetadata().getNamespace()))
+                .containsExactlyInAnyOrder("hospital-a", "hospital-b", InstalledOperator.NAMESPACE);
+        for (HasMetadata o : objects) {
+            if (o instanceof Role role) {
+                for (PolicyRule rule : role.getRules()) {
+                    assertThat(rule.getVerbs()).doesNotContain("*");
+                    assertThat(rule.getResources()).doesNotContain("*");
+                    assertThat(rule.getApiGroups()).doesNotContain("*");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kube-system", OUTSIDE, InstalledOperator.NAMESPACE})
+    void outsideTheWatchedNamespacesSecretsJobsAndPoliciesAreDenied(String ns) {
+        for (String verb : List.of("get", "list", "watch", "create", "patch", "update", "delete")) {
+            assertThat(allowed(verb, "", "secrets", ns)).as("%s secrets in %s", verb, ns).isFalse();
+        }
+        assertThat(allowed("create", "batch", "jobs", ns)).as("create jobs in %s", ns).isFalse();
+        assertThat(allowed("create", "", "pods", ns)).as("create pods in %s", ns).isFalse();
+        assertThat(allowed("delete", "networking.k8s.io", "networkpolicies", ns)).isFalse();
+        assertThat(allowed("delete", "", "serviceaccounts", ns)).isFalse();
+        assertThat(allowed("create", "", "persistentvolumeclaims", ns)).isFalse();
+        assertThat(allowed("list", "fednode.io", "federationnodes", ns)).isFalse();
+    }
+
+    @Test
+    void clusterWideListsAndWatchesAreDenied() {
+        // An empty namespace in an access review means all namespaces.
+        for (String resource : List.of("secrets", "pods", "serviceaccounts")) {
+            assertThat(allowed("list", "", resource, "")).as("list %s", resource).isFalse();
+            assertThat(allowed("watch", "", resource, "")).as("watch %s", resource).isFalse();
+        }
+        assertThat(allowed("list", "batch", "jobs", "")).isFalse();
+        assertThat(allowed("list", "fednode.io", "federationnodes", "")).isFalse();
+        assertThat(allowed("create", "rbac.authorization.k8s.io", "rolebindings", "hospital-a"))
+                .isFalse();
+        assertThat(allowed("update", "coordination.k8s.io", "leases", "kube-system")).isFalse();
+    }
+
+    @Test
+    void inAWatchedNamespaceWhatTheOperatorNeedsIsAllowedAndNoMore() {
+        for (String ns : WATCHED) {
+            for (String verb : List.of("get", "list", "watch", "create", "patch")) {
+                assertThat(allowed(verb, "", "secrets", ns)).as("%s secrets", verb).isTrue();
+                assertThat(allowed(verb, "", "persistentvolumeclaims", ns)).isTrue();
+            }
+            assertThat(allowed("create", "batch", "jobs", ns)).isTrue();
+            assertThat(allowed("delete", "batch", "jobs", ns)).isTrue();
+            assertThat(allowed("delete", "networking.k8s.io", "networkpolicies", ns)).isTrue();
+            assertThat(allowed("delete", "", "serviceaccounts", ns)).isTrue();
+            assertThat(allowed("patch", "fednode.io", "federationnodes/status", ns)).isTrue();
+            assertThat(allowed("watch", "fednode.io", "datasets", ns)).isTrue();
+            assertThat(allowed("watch", "fednode.io", "trainingruns", ns)).isTrue();
+            assertThat(allowed("create", "", "events", ns)).isTrue();
+            // Never: deleting or overwriting Secrets and claims, creating Pods directly,
+            // changing a node's spec, granting rights.
+            assertThat(allowed("delete", "", "secrets", ns)).isFalse();
+            assertThat(allowed("update", "", "secrets", ns)).isFalse();
+            assertThat(allowed("delete", "", "persistentvolumeclaims", ns)).isFalse();
+            assertThat(allowed("create", "", "pods", ns)).isFalse();
+            assertThat(allowed("patch", "fednode.io", "federationnodes", ns)).isFalse();
+            assertThat(allowed("create", "rbac.authorization.k8s.io", "rolebindings", ns))
+                    .isFalse();
+        }
+        for (String verb : List.of("get", "create", "update", "patch")) {
+            assertThat(
+                            allowed(
+                                    verb,
+                                    "coordination.k8s.io",
+                                    "leases",
+                                    InstalledOperator.NAMESPACE,
+                                    OperatorSettings.LEASE_NAME))
+                    .as("%s its Lease", verb)
+                    .isTrue();
+        }
+        assertThat(
+                        allowed(
+                                "patch",
+                                "coordination.k8s.io",
+                                "leases",
+                                InstalledOperator.NAMESPACE,
+                                "another-controllers-lease"))
+                .isFalse();
+    }
+
+    /** A Job as the operator makes it for node hospital-a's anonymiser, with one change. */
+    static Job job(String ns, String name, UnaryOperator<JobBuilder> change) {
+        JobBuilder b =
+                new JobBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .addToLabels(NodeLabels.NODE, "hospital-a")
+                        .addToLabels(NodeLabels.WORKLOAD, WorkloadKind.ANONYMISER.label())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withRestartPolicy("Never")
+                        .withServiceAccountName(
+                                WorkloadKind.ANONYMISER.serviceAccountName("hospital-a"))
+                        .withAutomountServiceAccountToken(false)
+                        .addNewContainer()
+                        .withName("anonymiser")
+                        .withImage("registry.example.org/anonymiser:1")
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withPrivileged(false)
+                        .endSecurityContext()
+                        .endContainer()
+                        .addNewVolume()
+                        .withName("raw")
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName("hospital-a-raw")
+                        .endPersistentVolumeClaim()
+                        .endVolume()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec();
+        return change.apply(b).build();
+    }
+
+    @Test
+    void theAdmissionPolicyAdmitsTheOperatorsOwnKindOfJob() {
+        Job created = asOperator.resource(job("hospital-a", "anonymise-1", b -> b)).create();
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "hospital-b-anonymiser", "hospital-a-training"})
+    void aJobAsTheOperatorWithAnotherServiceAccountIsRejected(String serviceAccount) {
+        Job other =
+                job(
+                        "hospital-a",
+                        "as-" + serviceAccount,
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .withServiceAccountName(serviceAccount)
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec());
+        assertRejected(
+                other, "workload ServiceAccount hospital-a-anonymiser, not " + serviceAccount);
+    }
+
+    @Test
+    void aJobAsTheOperatorWithoutAServiceAccountIsRejected() {
+        Job noAccount =
+                job(
+                        "hospital-a",
+                        "no-account",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .withServiceAccountName(null)
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec());
+        assertRejected(noAccount, "not default");
+    }
+
+    @Test
+    void aJobAsTheOperatorThatReachesTheHostIsRejected() {
+        assertRejected(
+                job(
+                        "hospital-a",
+                        "host-path",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .addToVolumes(
+                                                new VolumeBuilder()
+                                                        .withName("root")
+                                                        .withNewHostPath("/", null)
+                                                        .build())
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec()),
+                "no hostPath");
+        assertRejected(
+                job(
+                        "hospital-a",
+                        "privileged",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .editFirstContainer()
+                                        .editSecurityContext()
+                                        .withPrivileged(true)
+                                        .withAllowPrivilegeEscalation(true)
+                                        .endSecurityContext()
+                                        .endContainer()
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec()),
+                "no privileged container");
+        assertRejected(
+                job(
+                        "hospital-a",
+                        "host-network",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .withHostNetwork(true)
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec()),
+                "no host network");
+        assertRejected(
+                job(
+                        "hospital-a",
+                        "with-token",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .withAutomountServiceAccountToken(true)
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec()),
+                "automountServiceAccountToken: false");
+    }
+
+    @Test
+    void aJobInKubeSystemIsForbiddenByRbac() {
+        Job job = job("kube-system", "anonymise-1", b -> b);
+        assertThatThrownBy(() -> asOperator.resource(job).create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+
+    static void assertRejected(Job job, String reason) {
+        assertThatThrownBy(() -> asOperator.resource(job).create())
+                .as("Job %s", job.getMetadata().getName())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> {
+                            assertThat(e.getCode()).isEqualTo(422);
+                            assertThat(e.getMessage())
+                                    .contains("ValidatingAdmissionPolicy")
+                                    .contains(reason);
+                        });
+        assertThat(
+                        API.client()
+                                .batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(job.getMetadata().getNamespace())
+                                .withName(job.getMetadata().getName())
+                                .get())
+                .isNull();
+    }
+
+    static boolean allowed(String verb, String group, String resource, String ns) {
+        return allowed(verb, group, resource, ns, null);
+    }
+
+    static boolean allowed(String verb, String group, String resource, String ns, String name) {
+        String sub = null;
+        String res = resource;
+        int slash = resource.indexOf('/');
+        if (slash > 0) {
+            res = resource.substring(0, slash);
+            sub = resource.substring(slash + 1);
+        }
+        return asOperator
+                .authorization()
+                .v1()
+                .selfSubjectAccessReview()
+                .create(
+                        new SelfSubjectAccessReviewBuilder()
+                                .withNewSpec()
+                                .withNewResourceAttributes()
+                                .withVerb(verb)
+                                .withGroup(group)
+                                .withResource(res)
+                                .withSubresource(sub)
+                                .withNamespace(ns)
+                                .withName(name)
+                                .endResourceAttributes()
+                                .endSpec()
+                                .build())
+                .getStatus()
+                .getAllowed();
+    }
+}
