@@ -90,6 +90,7 @@ public final class Hub implements AutoCloseable {
                 new JoinTokens(
                         client,
                         config.namespace(),
+                        JoinTokens.ledgerName(config.caSecret()),
                         config.joinTokenLifetime(),
                         Pem.encode(ca.certificate()),
                         clock);
@@ -150,7 +151,7 @@ public final class Hub implements AutoCloseable {
                                 new HeartbeatEndpoint(members, clock, meters)
                                         .requestTimeout(limits.requestTimeout()),
                                 "/api/v1/renew",
-                                new RenewalEndpoint(members, issuer, clock, meters)
+                                new RenewalEndpoint(members, tokens, issuer, clock, meters)
                                         .requestTimeout(limits.requestTimeout())));
         Handler adminApi =
                 new Routes(

@@ -53,6 +53,7 @@ class HubIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
     static KubernetesClient kube;
+    static KubernetesClient asHub;
     static Hub hub;
 
     @BeforeAll
@@ -71,7 +72,8 @@ class HubIT {
                         // than the default 10 a minute per address (HubSurfaceIT tests that limit)
                         .withListener(
                                 HubConfig.Listener.defaults().withEnrolAttemptsPerMinute(1000));
-        hub = new Hub(HubChart.installRbacAndLogIn(API, NS), config).start();
+        asHub = HubChart.installRbacAndLogIn(API, NS);
+        hub = new Hub(asHub, config).start();
     }
 
     @AfterAll
@@ -100,7 +102,7 @@ class HubIT {
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         assertThat(Duration.between(Instant.now(), cert.getNotAfter().toInstant()))
                 .isBetween(Duration.ofDays(29), Duration.ofDays(31));
-        assertThat(tokenSecret(member)).as("the join token is burnt").isNull();
+        assertThat(ledgerLine(member).redeemedAt()).as("the join token is burnt").isNotNull();
         assertThat(condition(member, "Enrolled").getStatus()).isEqualTo("True");
         assertThat(get(member).getStatus().getCertificate().getSerialNumber())
                 .isEqualTo(cert.getSerialNumber().toString(16));
@@ -192,21 +194,31 @@ class HubIT {
         assertThat(again.statusCode()).isEqualTo(403);
         assertThat(again.body()).doesNotContain(token);
         assertThat(get(member).getStatus().getCertificate().getSerialNumber()).isEqualTo(serial);
-        assertThat(tokenSecret(member)).as("no new token for an enrolled member").isNull();
+        assertThat(ledgerLine(member).tokenSha256())
+                .as("no new token for an enrolled member")
+                .isEqualTo(tokenHash(token));
     }
 
     @Test
     void expiredJoinTokenIsRefusedAndKept() throws Exception {
         FederationMember member = createMember("expired", "expired");
         String token = awaitToken(member);
+        // The expiry the hub goes by is the one in its ledger.
         Conflicts.edit(
-                kube.secrets().inNamespace(NS).withName(JoinTokens.secretName("expired")),
+                kube.secrets().inNamespace(NS).withName(LEDGER),
                 s -> {
-                    s.getMetadata()
-                            .getAnnotations()
+                    JoinTokens.Entry e = ledgerLine(s, "expired");
+                    s.getData()
                             .put(
-                                    JoinTokens.EXPIRES_ANNOTATION,
-                                    Instant.now().minusSeconds(1).toString());
+                                    "expired",
+                                    encode(
+                                            new JoinTokens.Entry(
+                                                    e.nodeId(),
+                                                    e.tokenSha256(),
+                                                    Instant.now().minusSeconds(1).toString(),
+                                                    null,
+                                                    null,
+                                                    null)));
                     return s;
                 });
         Snapshot before = Snapshot.of(member);
@@ -402,12 +414,194 @@ class HubIT {
                 new TestNode("renewer", newKey, hub.ca().certificate(), hub.nodePort());
         renewedNode.useCertificate(chain);
         assertThat(renewedNode.heartbeat("0.2.0", 30).statusCode()).isEqualTo(200);
-        // The old certificate stays usable until it expires, in case the renewal answer was lost.
-        assertThat(node.heartbeat("0.2.0", 30).statusCode()).isEqualTo(200);
-        // A second renewal pushes the first certificate out of the accepted pair.
-        assertThat(renewedNode.renew(TestNode.csr("CN=renewer", newKey)).statusCode())
-                .isEqualTo(200);
+        // The replaced certificate speaks for the member no more (issue 14: it used to).
         assertThat(node.heartbeat("0.2.0", 30).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anOlderCertificateCanNeitherHeartbeatNorForkTheLineage() throws Exception {
+        FederationMember member = createMember("lineage", "lineage");
+        TestNode node = enrol(member); // certificate A
+        var renewedKey = FederationCa.newKeyPair();
+        HttpResponse<String> renewed = node.renew(TestNode.csr("CN=lineage", renewedKey));
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+        List<X509Certificate> b = chainOf(renewed); // certificate B, the current one
+        String current = get(member).getStatus().getCertificate().getSerialNumber();
+
+        // A thief holding A (and A's key) tries to heartbeat and to renew for a key of its own.
+        TestNode thief = new TestNode("lineage", node.key, hub.ca().certificate(), hub.nodePort());
+        thief.useCertificate(node.chain());
+        assertThat(thief.heartbeat("0.2.0", 30).statusCode()).isEqualTo(403);
+        var thiefKey = FederationCa.newKeyPair();
+        HttpResponse<String> fork = thief.renew(TestNode.csr("CN=lineage", thiefKey));
+        assertThat(fork.statusCode()).as(fork.body()).isEqualTo(403);
+        assertThat(get(member).getStatus().getCertificate().getSerialNumber())
+                .as("the lineage is not forked")
+                .isEqualTo(current);
+
+        // The node itself, had B's answer been lost, asks again from A for the key it sent:
+        // answered, with A still the previous certificate, so it may ask once more if need be.
+        HttpResponse<String> retry = node.renew(TestNode.csr("CN=lineage", renewedKey));
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        X509Certificate c = chainOf(retry).get(0);
+        assertThat(c.getPublicKey()).isEqualTo(renewedKey.getPublic());
+        var record = get(member).getStatus().getCertificate();
+        assertThat(record.getSerialNumber()).isEqualTo(c.getSerialNumber().toString(16));
+        assertThat(record.getPreviousSerialNumber())
+                .isEqualTo(node.certificate().getSerialNumber().toString(16));
+        // B, superseded by that answer, is refused too.
+        TestNode withB =
+                new TestNode("lineage", renewedKey, hub.ca().certificate(), hub.nodePort());
+        withB.useCertificate(b);
+        assertThat(withB.heartbeat("0.2.0", 30).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theSameTokenAndKeyAreAnsweredAgainAnotherKeyIsNot() throws Exception {
+        FederationMember member = createMember("again", "again");
+        String token = awaitToken(member);
+        TestNode node = new TestNode("again", hub.ca().certificate(), hub.nodePort());
+        HttpResponse<String> first = node.enrol(token);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        // The answer was lost (or the node crashed before storing it): it asks again.
+        HttpResponse<String> second = node.enrol(token);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        X509Certificate cert = chainOf(second).get(0);
+        assertThat(cert.getPublicKey()).isEqualTo(node.key.getPublic());
+        assertThat(get(member).getStatus().getCertificate().getSerialNumber())
+                .isEqualTo(cert.getSerialNumber().toString(16));
+        node.useCertificate(chainOf(second));
+        assertThat(node.heartbeat("0.2.0", 30).statusCode()).isEqualTo(200);
+        // Someone else with the token but not the key is refused.
+        TestNode other = new TestNode("again", hub.ca().certificate(), hub.nodePort());
+        assertThat(other.enrol(token).statusCode()).isEqualTo(403);
+        assertThat(get(member).getStatus().getCertificate().getSerialNumber())
+                .isEqualTo(cert.getSerialNumber().toString(16));
+    }
+
+    @Test
+    void aNewTokenIsIssuedOnRequestAndTheOldOneIsRefused() throws Exception {
+        FederationMember member = createMember("asked", "asked");
+        String old = awaitToken(member);
+        // The central operators lost the token: they delete the hand-out and ask for a new one.
+        kube.secrets().inNamespace(NS).withName(JoinTokens.secretName("asked")).delete();
+        Conflicts.edit(
+                kube.resources(FederationMember.class).inNamespace(NS).withName("asked"),
+                m -> {
+                    m.getMetadata()
+                            .setAnnotations(
+                                    java.util.Map.of(
+                                            JoinTokens.REQUEST_ANNOTATION, "2026-01-01T00:00Z"));
+                    return m;
+                });
+        await().atMost(Duration.ofSeconds(10)).until(() -> tokenSecret(member) != null);
+        String fresh =
+                new String(
+                        Base64.getDecoder()
+                                .decode(tokenSecret(member).getData().get(JoinTokens.TOKEN_KEY)),
+                        StandardCharsets.UTF_8);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(ledgerLine(member).tokenSha256()).isEqualTo(tokenHash(fresh));
+        TestNode node = new TestNode("asked", hub.ca().certificate(), hub.nodePort());
+        assertThat(node.enrol(old).statusCode()).as("the old token").isEqualTo(403);
+        HttpResponse<String> enrolled = node.enrol(fresh);
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+    }
+
+    @Test
+    void theHubCanReadNoSecretButTheCaAndItsLedgerAndKeepsNoPlainToken() throws Exception {
+        FederationMember member = createMember("rbac", "rbac");
+        String token = awaitToken(member);
+        // The ledger holds the token's SHA-256, not the token.
+        assertThat(ledgerLine(member).tokenSha256()).isEqualTo(tokenHash(token));
+        assertThat(
+                        new String(
+                                Base64.getDecoder()
+                                        .decode(
+                                                kube.secrets()
+                                                        .inNamespace(NS)
+                                                        .withName(LEDGER)
+                                                        .get()
+                                                        .getData()
+                                                        .get("rbac")),
+                                StandardCharsets.UTF_8))
+                .doesNotContain(token);
+        kube.secrets()
+                .inNamespace(NS)
+                .resource(
+                        new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                .withNewMetadata()
+                                .withName("someone-elses")
+                                .endMetadata()
+                                .withStringData(java.util.Map.of("password", "x"))
+                                .build())
+                .create();
+        // As the hub's ServiceAccount (the chart's Role): no list, no get of other Secrets (the
+        // token hand-out included), no delete, not even of the CA.
+        assertForbidden(() -> asHub.secrets().inNamespace(NS).list());
+        assertForbidden(() -> asHub.secrets().inNamespace(NS).withName("someone-elses").get());
+        assertForbidden(
+                () ->
+                        asHub.secrets()
+                                .inNamespace(NS)
+                                .withName(JoinTokens.secretName("rbac"))
+                                .get());
+        assertForbidden(() -> asHub.secrets().inNamespace(NS).withName("someone-elses").delete());
+        assertForbidden(() -> asHub.secrets().inNamespace(NS).withName("fednode-hub-ca").delete());
+        assertForbidden(
+                () -> asHub.secrets().inNamespace(NS).withName("someone-elses").edit(s -> s));
+        assertThat(asHub.secrets().inNamespace(NS).withName("fednode-hub-ca").get()).isNotNull();
+    }
+
+    static void assertForbidden(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call)
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                ((io.fabric8.kubernetes.client
+                                                                        .KubernetesClientException)
+                                                                e)
+                                                        .getCode())
+                                        .isEqualTo(403));
+    }
+
+    static List<X509Certificate> chainOf(HttpResponse<String> response) throws IOException {
+        return Pem.certificates(
+                Json.MAPPER.readValue(response.body(), IssuedCertificate.class).certificateChain());
+    }
+
+    static final String LEDGER = JoinTokens.ledgerName("fednode-hub-ca");
+
+    static JoinTokens.Entry ledgerLine(FederationMember m) {
+        return ledgerLine(
+                kube.secrets().inNamespace(NS).withName(LEDGER).get(), m.getMetadata().getName());
+    }
+
+    static JoinTokens.Entry ledgerLine(Secret ledger, String member) {
+        try {
+            return Json.MAPPER.readValue(
+                    Base64.getDecoder().decode(ledger.getData().get(member)),
+                    JoinTokens.Entry.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String encode(JoinTokens.Entry e) {
+        try {
+            return Base64.getEncoder().encodeToString(Json.MAPPER.writeValueAsBytes(e));
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    /** SHA-256 of the token, hex: computed here, independently of the hub's code. */
+    static String tokenHash(String token) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -443,6 +637,9 @@ class HubIT {
                         () ->
                                 assertThat(deletedNode.heartbeat("0.1.0", 30).statusCode())
                                         .isEqualTo(403));
+        // The old token hand-out belongs to the deleted member: the garbage collector deletes it
+        // (this API server runs no controller manager, so the test does; the hub cannot).
+        kube.secrets().inNamespace(NS).withName(JoinTokens.secretName("deleted")).delete();
         // Recreating the member does not bring the old certificate back to life.
         FederationMember recreated = createMember("deleted", "deleted");
         awaitToken(recreated);
@@ -664,17 +861,19 @@ class HubIT {
     record Snapshot(FederationMember member, String memberVersion, String tokenVersion) {
         static Snapshot of(FederationMember m) {
             FederationMember current = get(m);
-            Secret token = tokenSecret(m);
-            return new Snapshot(
-                    m,
-                    current.getMetadata().getResourceVersion(),
-                    token == null ? null : token.getMetadata().getResourceVersion());
+            return new Snapshot(m, current.getMetadata().getResourceVersion(), ledgerText(m));
+        }
+
+        /** The member's ledger line as stored (the token hand-out never changes). */
+        static String ledgerText(FederationMember m) {
+            Secret ledger = kube.secrets().inNamespace(NS).withName(LEDGER).get();
+            return ledger == null || ledger.getData() == null
+                    ? null
+                    : ledger.getData().get(m.getMetadata().getName());
         }
 
         boolean tokenUnchanged() {
-            Secret token = tokenSecret(member);
-            return java.util.Objects.equals(
-                    tokenVersion, token == null ? null : token.getMetadata().getResourceVersion());
+            return java.util.Objects.equals(tokenVersion, ledgerText(member));
         }
 
         void assertNothingWritten() {

@@ -72,6 +72,10 @@ final class TestNode {
         this.client = newClient();
     }
 
+    List<X509Certificate> chain() {
+        return chain;
+    }
+
     X509Certificate certificate() {
         return chain == null ? null : chain.get(0);
     }

@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/enrol}: the only request the hub takes without a client certificate. A join
- * token and a CSR for the node's own key go in, a client certificate comes out, and the token is
- * burnt. Every token refusal looks the same to the caller; the reason goes to the hub's log (never
- * the token).
+ * token and a CSR for the node's own key go in, a client certificate comes out. The token is burnt
+ * and bound to that key before anything is signed; the same token with the same key is answered
+ * again (a lost reply, a crash, a certificate that expired while the node was offline), within the
+ * bounds {@link JoinTokens#redeem} sets. Every token refusal looks the same to the caller; the
+ * reason goes to the hub's log (never the token).
  */
 public final class EnrolmentEndpoint
         extends JsonEndpoint<EnrolmentEndpoint.EnrolmentRequest, Void> {
@@ -70,13 +72,13 @@ public final class EnrolmentEndpoint
         synchronized (state) {
             state.enrolling(true);
             try {
-                JoinTokens.Refusal refusal = tokens.redeem(state.resource(), body.token());
+                JoinTokens.Refusal refusal = tokens.redeem(state, body.token(), csr.publicKey());
                 if (refusal != null) {
                     LOG.warn("enrolment of {} refused: {}", csr.nodeId(), refusal);
                     throw ApiException.forbidden(REFUSED);
                 }
                 LOG.info("node {} enrolled; join token burnt", csr.nodeId());
-                return issuer.issue(state, csr.publicKey(), false);
+                return issuer.issue(state, csr.publicKey(), CertificateIssuer.Kind.ENROLMENT);
             } finally {
                 state.enrolling(false);
             }

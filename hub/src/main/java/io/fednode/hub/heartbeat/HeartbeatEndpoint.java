@@ -27,7 +27,7 @@ public final class HeartbeatEndpoint extends JsonEndpoint<HeartbeatReport, Membe
 
     @Override
     protected MemberState authenticate(Request request) {
-        return NodeIdentity.authenticate(request, members, clock.instant());
+        return NodeIdentity.authenticate(request, members);
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.fednode.hub.heartbeat;
 import io.fednode.hub.http.ApiException;
 import io.fednode.hub.member.MemberState;
 import io.fednode.hub.member.Members;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -14,13 +14,27 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * The caller's identity is the client certificate TLS verified against the federation CA: its CN is
- * the nodeId, and its serial must be the one the hub last issued to that member (or the one before,
- * until it expires). Deleted and revoked members are refused at once.
+ * the nodeId, and its serial must be the one the hub last issued to that member (an older one only
+ * for the renewal retry, see {@link #caller}). Deleted and revoked members are refused at once.
  */
 public final class NodeIdentity {
     private NodeIdentity() {}
 
-    public static MemberState authenticate(Request request, Members members, Instant now) {
+    /** A caller: its member and the serial of the certificate it presented. */
+    public record Caller(MemberState state, BigInteger serial) {}
+
+    public static MemberState authenticate(Request request, Members members) {
+        Caller caller = caller(request, members);
+        if (!caller.state().acceptsSerial(caller.serial())) {
+            throw ApiException.forbidden(NOT_CURRENT);
+        }
+        return caller.state();
+    }
+
+    public static final String NOT_CURRENT = "certificate is no longer valid for this member";
+
+    /** The member the certificate names, not yet checking that its serial is current. */
+    public static Caller caller(Request request, Members members) {
         X509Certificate cert = clientCertificate(request);
         if (cert == null) {
             throw ApiException.unauthorized(
@@ -34,10 +48,7 @@ public final class NodeIdentity {
         if (state.revoked()) {
             throw ApiException.forbidden("membership revoked");
         }
-        if (!state.acceptsSerial(cert.getSerialNumber(), now)) {
-            throw ApiException.forbidden("certificate is no longer valid for this member");
-        }
-        return state;
+        return new Caller(state, cert.getSerialNumber());
     }
 
     static X509Certificate clientCertificate(Request request) {

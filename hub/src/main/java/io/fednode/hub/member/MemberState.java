@@ -101,17 +101,25 @@ public final class MemberState {
         this.dirty = true;
     }
 
-    /** Whether a client certificate with this serial may speak for the member now. */
-    public boolean acceptsSerial(BigInteger serial, Instant now) {
+    /**
+     * Whether a client certificate with this serial may speak for the member: only the one the hub
+     * issued last. An older certificate of the member (stolen, or kept by a node that was renewed)
+     * is refused, so a renewal cannot fork the member's lineage.
+     */
+    public boolean acceptsSerial(BigInteger serial) {
         MemberCertificate c = certificate;
-        if (c == null) {
-            return false;
-        }
-        String hex = serial.toString(16);
-        if (hex.equals(c.getSerialNumber())) {
-            return true;
-        }
-        return hex.equals(c.getPreviousSerialNumber())
+        return c != null && serial.toString(16).equals(c.getSerialNumber());
+    }
+
+    /**
+     * Whether this is the serial the member's current certificate replaced, not yet expired: a node
+     * whose renewal reply was lost still holds it (see the renewal endpoint: it may renew again,
+     * for the key it renewed with, and do nothing else).
+     */
+    public boolean isPreviousSerial(BigInteger serial, Instant now) {
+        MemberCertificate c = certificate;
+        return c != null
+                && serial.toString(16).equals(c.getPreviousSerialNumber())
                 && c.getPreviousNotAfter() != null
                 && now.isBefore(Instant.parse(c.getPreviousNotAfter()));
     }

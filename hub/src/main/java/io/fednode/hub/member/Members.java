@@ -1,6 +1,5 @@
 package io.fednode.hub.member;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -8,17 +7,18 @@ import io.fednode.api.v1alpha1.FederationMember;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's view of its FederationMembers, fed by informers on the members and their join-token
- * Secrets: nodeId → {@link MemberState}. A deleted member disappears from the map at once, so its
- * node is refused on its next request; a member that is neither enrolled nor revoked gets a join
- * token.
+ * The hub's view of its FederationMembers, fed by an informer on the members: nodeId → {@link
+ * MemberState}. A deleted member disappears from the map at once, so its node is refused on its
+ * next request (and its join token is dropped); a member that is neither enrolled nor revoked gets
+ * a join token. The hub watches no Secrets: join tokens live in the ledger {@link JoinTokens} reads
+ * by name.
  */
 public final class Members implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Members.class);
@@ -29,10 +29,17 @@ public final class Members implements AutoCloseable {
     private final Map<String, MemberState> byNodeId = new ConcurrentHashMap<>();
 
     /** Token Secrets are created and deleted off the informer threads, one at a time. */
-    private final ExecutorService tokenWorker =
-            Executors.newSingleThreadExecutor(r -> new Thread(r, "join-tokens"));
+    private final ScheduledExecutorService tokenWorker =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "join-tokens"));
 
-    private SharedIndexInformer<Secret> secretInformer;
+    /**
+     * A hand-out Secret still in the way (the old member's, not yet garbage-collected) is tried
+     * again this often, this many times; then on the member's next resync.
+     */
+    private static final long HANDOUT_RETRY_SECONDS = 5;
+
+    private static final int HANDOUT_RETRIES = 12;
+
     private SharedIndexInformer<FederationMember> memberInformer;
 
     public Members(KubernetesClient client, String namespace, JoinTokens tokens) {
@@ -42,11 +49,7 @@ public final class Members implements AutoCloseable {
     }
 
     public void start() {
-        secretInformer =
-                client.secrets()
-                        .inNamespace(namespace)
-                        .withLabel(JoinTokens.PURPOSE_LABEL, JoinTokens.PURPOSE)
-                        .inform(new SecretHandler(), 0);
+        tokens.start();
         memberInformer =
                 client.resources(FederationMember.class)
                         .inNamespace(namespace)
@@ -80,8 +83,7 @@ public final class Members implements AutoCloseable {
                 return;
             }
             state.resource(member);
-            Secret token = tokenSecret(member.getMetadata().getName());
-            state.joinTokenExpiry(token == null ? null : JoinTokens.expiry(token));
+            state.joinTokenExpiry(tokens.pendingExpiry(member.getMetadata().getName()));
         }
         reconcileToken(state);
     }
@@ -101,6 +103,15 @@ public final class Members implements AutoCloseable {
                                                 .equals(member.getMetadata().getUid())
                                 ? null
                                 : state);
+        String name = member.getMetadata().getName();
+        tokenWorker.execute(
+                () -> {
+                    try {
+                        tokens.withdraw(name);
+                    } catch (RuntimeException e) {
+                        LOG.warn("join token of deleted member {}: {}", name, e.getMessage());
+                    }
+                });
         LOG.info(
                 "member {} (node {}) deleted: the node is refused from now on",
                 member.getMetadata().getName(),
@@ -109,40 +120,40 @@ public final class Members implements AutoCloseable {
 
     /** Issues a token for a member that needs one, withdraws the token of a revoked member. */
     public void reconcileToken(MemberState state) {
+        reconcileToken(state, 0);
+    }
+
+    private void reconcileToken(MemberState state, int attempt) {
         tokenWorker.execute(
                 () -> {
                     FederationMember member = state.resource();
-                    if (member == null || byNodeId.get(state.nodeId()) != state) {
+                    if (member == null
+                            || member.getMetadata().getDeletionTimestamp() != null
+                            || byNodeId.get(state.nodeId()) != state) {
                         return;
                     }
                     String name = member.getMetadata().getName();
-                    boolean hasToken = tokenSecret(name) != null;
                     try {
-                        if (state.revoked() && hasToken) {
+                        if (state.revoked() && tokens.entry(name) != null) {
                             tokens.withdraw(name);
                             LOG.info("member {} revoked: withdrew its join token", name);
                         } else if (!state.revoked()
                                 && !state.enrolled()
                                 && !state.enrolling()
-                                && !hasToken) {
-                            tokens.issue(member);
+                                && tokens.needsToken(member)) {
+                            if (tokens.issue(member)) {
+                                state.joinTokenExpiry(tokens.pendingExpiry(name));
+                            } else if (attempt < HANDOUT_RETRIES) {
+                                tokenWorker.schedule(
+                                        () -> reconcileToken(state, attempt + 1),
+                                        HANDOUT_RETRY_SECONDS,
+                                        TimeUnit.SECONDS);
+                            }
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("join token for member {}: {}", name, e.getMessage());
                     }
                 });
-    }
-
-    private Secret tokenSecret(String memberName) {
-        return secretInformer
-                .getStore()
-                .getByKey(namespace + "/" + JoinTokens.secretName(memberName));
-    }
-
-    private MemberState stateOfToken(Secret secret) {
-        Map<String, String> annotations = secret.getMetadata().getAnnotations();
-        String nodeId = annotations == null ? null : annotations.get(JoinTokens.NODE_ID_ANNOTATION);
-        return nodeId == null ? null : byNodeId.get(nodeId);
     }
 
     private final class MemberHandler implements ResourceEventHandler<FederationMember> {
@@ -162,37 +173,10 @@ public final class Members implements AutoCloseable {
         }
     }
 
-    private final class SecretHandler implements ResourceEventHandler<Secret> {
-        @Override
-        public void onAdd(Secret secret) {
-            MemberState state = stateOfToken(secret);
-            if (state != null) {
-                state.joinTokenExpiry(JoinTokens.expiry(secret));
-            }
-        }
-
-        @Override
-        public void onUpdate(Secret old, Secret secret) {
-            onAdd(secret);
-        }
-
-        @Override
-        public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
-            MemberState state = stateOfToken(secret);
-            if (state != null) {
-                state.joinTokenExpiry(null);
-                reconcileToken(state);
-            }
-        }
-    }
-
     @Override
     public void close() {
         if (memberInformer != null) {
             memberInformer.close();
-        }
-        if (secretInformer != null) {
-            secretInformer.close();
         }
         tokenWorker.shutdown();
         try {

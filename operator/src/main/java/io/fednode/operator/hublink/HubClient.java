@@ -2,11 +2,13 @@ package io.fednode.operator.hublink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -28,6 +30,16 @@ import javax.net.ssl.X509ExtendedKeyManager;
 final class HubClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    /** The hub's answers are small (a certificate chain, an acknowledgement); more is refused. */
+    static final int MAX_REPLY_BYTES = 64 * 1024;
+
+    /** The hub answered more than {@link #MAX_REPLY_BYTES}: not read further, not used. */
+    static final class ReplyTooLarge extends IOException {
+        ReplyTooLarge() {
+            super("the hub's answer exceeds " + MAX_REPLY_BYTES / 1024 + " KiB and was dropped");
+        }
+    }
 
     record Response(int status, String body) {
         boolean ok() {
@@ -68,9 +80,20 @@ final class HubClient {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                         .build();
         try {
-            HttpResponse<String> response =
-                    http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            HttpResponse<InputStream> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > MAX_REPLY_BYTES) {
+                    throw new ReplyTooLarge();
+                }
+                byte[] reply = in.readNBytes(MAX_REPLY_BYTES + 1);
+                if (reply.length > MAX_REPLY_BYTES) {
+                    throw new ReplyTooLarge();
+                }
+                return new Response(
+                        response.statusCode(), new String(reply, StandardCharsets.UTF_8));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -1,6 +1,5 @@
 package io.fednode.operator.hublink;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.SecretKeyRef;
@@ -9,10 +8,12 @@ import io.fednode.api.v1alpha1.HubSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class HubLink {
     private static final Logger LOG = LoggerFactory.getLogger(HubLink.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final int MAX_HUB_MESSAGE = 200;
 
     private final KubernetesClient client;
     private final String version;
@@ -44,11 +46,23 @@ final class HubLink {
     private NodeInventory inventory = NodeInventory.EMPTY;
     private boolean inventoryFailing;
 
-    HubLink(KubernetesClient client, FederationNode node, String version, Clock clock) {
+    /**
+     * Runs after a certificate was received and checked and before it is stored: a fault point for
+     * tests (an operator that dies there), a no-op otherwise.
+     */
+    private final Runnable afterReceive;
+
+    HubLink(
+            KubernetesClient client,
+            FederationNode node,
+            String version,
+            Clock clock,
+            Runnable afterReceive) {
         this.client = client;
         this.node = node;
         this.version = version;
         this.clock = clock;
+        this.afterReceive = afterReceive;
         this.status = HubLinkStatus.resumedFrom(node);
     }
 
@@ -134,6 +148,12 @@ final class HubLink {
             return backoff(
                     LinkCondition.isFalse(e.reason, e.getMessage()),
                     LinkCondition.unknown("NotRegistered", "waiting for registration"));
+        } catch (HubClient.ReplyTooLarge e) {
+            return backoff(
+                    identity != null && identity.enrolled()
+                            ? status.registered()
+                            : LinkCondition.isFalse("HubAnswerRejected", e.getMessage()),
+                    LinkCondition.isFalse("HubAnswerRejected", e.getMessage()));
         } catch (IOException e) {
             LinkCondition reg =
                     identity != null && identity.enrolled()
@@ -167,26 +187,35 @@ final class HubLink {
         }
         String token =
                 secretValue(n, tokenRef, "spec.hub.joinTokenSecretRef", "JoinTokenMissing").trim();
-        KeyPair key = NodeIdentity.newKey();
-        HubClient.Response response =
-                new HubClient(hub.getEndpoint(), caBundle, null)
-                        .enrol(
-                                n.getSpec().getNodeId(),
-                                token,
-                                NodeIdentity.csr(n.getSpec().getNodeId(), key));
+        // The key was stored before the first attempt and every attempt uses it, so the hub can
+        // answer a repeated enrolment (lost reply, crash) for the same key. After a renewal whose
+        // answer never came the hub may hold the pending key instead: that one is tried first.
+        List<PrivateKey> keys = new ArrayList<>();
+        if (identity.pendingKey() != null) {
+            keys.add(identity.pendingKey());
+        }
+        keys.add(identity.key());
+        String nodeId = n.getSpec().getNodeId();
+        HubClient.Response response = null;
+        KeyPair key = null;
+        for (PrivateKey candidate : keys) {
+            key = NodeIdentity.keyPair(candidate);
+            response =
+                    new HubClient(hub.getEndpoint(), caBundle, null)
+                            .enrol(nodeId, token, NodeIdentity.csr(nodeId, key));
+            if (response.status() != 403) {
+                break;
+            }
+        }
         if (response.ok()) {
-            JsonNode issued = HubClient.JSON.readTree(response.body());
-            identity =
-                    NodeIdentitySecret.store(
-                            client,
-                            n,
-                            key.getPrivate(),
-                            issued.path("certificateChain").asText(),
-                            issued.path("caCertificate").asText());
-            LOG.info(
-                    "node {} enrolled with the hub; certificate valid until {}",
-                    n.getSpec().getNodeId(),
-                    identity.certificate().getNotAfter().toInstant());
+            try {
+                store(n, response, key, caBundle, "enrolled with the hub");
+            } catch (IssuedChain.Rejected e) {
+                LOG.warn("enrolment answer for node {} refused: {}", nodeId, e.getMessage());
+                return LinkCondition.isFalse(
+                        "HubAnswerRejected",
+                        "the hub's enrolment answer was not stored: " + e.getMessage());
+            }
             return null;
         }
         if (response.status() == 403) {
@@ -195,7 +224,7 @@ final class HubLink {
                     "the hub refused the join token in Secret "
                             + tokenRef.getName()
                             + " (already used, expired, or not for node "
-                            + n.getSpec().getNodeId()
+                            + nodeId
                             + "); ask the federation operators for a new one");
         }
         return LinkCondition.isFalse(
@@ -204,36 +233,54 @@ final class HubLink {
     }
 
     private void renew(FederationNode n, HubSpec hub, List<X509Certificate> caBundle) {
-        KeyPair key = NodeIdentity.newKey();
+        String nodeId = n.getSpec().getNodeId();
         try {
-            HubClient.Response response =
-                    mtls(hub, caBundle).renew(NodeIdentity.csr(n.getSpec().getNodeId(), key));
+            // The new key is stored before it is sent, and reused until the answer is stored: a
+            // lost answer is asked for again with the same key, which the hub recorded.
+            if (identity.pendingKey() == null) {
+                identity =
+                        NodeIdentitySecret.storePending(
+                                client, n, identity, NodeIdentity.newKey().getPrivate());
+            }
+            KeyPair key = NodeIdentity.keyPair(identity.pendingKey());
+            HubClient.Response response = mtls(hub, caBundle).renew(NodeIdentity.csr(nodeId, key));
             if (!response.ok()) {
                 LOG.warn(
                         "certificate renewal of {} refused: {} {}",
-                        n.getSpec().getNodeId(),
+                        nodeId,
                         response.status(),
                         hubMessage(response));
                 return;
             }
-            JsonNode issued = HubClient.JSON.readTree(response.body());
-            identity =
-                    NodeIdentitySecret.store(
-                            client,
-                            n,
-                            key.getPrivate(),
-                            issued.path("certificateChain").asText(),
-                            issued.path("caCertificate").asText());
-            LOG.info(
-                    "node {} renewed its certificate; valid until {}",
-                    n.getSpec().getNodeId(),
-                    identity.certificate().getNotAfter().toInstant());
+            store(n, response, key, caBundle, "renewed its certificate");
+        } catch (IssuedChain.Rejected e) {
+            LOG.warn("renewal answer for node {} refused: {}", nodeId, e.getMessage());
         } catch (IOException e) {
-            LOG.info(
-                    "certificate renewal of {} postponed: {}",
-                    n.getSpec().getNodeId(),
-                    describe(e));
+            LOG.info("certificate renewal of {} postponed: {}", nodeId, describe(e));
         }
+    }
+
+    /** Checks the hub's certificate answer for this key and stores key and chain together. */
+    private void store(
+            FederationNode n,
+            HubClient.Response response,
+            KeyPair key,
+            List<X509Certificate> caBundle,
+            String what)
+            throws IssuedChain.Rejected {
+        String nodeId = n.getSpec().getNodeId();
+        IssuedChain issued =
+                IssuedChain.verify(
+                        IssuedChain.parse(response.body()), key, nodeId, caBundle, clock.instant());
+        afterReceive.run();
+        identity =
+                NodeIdentitySecret.store(
+                        client, n, key.getPrivate(), issued.chainPem(), issued.caPem());
+        LOG.info(
+                "node {} {}; certificate valid until {}",
+                nodeId,
+                what,
+                identity.certificate().getNotAfter().toInstant());
     }
 
     private HubClient mtls(HubSpec hub, List<X509Certificate> caBundle) {
@@ -336,9 +383,12 @@ final class HubLink {
         status = new HubLinkStatus(registered, connected);
     }
 
+    /** The hub's error text, at most {@link #MAX_HUB_MESSAGE} printable characters. */
     private static String hubMessage(HubClient.Response response) {
         try {
-            return HubClient.JSON.readTree(response.body()).path("error").asText("");
+            return LinkCondition.bounded(
+                    HubClient.JSON.readTree(response.body()).path("error").asText(""),
+                    MAX_HUB_MESSAGE);
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -349,7 +399,8 @@ final class HubLink {
         if (m == null && e.getCause() != null) {
             m = e.getCause().getMessage();
         }
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return LinkCondition.bounded(
+                e.getClass().getSimpleName() + (m == null ? "" : ": " + m), MAX_HUB_MESSAGE);
     }
 
     static Duration parseDuration(String text) {

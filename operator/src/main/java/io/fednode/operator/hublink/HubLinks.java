@@ -32,6 +32,7 @@ public final class HubLinks implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Running> links = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> listener = (ns, name) -> {};
+    private volatile Runnable afterReceive = () -> {};
 
     /** One scheduling chain of a link; replaced (and so stopped) when the configuration changes. */
     private static final class Running {
@@ -98,10 +99,18 @@ public final class HubLinks implements AutoCloseable {
             if (running != null) {
                 running.cancel();
             }
-            HubLink link = new HubLink(client, node, version, clock);
+            HubLink link = new HubLink(client, node, version, clock, afterReceive);
             start(key, link, configuration);
             return link.status();
         }
+    }
+
+    /**
+     * For tests: runs between receiving a certificate from the hub and storing it (an operator that
+     * dies there is one whose hook throws), for links started from now on.
+     */
+    void afterReceive(Runnable hook) {
+        this.afterReceive = hook;
     }
 
     public Optional<HubLinkStatus> status(String namespace, String name) {

@@ -5,13 +5,19 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +26,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -32,7 +39,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * The node's identity towards the hub: an EC P-256 key generated in the operator (it never leaves
  * the cluster) and, once enrolled, the certificate chain the hub signed for it.
  */
-public record NodeIdentity(String nodeId, PrivateKey key, List<X509Certificate> chain) {
+public record NodeIdentity(
+        String nodeId, PrivateKey key, List<X509Certificate> chain, PrivateKey pendingKey) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public static KeyPair newKey() {
@@ -43,6 +51,10 @@ public record NodeIdentity(String nodeId, PrivateKey key, List<X509Certificate> 
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public NodeIdentity(String nodeId, PrivateKey key, List<X509Certificate> chain) {
+        this(nodeId, key, chain, null);
     }
 
     public boolean enrolled() {
@@ -62,6 +74,29 @@ public record NodeIdentity(String nodeId, PrivateKey key, List<X509Certificate> 
 
     public boolean expired(Instant now) {
         return !now.isBefore(certificate().getNotAfter().toInstant());
+    }
+
+    /** The key pair of an EC private key (the PKCS#8 form stored holds no public point). */
+    public static KeyPair keyPair(PrivateKey key) {
+        if (!(key instanceof ECPrivateKey ec)) {
+            throw new IllegalArgumentException("the node key must be an EC key");
+        }
+        try {
+            ECParameterSpec params = ec.getParams();
+            org.bouncycastle.math.ec.ECPoint q =
+                    EC5Util.convertSpec(params).getG().multiply(ec.getS()).normalize();
+            PublicKey pub =
+                    KeyFactory.getInstance("EC")
+                            .generatePublic(
+                                    new ECPublicKeySpec(
+                                            new ECPoint(
+                                                    q.getAffineXCoord().toBigInteger(),
+                                                    q.getAffineYCoord().toBigInteger()),
+                                            params));
+            return new KeyPair(pub, key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive the node's public key", e);
+        }
     }
 
     /** A PKCS#10 request with subject CN=nodeId, signed by the key (proof of possession). */

@@ -16,13 +16,16 @@ import java.util.Map;
 
 /**
  * The node identity Secret {@code <node>-hub-identity} ({@code kubernetes.io/tls}): {@code tls.key}
- * is generated here once and never leaves the cluster; {@code tls.crt} (chain) and {@code ca.crt}
- * are added at enrolment and replaced at renewal, together with a fresh key.
+ * is generated here and stored before the node enrols, and every enrolment attempt uses it, so a
+ * lost reply is answered again for the same key; {@code tls.crt} (chain) and {@code ca.crt} are
+ * added at enrolment. A renewal's fresh key is stored first as {@code pending.key}, reused until
+ * the hub's answer is stored, and then replaces {@code tls.key} in the same write as the new chain.
  */
 final class NodeIdentitySecret {
     static final String KEY = "tls.key";
     static final String CERT = "tls.crt";
     static final String CA = "ca.crt";
+    static final String PENDING = "pending.key";
 
     private NodeIdentitySecret() {}
 
@@ -57,10 +60,29 @@ final class NodeIdentitySecret {
         String chain = decode(data.get(CERT));
         List<X509Certificate> certs =
                 chain == null || chain.isBlank() ? List.of() : NodeIdentity.certificates(chain);
-        return new NodeIdentity(nodeId, key, certs);
+        String pending = decode(data.get(PENDING));
+        return new NodeIdentity(
+                nodeId,
+                key,
+                certs,
+                pending == null || pending.isBlank() ? null : NodeIdentity.privateKey(pending));
     }
 
-    /** Stores a (new) key and the chain the hub signed for it in one write. */
+    /** Stores the key a renewal is about to ask a certificate for, before asking. */
+    static NodeIdentity storePending(
+            KubernetesClient client, FederationNode node, NodeIdentity identity, PrivateKey key) {
+        client.secrets()
+                .inNamespace(node.getMetadata().getNamespace())
+                .withName(name(node))
+                .edit(
+                        s -> {
+                            s.getData().put(PENDING, encode(NodeIdentity.pem(key)));
+                            return s;
+                        });
+        return new NodeIdentity(identity.nodeId(), identity.key(), identity.chain(), key);
+    }
+
+    /** Stores a (new) key and the chain the hub signed for it in one write (no pending key). */
     static NodeIdentity store(
             KubernetesClient client,
             FederationNode node,

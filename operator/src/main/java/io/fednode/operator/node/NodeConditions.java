@@ -119,11 +119,10 @@ public final class NodeConditions {
                     generation);
         }
 
-        String hubLink =
-                "the hub link (enrolment and heartbeats) is not part of this operator version";
+        String hubLink = "this reconciler runs no hub link for the node";
         if (hubLinkStatus == null) {
-            put(c, REGISTERED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
-            put(c, CONNECTED, UNKNOWN, "HubLinkNotImplemented", hubLink, generation);
+            put(c, REGISTERED, UNKNOWN, "NoHubLink", hubLink, generation);
+            put(c, CONNECTED, UNKNOWN, "NoHubLink", hubLink, generation);
         } else {
             LinkCondition registered = hubLinkStatus.registered();
             LinkCondition connected = hubLinkStatus.connected();

@@ -51,11 +51,18 @@ class HubLinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kube = API.client();
-        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        API.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
-        for (String ns : List.of(HUB_NS, NODE_NS)) {
-            kube.namespaces()
+        kube = prepare(API, HUB_NS, NODE_NS);
+        hub = startHub(0);
+        links = new HubLinks(kube, "0.1.0-test");
+    }
+
+    /** Installs both CRDs and creates the namespaces; returns the admin client. */
+    static KubernetesClient prepare(RealApiServer api, String... namespaces) {
+        KubernetesClient client = api.client();
+        api.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        api.installCrd(Path.of("../crds/federationnodes.fednode.io-v1.yml"));
+        for (String ns : namespaces) {
+            client.namespaces()
                     .resource(
                             new NamespaceBuilder()
                                     .withNewMetadata()
@@ -64,8 +71,7 @@ class HubLinkIT {
                                     .build())
                     .create();
         }
-        hub = startHub(0);
-        links = new HubLinks(kube, "0.1.0-test");
+        return client;
     }
 
     static Hub startHub(int port) throws Exception {
@@ -93,18 +99,7 @@ class HubLinkIT {
         FederationMember member = createMember("hospital-a");
         Secret token = awaitJoinToken(member);
         // The central operators hand the token and CA bundle to the hospital out of band.
-        kube.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        handOver(kube, token, NODE_NS, "hub-join");
         FederationNode node = createNode("https://localhost:" + hub.nodePort());
         List<String> changes = new CopyOnWriteArrayList<>();
         links.onChange((ns, name) -> changes.add(ns + "/" + name));
@@ -133,9 +128,9 @@ class HubLinkIT {
         assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=hospital-a");
         assertKeyMatches(identity, first);
         assertThat(token(identity, "ca.crt")).contains("BEGIN CERTIFICATE");
-        assertThat(kube.secrets().inNamespace(HUB_NS).withName("hospital-a-join-token").get())
+        assertThat(ledgerLine("hospital-a").path("redeemedAt").asText())
                 .as("join token burnt")
-                .isNull();
+                .isNotEmpty();
 
         // Renewal at two thirds of a 15 s lifetime, with a new key; heartbeats carry on.
         await().atMost(Duration.ofSeconds(30))
@@ -192,10 +187,24 @@ class HubLinkIT {
     }
 
     @Test
-    void missingJoinTokenIsReportedWithTheField() {
+    void missingJoinTokenIsReportedWithTheField() throws Exception {
+        // A valid CA bundle, so the link gets past it to the join token, which is missing.
+        kube.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hub-ca-only")
+                                .withNamespace(NODE_NS)
+                                .endMetadata()
+                                .withStringData(
+                                        Map.of(
+                                                "ca.crt",
+                                                io.fednode.hub.ca.Pem.encode(
+                                                        hub.ca().certificate())))
+                                .build())
+                .create();
         FederationNodeSpec spec = nodeSpec("hospital-b", "https://localhost:1");
         spec.getHub().setJoinTokenSecretRef(new SecretKeyRef("no-such-secret", "token"));
-        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("no-such-secret", "ca.crt"));
+        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("hub-ca-only", "ca.crt"));
         FederationNode node = new FederationNode();
         node.getMetadata().setName("hospital-b");
         node.getMetadata().setNamespace(NODE_NS);
@@ -207,13 +216,33 @@ class HubLinkIT {
                         () -> {
                             LinkCondition r = links.ensure(created).registered();
                             assertThat(r.status()).isEqualTo("False");
-                            assertThat(r.reason()).isEqualTo("CaBundleMissing");
-                            assertThat(r.message()).contains("spec.hub.caBundleSecretRef");
+                            assertThat(r.reason()).isEqualTo("JoinTokenMissing");
+                            assertThat(r.message()).contains("spec.hub.joinTokenSecretRef");
                         });
         links.forget(NODE_NS, "hospital-b");
     }
 
+    /** Puts the hub's token hand-out (token and CA) into a Secret of the node's namespace. */
+    static void handOver(KubernetesClient kube, Secret token, String namespace, String name) {
+        kube.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "token", token.getData().get("token"),
+                                                "ca.crt", token.getData().get("ca.crt")))
+                                .build())
+                .create();
+    }
+
     static FederationMember createMember(String nodeId) {
+        return createMember(kube, nodeId);
+    }
+
+    static FederationMember createMember(KubernetesClient kube, String nodeId) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName(nodeId);
         m.getMetadata().setNamespace(HUB_NS);
@@ -274,6 +303,16 @@ class HubLinkIT {
 
     static String token(Secret s, String key) {
         return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    /** The member's line in the hub's join token ledger (the hub keeps only hashes there). */
+    static com.fasterxml.jackson.databind.JsonNode ledgerLine(String member) throws Exception {
+        Secret ledger =
+                kube.secrets()
+                        .inNamespace(HUB_NS)
+                        .withName(io.fednode.hub.member.JoinTokens.ledgerName("fednode-hub-ca"))
+                        .get();
+        return HubClient.JSON.readTree(token(ledger, member));
     }
 
     static X509Certificate certificate(Secret s) {

@@ -2,7 +2,15 @@ package io.fednode.operator.hublink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 class HubLinkTest {
@@ -16,16 +24,33 @@ class HubLinkTest {
 
     @Test
     void renewalIsDueAtTwoThirdsOfTheLifetime() throws Exception {
+        // A certificate valid for exactly 30 days from a fixed instant: two thirds is day 20.
         var key = NodeIdentity.newKey();
-        var ca = io.fednode.hub.ca.FederationCa.generate("test");
-        var cert = ca.signClient("n", key.getPublic(), Duration.ofDays(30));
-        NodeIdentity identity = new NodeIdentity("n", key.getPrivate(), java.util.List.of(cert));
-        var from = cert.getNotBefore().toInstant();
-        var to = cert.getNotAfter().toInstant();
-        assertThat(Duration.between(from, identity.renewalDue()))
-                .isEqualTo(Duration.between(from, to).multipliedBy(2).dividedBy(3));
-        assertThat(identity.expired(to)).isTrue();
-        assertThat(identity.expired(to.minusSeconds(1))).isFalse();
+        Instant notBefore = Instant.parse("2030-01-01T00:00:00Z");
+        Instant notAfter = Instant.parse("2030-01-31T00:00:00Z");
+        var cert =
+                new JcaX509CertificateConverter()
+                        .getCertificate(
+                                new JcaX509v3CertificateBuilder(
+                                                new X500Name("CN=n"),
+                                                BigInteger.ONE,
+                                                Date.from(notBefore),
+                                                Date.from(notAfter),
+                                                new X500Name("CN=n"),
+                                                key.getPublic())
+                                        .build(
+                                                new JcaContentSignerBuilder("SHA256withECDSA")
+                                                        .build(key.getPrivate())));
+        NodeIdentity identity = new NodeIdentity("n", key.getPrivate(), List.of(cert));
+        assertThat(identity.renewalDue()).isEqualTo(Instant.parse("2030-01-21T00:00:00Z"));
+        assertThat(identity.expired(notAfter)).isTrue();
+        assertThat(identity.expired(notAfter.minusSeconds(1))).isFalse();
+    }
+
+    @Test
+    void conditionMessagesAreBoundedAndPrintable() {
+        LinkCondition c = LinkCondition.isFalse("X", "a\nb\u0000" + "x".repeat(5000));
+        assertThat(c.message()).hasSize(LinkCondition.MAX_MESSAGE).startsWith("a b ");
     }
 
     @Test
@@ -40,5 +65,8 @@ class HubLinkTest {
         NodeIdentity identity = NodeIdentitySecret.fromSecret("n", secret);
         assertThat(identity.key().getEncoded()).isEqualTo(key.getPrivate().getEncoded());
         assertThat(identity.enrolled()).isFalse();
+        // The stored PKCS#8 key holds no public point: it is derived, and must be the key's own.
+        assertThat(NodeIdentity.keyPair(identity.key()).getPublic().getEncoded())
+                .isEqualTo(key.getPublic().getEncoded());
     }
 }
