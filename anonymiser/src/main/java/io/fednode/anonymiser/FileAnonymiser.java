@@ -116,9 +116,9 @@ public final class FileAnonymiser {
         }
         Path rel =
                 Path.of(
-                        uid(facts.studyInstanceUid()),
-                        uid(facts.seriesInstanceUid()),
-                        uid(facts.sopInstanceUid()) + ".dcm");
+                        pathUid("Study Instance UID", facts.studyInstanceUid()),
+                        pathUid("Series Instance UID", facts.seriesInstanceUid()),
+                        pathUid("SOP Instance UID", facts.sopInstanceUid()) + ".dcm");
         return new Plan(facts, rel);
     }
 
@@ -153,7 +153,26 @@ public final class FileAnonymiser {
                 OutputStream buffered =
                         new BufferedSink(Channels.newOutputStream(out), 64 * 1024)) {
             new Rewrite(plan.facts()).run(new DicomInput(in), new DicomOutput(buffered, out));
+            // On disk before the caller renames it into place: after a power loss a renamed
+            // output is complete, never empty or short.
+            buffered.flush();
+            out.force(true);
         }
+    }
+
+    /**
+     * The output UID that names a folder or file. With {@code retain-uids} it is the file's own
+     * value, so it must be a UID (PS3.5 9.1: digits and dots, at most 64 characters) before it
+     * becomes a path name; a value such as {@code /etc/x} or {@code ../..} quarantines the file.
+     */
+    private String pathUid(String name, String original) throws QuarantineException {
+        String uid = uid(original);
+        if (!Uids.valid(uid)) {
+            throw new QuarantineException(
+                    QuarantineException.INVALID_UID,
+                    name + " is not a UID (digits and dots, at most 64 characters)");
+        }
+        return uid;
     }
 
     private String uid(String original) {
