@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * De-identifies every regular file under an input folder into an output folder; files that cannot
@@ -51,8 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Memory does not grow with the number of files: nothing is kept per file. Duplicates (two
  * inputs for one output) are found on disk: every output of a run carries the run's own
- * modification time ({@link #stamp}), so an output already there with that time was written by
- * this run, and one with another time is a leftover of an earlier run, replaced.
+ * modification time ({@link #stamp}), so an output already there with that time was written by this
+ * run, and one with another time is a leftover of an earlier run, replaced.
  */
 public final class AnonymisationRun {
     /** 2 GiB: more than any single-frame image and most multi-frame ones. */
@@ -77,15 +78,7 @@ public final class AnonymisationRun {
                 Set<ProfileOption> options,
                 int threads,
                 PrintStream progress) {
-            this(
-                    input,
-                    output,
-                    quarantine,
-                    key,
-                    options,
-                    threads,
-                    progress,
-                    DEFAULT_MAX_FILE_SIZE);
+            this(input, output, quarantine, key, options, threads, progress, DEFAULT_MAX_FILE_SIZE);
         }
     }
 
@@ -98,6 +91,7 @@ public final class AnonymisationRun {
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Settings settings;
+    private final Consumer<Path> beforeOpen;
     private final Path output;
     private final ConfidentialityProfile profile;
     private final FileAnonymiser anonymiser;
@@ -107,8 +101,10 @@ public final class AnonymisationRun {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> reasons = new ConcurrentHashMap<>();
+
     /** Targets being written now: at most one per worker thread. */
     private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+
     /** Series folders known to exist: a bounded cache, it only saves a syscall. */
     private final Map<Path, Boolean> knownDirectories =
             Collections.synchronizedMap(
@@ -120,12 +116,23 @@ public final class AnonymisationRun {
                             return size() > DIRECTORY_CACHE;
                         }
                     });
+
     private final AtomicReference<IOException> fatal = new AtomicReference<>();
     private volatile long lastProgress = System.nanoTime();
+
     /** The modification time of this run's outputs; null when the file system cannot keep it. */
     private FileTime stamp;
 
     public AnonymisationRun(Settings settings) {
+        this(settings, file -> {});
+    }
+
+    /**
+     * {@code beforeOpen} runs on a worker just before each walked file is opened: tests use it to
+     * change the input between the walk and the open, as another process could.
+     */
+    AnonymisationRun(Settings settings, Consumer<Path> beforeOpen) {
+        this.beforeOpen = beforeOpen;
         this.settings = settings;
         this.output = settings.output().toAbsolutePath().normalize();
         this.profile = ConfidentialityProfile.basic(settings.options());
@@ -251,14 +258,15 @@ public final class AnonymisationRun {
     }
 
     /**
-     * This run's modification time: now, with random nanoseconds, so that no earlier run has it,
-     * as the file system keeps it (probed on a temporary file). Null when the file system keeps
-     * no sub-second times: then an earlier run within the same second could not be told apart,
-     * and duplicates are not detected (the last one processed is written).
+     * This run's modification time: now, with random nanoseconds, so that no earlier run has it, as
+     * the file system keeps it (probed on a temporary file). Null when the file system keeps no
+     * sub-second times: then an earlier run within the same second could not be told apart, and
+     * duplicates are not detected (the last one processed is written).
      */
     private static FileTime runStamp(Path output) throws IOException {
         long nanos = 1 + new SecureRandom().nextInt(999_999_999);
-        FileTime wanted = FileTime.from(Instant.ofEpochSecond(Instant.now().getEpochSecond(), nanos));
+        FileTime wanted =
+                FileTime.from(Instant.ofEpochSecond(Instant.now().getEpochSecond(), nanos));
         Path probe = Files.createTempFile(output, ".fednode-stamp", ".tmp");
         try {
             Files.setLastModifiedTime(probe, wanted);
@@ -285,6 +293,7 @@ public final class AnonymisationRun {
 
     private void process(Path file, Object walkedKey, Set<Path> touched) throws IOException {
         seen.incrementAndGet();
+        beforeOpen.accept(file);
         FileChannel in;
         try {
             // O_NOFOLLOW: a symbolic link put in the file's place after the walk is not opened.

@@ -9,9 +9,9 @@ final class Uids {
 
     /**
      * True for one or more components of digits separated by single dots, at most 64 characters:
-     * never empty, never {@code .} or {@code ..}, no separator, so always a plain file name. Leading
-     * zeros in a component (which PS3.5 forbids but old devices write) are accepted: they do not
-     * change the path.
+     * never empty, never {@code .} or {@code ..}, no separator, so always a plain file name.
+     * Leading zeros in a component (which PS3.5 forbids but old devices write) are accepted: they
+     * do not change the path.
      */
     static boolean valid(String uid) {
         if (uid == null || uid.isEmpty() || uid.length() > MAX_LENGTH) {

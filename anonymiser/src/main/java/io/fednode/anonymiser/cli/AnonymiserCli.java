@@ -97,7 +97,8 @@ public final class AnonymiserCli {
                     if (parent != null) {
                         Files.createDirectories(parent);
                     }
-                    Durable.write(report, (result.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+                    Durable.write(
+                            report, (result.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     throw new RunFailure("writing --report", e);
                 }
@@ -128,7 +129,8 @@ public final class AnonymiserCli {
         int shift = 10 * "_KMGT".indexOf(m.group(2).isEmpty() ? "_" : m.group(2));
         long n = Long.parseLong(m.group(1));
         if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
-            throw new UsageException("--max-file-size must be from 1 byte to 8E, got '" + value + "'");
+            throw new UsageException(
+                    "--max-file-size must be from 1 byte to 8E, got '" + value + "'");
         }
         return n << shift;
     }
