@@ -118,7 +118,7 @@ public final class AnonymiserCli {
     /** A size in bytes: digits, optionally K, M, G or T (powers of 1024). */
     static long bytes(String value) throws UsageException {
         java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("([0-9]{1,15})([KMGT]?)i?B?")
+                java.util.regex.Pattern.compile("([0-9]{1,15})(?:([KMGT])I?B?|B?)")
                         .matcher(value.toUpperCase(java.util.Locale.ROOT));
         if (!m.matches()) {
             throw new UsageException(
@@ -126,7 +126,7 @@ public final class AnonymiserCli {
                             + value
                             + "'");
         }
-        int shift = 10 * "_KMGT".indexOf(m.group(2).isEmpty() ? "_" : m.group(2));
+        int shift = m.group(2) == null ? 0 : 10 * "_KMGT".indexOf(m.group(2));
         long n = Long.parseLong(m.group(1));
         if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
             throw new UsageException(
