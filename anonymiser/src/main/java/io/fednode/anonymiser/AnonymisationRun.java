@@ -267,7 +267,10 @@ public final class AnonymisationRun {
         long nanos = 1 + new SecureRandom().nextInt(999_999_999);
         FileTime wanted =
                 FileTime.from(Instant.ofEpochSecond(Instant.now().getEpochSecond(), nanos));
-        Path probe = Files.createTempFile(output, ".fednode-stamp", ".tmp");
+        // A fixed name: a probe left by a killed run is reused, not accumulated.
+        Path probe = output.resolve(".fednode-stamp.tmp");
+        Files.deleteIfExists(probe);
+        Files.createFile(probe);
         try {
             Files.setLastModifiedTime(probe, wanted);
             FileTime kept = Files.getLastModifiedTime(probe);

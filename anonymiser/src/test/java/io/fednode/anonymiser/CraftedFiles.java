@@ -14,7 +14,7 @@ import java.util.List;
  * Real files with one value replaced, byte by byte (independent of the anonymiser's writer), and a
  * pydicom-made template for corpora of many tiny files.
  */
-final class CraftedFiles {
+public final class CraftedFiles {
     static final int SOP_INSTANCE_UID = 0x00080018;
     static final int STUDY_INSTANCE_UID = 0x0020000D;
     static final int SERIES_INSTANCE_UID = 0x0020000E;
@@ -95,7 +95,7 @@ final class CraftedFiles {
      * Writes {@code count} tiny distinct files (8x8 pixels, made by pydicom; SOP Instance UIDs
      * differ) into {@code dir}, {@code perSeries} per series folder.
      */
-    static void tinyCorpus(Path dir, int count, int perSeries) throws IOException {
+    public static void tinyCorpus(Path dir, int count, int perSeries) throws IOException {
         Path template = Files.createTempFile("fednode-tiny", ".dcm");
         try {
             ExternalTools.Result r = ExternalTools.python(TINY, List.of(template.toString()));
