@@ -28,9 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -836,8 +836,9 @@ public final class FileAnonymiser {
                             Pseudonymiser.shift(d, dateShiftDays)
                                     .format(DateTimeFormatter.BASIC_ISO_DATE);
                     sb.append(shifted).append("DT".equals(vr) ? p.substring(8) : "");
-                } catch (DateTimeParseException e) {
-                    // not a valid date: dropped rather than kept unshifted
+                } catch (DateTimeException e) {
+                    // not a valid date, or shifted before year 0 (which the format cannot
+                    // print): dropped rather than kept unshifted
                 }
             }
             return text(sb.toString());

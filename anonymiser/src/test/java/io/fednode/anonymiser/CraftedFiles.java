@@ -51,12 +51,20 @@ public final class CraftedFiles {
 
     /** As {@link #withUid}, or null when the file has no such explicit-VR element. */
     static byte[] withUidIfPresent(byte[] file, int tag, String value) {
+        return withValueIfPresent(file, tag, "UI", value);
+    }
+
+    /**
+     * {@code file} (explicit VR little endian) with the top-level element {@code tag} of a
+     * short-length {@code vr} holding {@code value}, or null when there is no such element.
+     */
+    static byte[] withValueIfPresent(byte[] file, int tag, String vr, String value) {
         byte[] header =
                 ByteBuffer.allocate(6)
                         .order(ByteOrder.LITTLE_ENDIAN)
                         .putShort((short) (tag >>> 16))
                         .putShort((short) tag)
-                        .put("UI".getBytes(StandardCharsets.US_ASCII))
+                        .put(vr.getBytes(StandardCharsets.US_ASCII))
                         .array();
         int at = indexOf(file, header, 132);
         if (at < 0 || at + 8 > file.length) {

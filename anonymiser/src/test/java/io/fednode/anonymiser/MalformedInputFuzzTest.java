@@ -196,6 +196,24 @@ class MalformedInputFuzzTest {
         assertThat(cases - rejected).as("mutants still written").isPositive();
     }
 
+    /**
+     * Found by this fuzzer: a date shifted before year 0 (here from 0000-01-01) threw instead of
+     * being dropped.
+     */
+    @Test
+    void aDateShiftedBeforeYearZeroIsDroppedNotThrown() throws Exception {
+        byte[] early = CraftedFiles.withValueIfPresent(seeds.get(0), 0x00080020, "DA", "00000101");
+        assertThat(early).as("CT_small has a Study Date").isNotNull();
+        Path file = work.resolve("early.dcm");
+        Files.write(file, early);
+        assertThat(process(file, anonymiser)).as("written").isNull();
+        ExternalTools.Result dump = ExternalTools.dcmdump(file.resolveSibling("fuzz-output.dcm"));
+        assertThat(dump.exitCode()).as(dump.stderr()).isZero();
+        assertThat(dump.stdout())
+                .containsPattern("\\(0008,0020\\) DA \\(no value available\\)")
+                .doesNotContain("00000101");
+    }
+
     @Test
     void lengthPointingPastTheEndIsQuarantinedNotThrown() throws Exception {
         byte[] ct = seeds.get(0).clone();
