@@ -59,7 +59,10 @@ public final class AnonymisationRun {
     /** 2 GiB: more than any single-frame image and most multi-frame ones. */
     public static final long DEFAULT_MAX_FILE_SIZE = 2L << 30;
 
-    /** What to run. {@code progress} may be null. */
+    /**
+     * What to run. {@code progress} may be null; {@code maxFileSize} is usually {@link
+     * #DEFAULT_MAX_FILE_SIZE}.
+     */
     public record Settings(
             Path input,
             Path output,
@@ -68,19 +71,7 @@ public final class AnonymisationRun {
             Set<ProfileOption> options,
             int threads,
             PrintStream progress,
-            long maxFileSize) {
-
-        public Settings(
-                Path input,
-                Path output,
-                Path quarantine,
-                PseudonymKey key,
-                Set<ProfileOption> options,
-                int threads,
-                PrintStream progress) {
-            this(input, output, quarantine, key, options, threads, progress, DEFAULT_MAX_FILE_SIZE);
-        }
-    }
+            long maxFileSize) {}
 
     private static final String INTERNAL_ERROR = "internal-error";
     private static final String READING = "reading a file under --input";

@@ -60,7 +60,8 @@ class RunMemoryTest {
                                 new PseudonymKey(new byte[32]),
                                 Set.of(),
                                 2,
-                                null));
+                                null,
+                                AnonymisationRun.DEFAULT_MAX_FILE_SIZE));
         RunReport report = run.run();
         assertThat(report.filesQuarantined()).as(name).isZero();
         long used = usedAfterGc();

@@ -37,10 +37,19 @@ class SafeIoIT {
                     "");
 
     private RunReport run(Path in, Path out, Path q) throws IOException {
-        return new AnonymisationRun(
-                        new AnonymisationRun.Settings(
-                                in, out, q, new PseudonymKey(new byte[32]), Set.of(), 2, null))
-                .run();
+        return new AnonymisationRun(settings(in, out, q, 2)).run();
+    }
+
+    private static AnonymisationRun.Settings settings(Path in, Path out, Path q, int threads) {
+        return new AnonymisationRun.Settings(
+                in,
+                out,
+                q,
+                new PseudonymKey(new byte[32]),
+                Set.of(),
+                threads,
+                null,
+                AnonymisationRun.DEFAULT_MAX_FILE_SIZE);
     }
 
     private static Map<String, byte[]> tree(Path root) throws IOException {
@@ -221,14 +230,7 @@ class SafeIoIT {
 
         RunReport report =
                 new AnonymisationRun(
-                                new AnonymisationRun.Settings(
-                                        in,
-                                        out,
-                                        q,
-                                        new PseudonymKey(new byte[32]),
-                                        Set.of(),
-                                        1,
-                                        null),
+                                settings(in, out, q, 1),
                                 file -> {
                                     try {
                                         if (file.endsWith("a/one.dcm")) {
@@ -327,14 +329,7 @@ class SafeIoIT {
                 patient.resolve("Johanna-head.dcm"));
         AnonymisationRun run =
                 new AnonymisationRun(
-                        new AnonymisationRun.Settings(
-                                in,
-                                dir.resolve("out"),
-                                dir.resolve("q"),
-                                new PseudonymKey(new byte[32]),
-                                Set.of(),
-                                1,
-                                null),
+                        settings(in, dir.resolve("out"), dir.resolve("q"), 1),
                         file -> {
                             try {
                                 Files.delete(file); // gone between the walk and the open
