@@ -45,26 +45,27 @@ final class Values {
      * are dropped, never kept unshifted.
      */
     static byte[] shiftDates(String vr, byte[] value, int days) {
-        String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                sb.append('\\');
-            }
-            String p = parts[i].trim();
-            if (p.length() < 8) {
-                continue; // empty, or too imprecise to shift: dropped
-            }
-            try {
-                LocalDate d = LocalDate.parse(p.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
-                String shifted =
-                        Pseudonymiser.shift(d, days).format(DateTimeFormatter.BASIC_ISO_DATE);
-                sb.append(shifted).append("DT".equals(vr) ? p.substring(8) : "");
-            } catch (DateTimeException e) {
-                // not a valid date, or shifted before year 0 (which the format cannot print)
-            }
-        }
-        return text(sb.toString());
+        return text(
+                eachValue(
+                        value,
+                        p -> {
+                            if (p.length() < 8) {
+                                return ""; // empty, or too imprecise to shift: dropped
+                            }
+                            try {
+                                LocalDate d =
+                                        LocalDate.parse(
+                                                p.substring(0, 8),
+                                                DateTimeFormatter.BASIC_ISO_DATE);
+                                return Pseudonymiser.shift(d, days)
+                                                .format(DateTimeFormatter.BASIC_ISO_DATE)
+                                        + ("DT".equals(vr) ? p.substring(8) : "");
+                            } catch (DateTimeException e) {
+                                // not a valid date, or shifted before year 0 (which the format
+                                // cannot print)
+                                return "";
+                            }
+                        }));
     }
 
     /**
@@ -72,19 +73,26 @@ final class Values {
      * {@code keepStandardUids}; empty values dropped.
      */
     static byte[] mapUids(byte[] value, boolean keepStandardUids, UnaryOperator<String> uid) {
+        return uidBytes(
+                eachValue(
+                        value,
+                        p ->
+                                p.isEmpty() || keepStandardUids && p.startsWith("1.2.840.10008.")
+                                        ? p
+                                        : uid.apply(p)));
+    }
+
+    /** {@code f} applied to each (trimmed) value of a multi-valued string, joined again. */
+    private static String eachValue(byte[] value, UnaryOperator<String> f) {
         String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < parts.length; i++) {
             if (i > 0) {
                 sb.append('\\');
             }
-            String p = parts[i].trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            sb.append(keepStandardUids && p.startsWith("1.2.840.10008.") ? p : uid.apply(p));
+            sb.append(f.apply(parts[i].trim()));
         }
-        return uidBytes(sb.toString());
+        return sb.toString();
     }
 
     /** The dummy value (action D) for a VR: valid for the VR, identifying nothing. */
