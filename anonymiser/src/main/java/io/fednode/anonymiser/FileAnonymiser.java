@@ -1,5 +1,13 @@
 package io.fednode.anonymiser;
 
+import static io.fednode.anonymiser.Values.addTokens;
+import static io.fednode.anonymiser.Values.dummy;
+import static io.fednode.anonymiser.Values.holdsIdentifyingWord;
+import static io.fednode.anonymiser.Values.mapUids;
+import static io.fednode.anonymiser.Values.shiftDates;
+import static io.fednode.anonymiser.Values.text;
+import static io.fednode.anonymiser.Values.uidBytes;
+
 import io.fednode.anonymiser.dicom.BufferedSink;
 import io.fednode.anonymiser.dicom.DataDictionary;
 import io.fednode.anonymiser.dicom.DatasetReader;
@@ -28,13 +36,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.Deflater;
@@ -59,10 +63,7 @@ public final class FileAnonymiser {
 
     private static final int MAX_SCANNED_VALUE = 64 * 1024;
     private static final String IMPLEMENTATION_VERSION_NAME = "FEDNODE_ANON_01";
-    private static final String DUMMY_TEXT = "ANONYMISED";
     private static final byte[] PREAMBLE = new byte[128];
-    private static final java.util.regex.Pattern TOKEN_SEPARATORS =
-            java.util.regex.Pattern.compile("[\\\\^=\\s,.;:/()\\-]+");
 
     private final ConfidentialityProfile profile;
     private final Pseudonymiser pseudonymiser;
@@ -116,9 +117,9 @@ public final class FileAnonymiser {
         }
         Path rel =
                 Path.of(
-                        uid(facts.studyInstanceUid()),
-                        uid(facts.seriesInstanceUid()),
-                        uid(facts.sopInstanceUid()) + ".dcm");
+                        pathUid("Study Instance UID", facts.studyInstanceUid()),
+                        pathUid("Series Instance UID", facts.seriesInstanceUid()),
+                        pathUid("SOP Instance UID", facts.sopInstanceUid()) + ".dcm");
         return new Plan(facts, rel);
     }
 
@@ -153,7 +154,26 @@ public final class FileAnonymiser {
                 OutputStream buffered =
                         new BufferedSink(Channels.newOutputStream(out), 64 * 1024)) {
             new Rewrite(plan.facts()).run(new DicomInput(in), new DicomOutput(buffered, out));
+            // On disk before the caller renames it into place: after a power loss a renamed
+            // output is complete, never empty or short.
+            buffered.flush();
+            out.force(true);
         }
+    }
+
+    /**
+     * The output UID that names a folder or file. With {@code retain-uids} it is the file's own
+     * value, so it must be a UID (PS3.5 9.1: digits and dots, at most 64 characters) before it
+     * becomes a path name; a value such as {@code /etc/x} or {@code ../..} quarantines the file.
+     */
+    private String pathUid(String name, String original) throws QuarantineException {
+        String uid = uid(original);
+        if (!Uids.valid(uid)) {
+            throw new QuarantineException(
+                    QuarantineException.INVALID_UID,
+                    name + " is not a UID (digits and dots, at most 64 characters)");
+        }
+        return uid;
     }
 
     private String uid(String original) {
@@ -254,18 +274,6 @@ public final class FileAnonymiser {
                     true;
             default -> false;
         };
-    }
-
-    private static void addTokens(Set<String> tokens, String value) {
-        String v = value.toUpperCase(Locale.ROOT);
-        if (v.length() >= 3) {
-            tokens.add(v);
-        }
-        for (String t : TOKEN_SEPARATORS.split(v)) {
-            if (t.length() >= 3) {
-                tokens.add(t);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- pass 2
@@ -482,7 +490,7 @@ public final class FileAnonymiser {
                         r.skipValue(h, depth);
                         o.writeHeader(tag, h.vr(), 0);
                     } else if (Vr.UI.equals(vr)) {
-                        writeValue(h, mapUids(readValue(h), false));
+                        writeValue(h, mapUids(readValue(h), false, FileAnonymiser.this::uid));
                     } else {
                         r.skipValue(h, depth);
                         writeValue(h, dummy(vr));
@@ -494,7 +502,7 @@ public final class FileAnonymiser {
                     } else if (kind == DatasetReader.Kind.FRAGMENTS) {
                         copyFragments(h);
                     } else if (action == Action.REPLACE_UID) {
-                        writeValue(h, mapUids(readValue(h), false));
+                        writeValue(h, mapUids(readValue(h), false, FileAnonymiser.this::uid));
                     } else if (action == Action.CLEAN
                             || (isFreeText(vr) && profile.table().lookup(tag) == null)) {
                         // Free text the table does not list (e.g. Code Meaning) is kept only
@@ -722,21 +730,16 @@ public final class FileAnonymiser {
             }
             if (Vr.UI.equals(vr)) {
                 if (!profile.has(ProfileOption.RETAIN_UIDS)) {
-                    value = mapUids(value, true);
+                    value = mapUids(value, true, FileAnonymiser.this::uid);
                 }
             } else if (Vr.isText(vr)
                     && !"DS".equals(vr)
                     && !"IS".equals(vr)
-                    && holdsIdentifyingWord(value)) {
+                    && holdsIdentifyingWord(value, facts.identifyingTokens())) {
                 return false;
             }
             writeValue(h, value);
             return true;
-        }
-
-        private boolean holdsIdentifyingWord(byte[] value) {
-            String upper = new String(value, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
-            return facts.identifyingTokens().stream().anyMatch(upper::contains);
         }
 
         private void checkNotDelimiter(ElementHeader h) throws DicomFormatException {
@@ -782,46 +785,19 @@ public final class FileAnonymiser {
             if ("DA".equals(vr) || "DT".equals(vr)) {
                 byte[] v = readValue(h);
                 if (profile.has(ProfileOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
-                    writeValue(h, shiftDates(vr, v));
+                    writeValue(h, shiftDates(vr, v, dateShiftDays));
                 } else {
                     writeValue(h, new byte[0]);
                 }
             } else if (Vr.UI.equals(vr)) {
-                writeValue(h, mapUids(readValue(h), false));
+                writeValue(h, mapUids(readValue(h), false, FileAnonymiser.this::uid));
             } else if (Vr.isText(vr) && !"TM".equals(vr)) {
                 byte[] v = readValue(h);
-                String upper = new String(v, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
-                boolean identifying = facts.identifyingTokens().stream().anyMatch(upper::contains);
-                writeValue(h, identifying ? new byte[0] : v);
+                writeValue(h, holdsIdentifyingWord(v, facts.identifyingTokens()) ? new byte[0] : v);
             } else {
                 // Times, numbers and binary values (graphics) carry no text to clean.
                 copyValue(h);
             }
-        }
-
-        private byte[] shiftDates(String vr, byte[] value) {
-            String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < parts.length; i++) {
-                if (i > 0) {
-                    sb.append('\\');
-                }
-                String p = parts[i].trim();
-                if (p.length() < 8) {
-                    continue; // empty, or too imprecise to shift: dropped
-                }
-                try {
-                    LocalDate d =
-                            LocalDate.parse(p.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE);
-                    String shifted =
-                            Pseudonymiser.shift(d, dateShiftDays)
-                                    .format(DateTimeFormatter.BASIC_ISO_DATE);
-                    sb.append(shifted).append("DT".equals(vr) ? p.substring(8) : "");
-                } catch (DateTimeParseException e) {
-                    // not a valid date: dropped rather than kept unshifted
-                }
-            }
-            return text(sb.toString());
         }
 
         private byte[] mapKeptUids(int tag, byte[] value) {
@@ -831,39 +807,7 @@ public final class FileAnonymiser {
             if (e != null && e.keyword().endsWith("ClassUID")) {
                 return value;
             }
-            return mapUids(value, true);
-        }
-
-        private byte[] mapUids(byte[] value, boolean keepStandardUids) {
-            String[] parts = DicomFile.trimmed(value).split("\\\\", -1);
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < parts.length; i++) {
-                if (i > 0) {
-                    sb.append('\\');
-                }
-                String p = parts[i].trim();
-                if (p.isEmpty()) {
-                    continue;
-                }
-                sb.append(keepStandardUids && p.startsWith("1.2.840.10008.") ? p : uid(p));
-            }
-            return uidBytes(sb.toString());
-        }
-
-        private byte[] dummy(String vr) {
-            int binary = Vr.binarySize(vr);
-            if (binary > 0) {
-                return new byte[binary];
-            }
-            return switch (vr) {
-                case "DA" -> text("19000101");
-                case "TM" -> text("000000");
-                case "DT" -> text("19000101000000");
-                case "AS" -> text("000Y");
-                case "DS", "IS" -> text("0");
-                case "AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UT" -> text(DUMMY_TEXT);
-                default -> new byte[0]; // opaque (OB, OW, UN ...) and URIs: empty
-            };
+            return mapUids(value, true, FileAnonymiser.this::uid);
         }
     }
 
@@ -874,23 +818,6 @@ public final class FileAnonymiser {
         HeldPrivateOverflow() {
             super(null, null, false, false);
         }
-    }
-
-    /** Character value padded to even length with a space. */
-    static byte[] text(String s) {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        if (b.length % 2 == 0) {
-            return b;
-        }
-        byte[] p = java.util.Arrays.copyOf(b, b.length + 1);
-        p[b.length] = ' ';
-        return p;
-    }
-
-    /** UID value padded to even length with NUL. */
-    static byte[] uidBytes(String s) {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        return b.length % 2 == 0 ? b : java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     private static byte[] sha256(String s) {

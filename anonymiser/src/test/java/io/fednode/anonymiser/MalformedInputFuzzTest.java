@@ -31,8 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A seeded mutation fuzzer over real files (Debian pydicom's test data), bounded in time ({@code
  * -Dfednode.fuzz.seconds}, default 30): every mutant must be written or rejected with a {@link
- * DicomFormatException}/{@link QuarantineException} — no other exception, no error, no hang. A
- * failure prints the seed and iteration that reproduce it.
+ * DicomFormatException}/{@link QuarantineException} — no other exception, no error, no hang. Half
+ * the cases run with {@code retain-uids}, where the file's own UIDs name the output, and some
+ * mutants carry hostile UIDs (absolute paths, {@code ../}, over 64 characters, non-digits): every
+ * planned output path must be three UID names inside the output folder. A failure prints the seed
+ * and iteration that reproduce it.
  */
 class MalformedInputFuzzTest {
     private static final long SEED = Long.getLong("fednode.fuzz.seed", 20260101L);
@@ -57,6 +60,9 @@ class MalformedInputFuzzTest {
     private static ExecutorService worker;
     private static final List<byte[]> seeds = new ArrayList<>();
     private static FileAnonymiser anonymiser;
+    private static FileAnonymiser retainingUids;
+    private static final java.util.regex.Pattern UID_NAME =
+            java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -83,6 +89,11 @@ class MalformedInputFuzzTest {
                 new FileAnonymiser(
                         ConfidentialityProfile.basic(options),
                         new Pseudonymiser(new PseudonymKey(new byte[32])));
+        options.add(ProfileOption.RETAIN_UIDS);
+        retainingUids =
+                new FileAnonymiser(
+                        ConfidentialityProfile.basic(options),
+                        new Pseudonymiser(new PseudonymKey(new byte[32])));
         worker = Executors.newSingleThreadExecutor();
     }
 
@@ -92,9 +103,20 @@ class MalformedInputFuzzTest {
     }
 
     /** Outcome of one input: null when written, else the quarantine reason. */
-    private static String process(Path file) throws Exception {
+    private static String process(Path file, FileAnonymiser anonymiser) throws Exception {
         try {
             FileAnonymiser.Plan plan = anonymiser.plan(file);
+            Path out = file.resolveSibling("out").toAbsolutePath();
+            Path target = out.resolve(plan.relativeOutput()).normalize();
+            assertThat(target.startsWith(out)).as("%s inside %s", target, out).isTrue();
+            assertThat(out.relativize(target).getNameCount()).as(target.toString()).isEqualTo(3);
+            for (Path name : out.relativize(target)) {
+                String uid = name.toString().replaceFirst("\\.dcm$", "");
+                assertThat(uid)
+                        .as(target.toString())
+                        .hasSizeLessThanOrEqualTo(64)
+                        .matches(UID_NAME);
+            }
             // The production path: channel input (seeks, kernel copies) into a file.
             anonymiser.write(file, plan, file.resolveSibling("fuzz-output.dcm"));
             return null;
@@ -112,10 +134,36 @@ class MalformedInputFuzzTest {
         Path file = work.resolve("mutant.dcm");
         int cases = 0;
         int rejected = 0;
+        int hostileUids = 0;
+        int invalidUids = 0;
+        List<String> hostile = CraftedFiles.hostileUids(work.resolve("outside"));
+        int[] uidTags = {
+            CraftedFiles.STUDY_INSTANCE_UID,
+            CraftedFiles.SERIES_INSTANCE_UID,
+            CraftedFiles.SOP_INSTANCE_UID
+        };
         while (System.nanoTime() < deadline) {
-            byte[] mutant = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            byte[] mutant = seeds.get(random.nextInt(seeds.size()));
+            boolean retain = random.nextBoolean();
+            boolean crafted = false;
+            if (retain && random.nextInt(4) == 0) {
+                byte[] withHostileUid =
+                        CraftedFiles.withUidIfPresent(
+                                mutant,
+                                uidTags[random.nextInt(uidTags.length)],
+                                hostile.get(random.nextInt(hostile.size())));
+                if (withHostileUid != null) {
+                    mutant = withHostileUid;
+                    crafted = true;
+                    hostileUids++;
+                }
+            }
+            if (!crafted || random.nextBoolean()) {
+                mutant = mutate(mutant, random);
+            }
             Files.write(file, mutant);
-            Future<String> f = worker.submit(() -> process(file));
+            FileAnonymiser a = retain ? retainingUids : anonymiser;
+            Future<String> f = worker.submit(() -> process(file, a));
             String outcome;
             try {
                 outcome = f.get(CASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -132,20 +180,45 @@ class MalformedInputFuzzTest {
             if (outcome != null) {
                 rejected++;
             }
+            if (QuarantineException.INVALID_UID.equals(outcome)) {
+                invalidUids++;
+            }
             cases++;
         }
         System.out.printf(
-                "fuzz: %d cases in %d s, %d rejected (seed %d)%n", cases, SECONDS, rejected, SEED);
+                "fuzz: %d cases in %d s, %d rejected, %d with hostile UIDs, %d invalid-uid"
+                        + " (seed %d)%n",
+                cases, SECONDS, rejected, hostileUids, invalidUids, SEED);
+        assertThat(invalidUids).as("hostile UIDs quarantined as invalid-uid").isPositive();
+        assertThat(work.resolve("outside")).doesNotExist();
         assertThat(cases).as("fuzz cases run in " + SECONDS + " s").isGreaterThan(500);
         assertThat(rejected).as("mutants rejected").isPositive();
         assertThat(cases - rejected).as("mutants still written").isPositive();
+    }
+
+    /**
+     * Found by this fuzzer: a date shifted before year 0 (here from 0000-01-01) threw instead of
+     * being dropped.
+     */
+    @Test
+    void aDateShiftedBeforeYearZeroIsDroppedNotThrown() throws Exception {
+        byte[] early = CraftedFiles.withValueIfPresent(seeds.get(0), 0x00080020, "DA", "00000101");
+        assertThat(early).as("CT_small has a Study Date").isNotNull();
+        Path file = work.resolve("early.dcm");
+        Files.write(file, early);
+        assertThat(process(file, anonymiser)).as("written").isNull();
+        ExternalTools.Result dump = ExternalTools.dcmdump(file.resolveSibling("fuzz-output.dcm"));
+        assertThat(dump.exitCode()).as(dump.stderr()).isZero();
+        assertThat(dump.stdout())
+                .containsPattern("\\(0008,0020\\) DA \\(no value available\\)")
+                .doesNotContain("00000101");
     }
 
     @Test
     void lengthPointingPastTheEndIsQuarantinedNotThrown() throws Exception {
         byte[] ct = seeds.get(0).clone();
         // CT_small.dcm: explicit VR LE; (0008,0008) ImageType CS header follows the meta group.
-        int at = indexOf(ct, new byte[] {8, 0, 8, 0, 'C', 'S'});
+        int at = CraftedFiles.indexOf(ct, new byte[] {8, 0, 8, 0, 'C', 'S'}, 0);
         assertThat(at).isPositive();
         Path file = work.resolve("long.dcm");
         // A long-length VR with 0xFFFFFFF0 bytes, far beyond the file.
@@ -163,21 +236,8 @@ class MalformedInputFuzzTest {
         System.arraycopy(lengthAndReserved, 0, grown, at + 6, 6);
         System.arraycopy(patched, at + 8, grown, at + 12, patched.length - at - 8);
         Files.write(file, grown);
-        assertThat(process(file)).isEqualTo(DicomFormatException.LENGTH_PAST_END);
+        assertThat(process(file, anonymiser)).isEqualTo(DicomFormatException.LENGTH_PAST_END);
         assertThatThrownBy(() -> anonymiser.plan(file)).isInstanceOf(DicomFormatException.class);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static byte[] mutate(byte[] seed, Random r) {

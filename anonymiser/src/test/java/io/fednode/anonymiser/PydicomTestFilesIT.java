@@ -56,7 +56,8 @@ class PydicomTestFilesIT {
                                             key,
                                             Set.of(),
                                             1,
-                                            null))
+                                            null,
+                                            AnonymisationRun.DEFAULT_MAX_FILE_SIZE))
                             .run();
             String name = source.relativize(f).toString();
             assertThat(report.filesSeen()).isEqualTo(1);
@@ -218,7 +219,8 @@ class PydicomTestFilesIT {
                                         key,
                                         all,
                                         2,
-                                        null))
+                                        null,
+                                        AnonymisationRun.DEFAULT_MAX_FILE_SIZE))
                         .run();
         assertThat(report.filesWritten()).isEqualTo(4);
         try (Stream<Path> s = Files.walk(work.resolve("options-out"))) {

@@ -2,6 +2,7 @@ package io.fednode.anonymiser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fednode.anonymiser.profile.ProfileOption;
 import io.fednode.anonymiser.pseudonym.PseudonymKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +37,19 @@ class SafeIoIT {
                     "");
 
     private RunReport run(Path in, Path out, Path q) throws IOException {
-        return new AnonymisationRun(
-                        new AnonymisationRun.Settings(
-                                in, out, q, new PseudonymKey(new byte[32]), Set.of(), 2, null))
-                .run();
+        return new AnonymisationRun(settings(in, out, q, 2)).run();
+    }
+
+    private static AnonymisationRun.Settings settings(Path in, Path out, Path q, int threads) {
+        return new AnonymisationRun.Settings(
+                in,
+                out,
+                q,
+                new PseudonymKey(new byte[32]),
+                Set.of(),
+                threads,
+                null,
+                AnonymisationRun.DEFAULT_MAX_FILE_SIZE);
     }
 
     private static Map<String, byte[]> tree(Path root) throws IOException {
@@ -124,5 +134,219 @@ class SafeIoIT {
         Map<String, byte[]> after = tree(out);
         assertThat(after.keySet()).isEqualTo(complete.keySet());
         complete.forEach((k, v) -> assertThat(after.get(k)).as(k).isEqualTo(v));
+    }
+
+    private static RunReport run(
+            Path in, Path out, Path q, Set<ProfileOption> options, long maxFileSize)
+            throws IOException {
+        return new AnonymisationRun(
+                        new AnonymisationRun.Settings(
+                                in,
+                                out,
+                                q,
+                                new PseudonymKey(new byte[32]),
+                                options,
+                                2,
+                                null,
+                                maxFileSize))
+                .run();
+    }
+
+    private static Set<String> everyFileUnder(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> !Files.isDirectory(p))
+                    .map(p -> root.relativize(p).toString())
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        }
+    }
+
+    /**
+     * With retain-uids the UIDs name the output's folders and file. Hostile UIDs (an absolute path,
+     * ../, over 64 characters, non-digits) quarantine their file; nothing is written outside
+     * --output, and the run goes on with the good file.
+     */
+    @Test
+    void hostileUidsWithRetainUidsAreQuarantinedAndTheRunGoesOn() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        byte[] ct = CraftedFiles.ctSmall();
+        Files.write(in.resolve("good.dcm"), ct);
+        Path outside = dir.resolve("outside");
+        List<String> hostile = CraftedFiles.hostileUids(outside);
+        int n = 0;
+        for (String uid : hostile) {
+            for (int tag :
+                    new int[] {
+                        CraftedFiles.STUDY_INSTANCE_UID,
+                        CraftedFiles.SERIES_INSTANCE_UID,
+                        CraftedFiles.SOP_INSTANCE_UID
+                    }) {
+                Files.write(
+                        in.resolve("hostile" + n++ + ".dcm"), CraftedFiles.withUid(ct, tag, uid));
+            }
+        }
+        Path out = dir.resolve("work/out");
+
+        RunReport report =
+                run(
+                        in,
+                        out,
+                        dir.resolve("q"),
+                        Set.of(ProfileOption.RETAIN_UIDS),
+                        AnonymisationRun.DEFAULT_MAX_FILE_SIZE);
+
+        assertThat(report.filesSeen()).isEqualTo(n + 1);
+        assertThat(report.filesWritten()).isEqualTo(1);
+        assertThat(report.quarantineReasons()).containsExactly(Map.entry("invalid-uid", (long) n));
+        assertThat(outside).doesNotExist();
+        assertThat(dir.resolve("escaped")).doesNotExist();
+        assertThat(everyFileUnder(dir.resolve("work")))
+                .containsExactly(
+                        "out/1.3.6.1.4.1.5962.1.2.1.20040119072730.12322/"
+                                + "1.3.6.1.4.1.5962.1.3.1.1.20040119072730.12322/"
+                                + "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322.dcm");
+        assertThat(everyFileUnder(dir.resolve("q"))).hasSize(2 * n);
+    }
+
+    /**
+     * A file replaced after the walk — by a symbolic link, or its folder by a link to another
+     * folder — is refused: the file the link points to is neither read, written nor copied.
+     */
+    @Test
+    void linksSwappedInAfterTheWalkAreNotFollowed() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("a"));
+        Files.createDirectories(in.resolve("b"));
+        Path files = ExternalTools.pydicomTestFiles();
+        Files.copy(files.resolve("CT_small.dcm"), in.resolve("a/one.dcm"));
+        Files.copy(files.resolve("CT_small.dcm"), in.resolve("b/two.dcm"));
+        Path secret = dir.resolve("secret");
+        Files.createDirectories(secret);
+        Files.copy(files.resolve("MR_small.dcm"), secret.resolve("two.dcm"));
+        Path secretFile = dir.resolve("secret.dcm");
+        Files.copy(files.resolve("rtplan.dcm"), secretFile);
+        Path out = dir.resolve("out");
+        Path q = dir.resolve("q");
+
+        RunReport report =
+                new AnonymisationRun(
+                                settings(in, out, q, 1),
+                                file -> {
+                                    try {
+                                        if (file.endsWith("a/one.dcm")) {
+                                            Files.delete(file);
+                                            Files.createSymbolicLink(file, secretFile);
+                                        } else if (file.endsWith("b/two.dcm")) {
+                                            Path b = file.getParent();
+                                            Files.move(b, dir.resolve("b-moved"));
+                                            Files.createSymbolicLink(b, secret);
+                                        }
+                                    } catch (IOException e) {
+                                        throw new java.io.UncheckedIOException(e);
+                                    }
+                                })
+                        .run();
+
+        assertThat(report.filesSeen()).isEqualTo(2);
+        assertThat(report.filesWritten()).as("outputs").isZero();
+        assertThat(report.quarantineReasons()).containsExactly(Map.entry("not-a-regular-file", 2L));
+        assertThat(tree(out)).isEmpty();
+        // Notes only: no copy of what the links point to.
+        assertThat(tree(q).keySet()).hasSize(2).allMatch(k -> k.endsWith(".txt"));
+    }
+
+    /** Files over --max-file-size get a note, and neither an output nor a copy. */
+    @Test
+    void filesOverTheSizeLimitAreRefusedUnread() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        Path files = ExternalTools.pydicomTestFiles();
+        Files.copy(files.resolve("CT_small.dcm"), in.resolve("big.dcm")); // 39206 bytes
+        Files.copy(files.resolve("MR_small.dcm"), in.resolve("small.dcm")); // 9830 bytes
+        Path q = dir.resolve("q");
+
+        RunReport report = run(in, dir.resolve("out"), q, Set.of(), 20_000);
+
+        assertThat(report.filesWritten()).isEqualTo(1);
+        assertThat(report.quarantineReasons()).containsExactly(Map.entry("file-too-large", 1L));
+        Map<String, byte[]> notes = tree(q);
+        assertThat(notes).hasSize(1);
+        String note = new String(notes.values().iterator().next(), StandardCharsets.UTF_8);
+        assertThat(note)
+                .contains("reason: file-too-large")
+                .contains("39206 bytes, over --max-file-size 20000")
+                .contains("input: big.dcm");
+    }
+
+    /** The default limit (2 GiB) applies without the option: a sparse 2 GiB + 1 file is refused. */
+    @Test
+    void theDefaultSizeLimitRefusesAFileOverTwoGibibytes() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        try (java.io.RandomAccessFile f =
+                new java.io.RandomAccessFile(in.resolve("huge.dcm").toFile(), "rw")) {
+            f.setLength((2L << 30) + 1); // sparse: no disk used
+        }
+        RunReport report = run(in, dir.resolve("out"), dir.resolve("q"));
+        assertThat(report.quarantineReasons()).containsExactly(Map.entry("file-too-large", 1L));
+        assertThat(tree(dir.resolve("q")).keySet()).allMatch(k -> k.endsWith(".txt"));
+    }
+
+    /**
+     * Two inputs with one SOP Instance UID: one written, one quarantined, in every run; a second
+     * run replaces the first run's output instead of taking it for a duplicate.
+     */
+    @Test
+    void duplicatesAreFoundWithoutAPerFileSetAndARerunIsNoDuplicate() throws IOException {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("x"));
+        Path ct = ExternalTools.pydicomTestFiles().resolve("CT_small.dcm");
+        Files.copy(ct, in.resolve("one.dcm"));
+        Files.copy(ct, in.resolve("x/copy.dcm"));
+        Files.copy(ExternalTools.pydicomTestFiles().resolve("MR_small.dcm"), in.resolve("mr.dcm"));
+        Path out = dir.resolve("out");
+        for (int round = 0; round < 2; round++) {
+            RunReport report = run(in, out, dir.resolve("q" + round));
+            assertThat(report.filesWritten()).as("round " + round).isEqualTo(2);
+            assertThat(report.quarantineReasons())
+                    .as("round " + round)
+                    .containsExactly(Map.entry("duplicate-sop-instance-uid", 1L));
+            assertThat(tree(out)).hasSize(2);
+        }
+    }
+
+    /**
+     * A fatal error's message names the option and the reason, never the input file's path (which
+     * holds a patient's name here).
+     */
+    @Test
+    void aFatalErrorNamesNoInputPath() throws IOException {
+        Path in = dir.resolve("in");
+        Path patient = in.resolve("Smithereens^Johanna PID-7731");
+        Files.createDirectories(patient);
+        Files.copy(
+                ExternalTools.pydicomTestFiles().resolve("CT_small.dcm"),
+                patient.resolve("Johanna-head.dcm"));
+        AnonymisationRun run =
+                new AnonymisationRun(
+                        settings(in, dir.resolve("out"), dir.resolve("q"), 1),
+                        file -> {
+                            try {
+                                Files.delete(file); // gone between the walk and the open
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+        try {
+            run.run();
+            throw new AssertionError("the run should fail");
+        } catch (RunFailure e) {
+            assertThat(e.getMessage())
+                    .isEqualTo(
+                            "reading a file under --input: a file or folder disappeared"
+                                    + " (1 files seen, 0 written, 0 quarantined)")
+                    .doesNotContain("Johanna")
+                    .doesNotContain(dir.toString());
+        }
     }
 }

@@ -79,7 +79,8 @@ class UnEncodedSequenceIT {
                                         new PseudonymKey(new byte[32]),
                                         Set.of(),
                                         1,
-                                        null))
+                                        null,
+                                        AnonymisationRun.DEFAULT_MAX_FILE_SIZE))
                         .run();
         assertThat(report.filesWritten()).as(report.toJson()).isEqualTo(1);
         Path out;

@@ -1,6 +1,8 @@
 package io.fednode.anonymiser.cli;
 
 import io.fednode.anonymiser.AnonymisationRun;
+import io.fednode.anonymiser.Durable;
+import io.fednode.anonymiser.RunFailure;
 import io.fednode.anonymiser.RunReport;
 import io.fednode.anonymiser.profile.ProfileOption;
 import io.fednode.anonymiser.pseudonym.PseudonymKey;
@@ -16,8 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code java -jar fednode-anonymiser.jar --input DIR --output DIR --quarantine DIR --key-file FILE
- * [--option NAME]... [--threads N] [--report FILE]}. Exit codes: 0 the run completed (quarantined
- * files included), 1 fatal I/O error, 2 usage error.
+ * [--option NAME]... [--threads N] [--max-file-size BYTES] [--report FILE]}. Exit codes: 0 the run
+ * completed (quarantined files included), 1 fatal I/O error (its message names no path), 2 usage
+ * error.
  */
 public final class AnonymiserCli {
     public static final int OK = 0;
@@ -26,7 +29,8 @@ public final class AnonymiserCli {
 
     private static final String USAGE_TEXT =
             "Usage: java -jar fednode-anonymiser.jar --input DIR --output DIR --quarantine DIR\n"
-                    + "         --key-file FILE [--option NAME]... [--threads N] [--report FILE]\n"
+                    + "         --key-file FILE [--option NAME]... [--threads N]\n"
+                    + "         [--max-file-size BYTES] [--report FILE]\n"
                     + "\n"
                     + "De-identifies every regular file under --input with the DICOM PS3.15 Basic\n"
                     + "Application Level Confidentiality Profile and keyed pseudonyms.\n"
@@ -38,11 +42,13 @@ public final class AnonymiserCli {
                     + "  --option NAME      profile option, repeatable; one of:\n"
                     + "                       %s\n"
                     + "  --threads N        worker threads (default: number of processors)\n"
+                    + "  --max-file-size B  larger input files are refused, not read (default 2G;\n"
+                    + "                     suffixes K, M, G, T: powers of 1024)\n"
                     + "  --report FILE      JSON report (counts, bytes, quarantine reasons)\n"
                     + "  --help             this text\n"
                     + "\n"
                     + "Exit status: 0 run completed (quarantined files included), 1 fatal I/O\n"
-                    + "error, 2 usage error.\n";
+                    + "error (the message names the option, not the file), 2 usage error.\n";
 
     /** A usage error: message says what is wrong. */
     static final class UsageException extends Exception {
@@ -86,18 +92,47 @@ public final class AnonymiserCli {
         try {
             RunReport result = new AnonymisationRun(settings).run();
             if (report != null) {
-                Path parent = report.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
+                try {
+                    Path parent = report.toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    Durable.write(
+                            report, (result.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new RunFailure("writing --report", e);
                 }
-                Files.writeString(report, result.toJson() + "\n", StandardCharsets.UTF_8);
             }
             out.println(result.summaryLine());
             return OK;
+        } catch (RunFailure e) {
+            // Path-free by construction: input paths can hold patient names.
+            err.println("fednode-anonymiser: fatal: " + e.getMessage());
+            return FATAL;
         } catch (IOException | RuntimeException e) {
-            err.println("fednode-anonymiser: fatal: " + e);
+            err.println("fednode-anonymiser: fatal: internal error (" + RunFailure.reason(e) + ")");
             return FATAL;
         }
+    }
+
+    /** A size in bytes: digits, optionally K, M, G or T (powers of 1024). */
+    static long bytes(String value) throws UsageException {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("([0-9]{1,15})(?:([KMGT])I?B?|B?)")
+                        .matcher(value.toUpperCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new UsageException(
+                    "--max-file-size must be a number of bytes, optionally with K, M, G or T, got '"
+                            + value
+                            + "'");
+        }
+        int shift = m.group(2) == null ? 0 : 10 * "_KMGT".indexOf(m.group(2));
+        long n = Long.parseLong(m.group(1));
+        if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
+            throw new UsageException(
+                    "--max-file-size must be from 1 byte to 8E, got '" + value + "'");
+        }
+        return n << shift;
     }
 
     private record Parsed(AnonymisationRun.Settings settings, Path report) {}
@@ -109,6 +144,7 @@ public final class AnonymiserCli {
         Path keyFile = null;
         Path report = null;
         Integer threads = null;
+        long maxFileSize = AnonymisationRun.DEFAULT_MAX_FILE_SIZE;
         Set<ProfileOption> options = EnumSet.noneOf(ProfileOption.class);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -126,7 +162,8 @@ public final class AnonymiserCli {
                         "--key-file",
                         "--report",
                         "--option",
-                        "--threads" -> {
+                        "--threads",
+                        "--max-file-size" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new UsageException(name + " needs a value");
@@ -175,6 +212,7 @@ public final class AnonymiserCli {
                                 "--threads must be a number from 1 to 1024, got '" + value + "'");
                     }
                 }
+                case "--max-file-size" -> maxFileSize = bytes(value);
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -231,7 +269,8 @@ public final class AnonymiserCli {
                         key,
                         options,
                         n,
-                        progress),
+                        progress,
+                        maxFileSize),
                 report);
     }
 }

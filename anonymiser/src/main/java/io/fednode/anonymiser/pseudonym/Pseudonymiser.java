@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,11 +27,15 @@ public final class Pseudonymiser {
 
     /**
      * Study, series and frame-of-reference UIDs repeat in every file of a series: their mapping is
-     * remembered instead of hashed again (a pure function of key and UID, so caching is safe).
+     * remembered instead of hashed again (a pure function of key and UID, so caching is safe). The
+     * cache is direct-mapped: a fixed array of slots, a new UID replaces the one in its slot, so
+     * its memory is the same after a thousand files and after millions.
      */
-    private static final int UID_CACHE_SIZE = 4096;
+    private static final int UID_CACHE_SLOTS = 1024;
 
-    private final ConcurrentHashMap<String, String> uids = new ConcurrentHashMap<>();
+    private record Mapping(String original, String mapped) {}
+
+    private final AtomicReferenceArray<Mapping> uids = new AtomicReferenceArray<>(UID_CACHE_SLOTS);
 
     public Pseudonymiser(PseudonymKey key) {
         this.key = new SecretKeySpec(key.bytes(), "HmacSHA256");
@@ -57,16 +61,14 @@ public final class Pseudonymiser {
 
     /** A UID under the 2.25 root (PS3.5 B.2): the first 128 bits of the keyed hash, in decimal. */
     public String uid(String original) {
-        String cached = uids.get(original);
-        if (cached != null) {
-            return cached;
+        int slot = original.hashCode() & (UID_CACHE_SLOTS - 1);
+        Mapping cached = uids.get(slot);
+        if (cached != null && cached.original().equals(original)) {
+            return cached.mapped();
         }
         byte[] h = Arrays.copyOf(hmac("uid", original), 16);
         String mapped = "2.25." + new BigInteger(1, h);
-        if (uids.size() >= UID_CACHE_SIZE) {
-            uids.clear(); // bounded: memory stays flat however many files a run sees
-        }
-        uids.put(original, mapped);
+        uids.set(slot, new Mapping(original, mapped));
         return mapped;
     }
 

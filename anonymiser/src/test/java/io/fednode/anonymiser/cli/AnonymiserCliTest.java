@@ -131,4 +131,60 @@ class AnonymiserCliTest {
         assertThat(run(valid("--output", blocker.resolve("out").toString()))).isEqualTo(1);
         assertThat(stderr()).contains("fatal");
     }
+
+    @Test
+    void maxFileSizeTakesBytesWithBinarySuffixes() throws Exception {
+        assertThat(AnonymiserCli.bytes("1000")).isEqualTo(1000L);
+        assertThat(AnonymiserCli.bytes("64k")).isEqualTo(65_536L);
+        assertThat(AnonymiserCli.bytes("2G")).isEqualTo(2_147_483_648L);
+        assertThat(AnonymiserCli.bytes("3GiB")).isEqualTo(3L * 1024 * 1024 * 1024);
+        assertThat(run(valid("--max-file-size", "lots"))).isEqualTo(AnonymiserCli.USAGE);
+        assertThat(stderr())
+                .contains("--max-file-size must be a number of bytes")
+                .contains("'lots'");
+        assertThat(run(valid("--max-file-size", "0"))).isEqualTo(AnonymiserCli.USAGE);
+        assertThat(run(valid("--max-file-size", "3IB"))).isEqualTo(AnonymiserCli.USAGE);
+        assertThat(run(valid("--max-file-size=1M"))).isZero();
+    }
+
+    /**
+     * A fatal error while reading the input (here: a folder whose path is longer than the kernel
+     * accepts, named after a patient) is reported with the option and the reason only: the path
+     * would carry the patient's name into the Dataset's status.
+     */
+    @Test
+    void aFatalErrorOnTheInputNamesNoPath() throws Exception {
+        Path deep = Files.createTempDirectory("fednode-deep");
+        try {
+            // 200 levels of a 24-character name: over PATH_MAX (4096), made with relative cd's.
+            Process p =
+                    new ProcessBuilder(
+                                    "bash",
+                                    "-c",
+                                    "cd \"$1\" && mkdir in && cd in && for i in $(seq 200); do"
+                                            + " mkdir Smithereens^Johanna-PID7 && cd"
+                                            + " Smithereens^Johanna-PID7 || exit 1; done",
+                                    "bash",
+                                    deep.toString())
+                            .inheritIO()
+                            .start();
+            assertThat(p.waitFor()).isZero();
+            int code =
+                    run(
+                            "--input", deep.resolve("in").toString(),
+                            "--output", dir.resolve("out").toString(),
+                            "--quarantine", dir.resolve("q").toString(),
+                            "--key-file", key.toString());
+            assertThat(code).isEqualTo(AnonymiserCli.FATAL);
+            assertThat(stderr().strip())
+                    .startsWith("fednode-anonymiser: fatal: walking --input: File name too long")
+                    .doesNotContain("Smithereens")
+                    .doesNotContain("Johanna")
+                    .doesNotContain(deep.toString())
+                    .doesNotContain("/");
+        } finally {
+            // JUnit's @TempDir cannot delete paths over PATH_MAX; rm works relative to each folder.
+            new ProcessBuilder("rm", "-rf", deep.toString()).inheritIO().start().waitFor();
+        }
+    }
 }

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +33,7 @@ class AnonymiserJarIT {
     }
 
     private ExternalTools.Result java(String maxHeap, String... args) throws IOException {
-        List<String> cmd =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Xmx" + maxHeap,
-                                "-jar",
-                                jar()));
-        cmd.addAll(List.of(args));
-        return ExternalTools.run(cmd, null);
+        return ExternalTools.run(command(maxHeap, args), null);
     }
 
     @Test
@@ -87,6 +81,118 @@ class AnonymiserJarIT {
         assertThat(tailDigest(out, pixelBytes + 12)).isEqualTo(tailDigest(big, pixelBytes + 12));
         assertThat(Files.readString(out, StandardCharsets.ISO_8859_1))
                 .doesNotContain("Bigfile^Patient");
+    }
+
+    private static List<String> command(String maxHeap, String... args) {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx" + maxHeap,
+                                "-jar",
+                                jar()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private String[] runArgs(Path in, Path out, Path q, Path key) {
+        return new String[] {
+            "--input", in.toString(),
+            "--output", out.toString(),
+            "--quarantine", q.toString(),
+            "--key-file", key.toString(),
+            "--threads", "2"
+        };
+    }
+
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(p -> !Files.isDirectory(p)).toList()) {
+                files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+
+    /** Outputs in place, counted while a run may be renaming and deleting files. */
+    private static long outputsUnder(Path root) throws IOException {
+        long[] n = {0};
+        if (Files.isDirectory(root)) {
+            Files.walkFileTree(
+                    root,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(
+                                Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                            if (file.getFileName().toString().endsWith(".dcm")
+                                    && !file.getFileName().toString().startsWith(".")) {
+                                n[0]++;
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(
+                                Path file, IOException e) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+        }
+        return n[0];
+    }
+
+    /**
+     * The CLI killed with SIGKILL in the middle of a run (a real JVM on a real corpus) and run
+     * again: the output is then exactly a clean run's — every file, byte-identical, no duplicate,
+     * no temporary or partial file left.
+     */
+    @Test
+    void killedMidRunThenRerunGivesExactlyTheCompleteOutput() throws Exception {
+        int count = 3000;
+        Path in = dir.resolve("in");
+        io.fednode.anonymiser.CraftedFiles.tinyCorpus(in, count, 100);
+        Path key = dir.resolve("key");
+        Files.write(key, new byte[40]);
+        Path out = dir.resolve("out");
+
+        Process p =
+                new ProcessBuilder(command("64m", runArgs(in, out, dir.resolve("q1"), key)))
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("killed.log").toFile())
+                        .start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+            while (outputsUnder(out) < 200 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(p.isAlive()).as("the run is still going when it is killed").isTrue();
+        } finally {
+            p.destroyForcibly(); // SIGKILL
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(p.exitValue()).isEqualTo(128 + 9);
+        long atKill = outputsUnder(out);
+        System.out.printf("killed with %d of %d outputs in place%n", atKill, count);
+        assertThat(atKill).as("outputs when killed").isLessThan(count);
+
+        ExternalTools.Result rerun =
+                ExternalTools.run(command("64m", runArgs(in, out, dir.resolve("q2"), key)), null);
+        assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
+        assertThat(rerun.stdout())
+                .startsWith("seen=" + count + " written=" + count + " quarantined=0");
+
+        ExternalTools.Result clean =
+                ExternalTools.run(
+                        command("64m", runArgs(in, dir.resolve("ref"), dir.resolve("q3"), key)),
+                        null);
+        assertThat(clean.exitCode()).as(clean.stderr()).isZero();
+        Map<String, byte[]> expected = files(dir.resolve("ref"));
+        assertThat(expected).hasSize(count);
+        Map<String, byte[]> after = files(out);
+        assertThat(after.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((k, v) -> assertThat(after.get(k)).as(k).isEqualTo(v));
+        assertThat(files(dir.resolve("q2"))).as("quarantine of the re-run").isEmpty();
     }
 
     private static byte[] tailDigest(Path file, long n) throws Exception {
