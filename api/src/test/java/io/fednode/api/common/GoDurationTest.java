@@ -22,6 +22,10 @@ class GoDurationTest {
         "2h45m30s, 9930000000000",
         "30d, 2592000000000000",
         "0s, 0",
+        "1500us, 1500000",
+        "2µs, 2000",
+        "7ns, 7",
+        "1m0.5s, 60500000000",
         "1.0000000001s, 1000000001",
     })
     void parsesTheGrammar(String text, long nanos) {

@@ -2,6 +2,7 @@ package io.fednode.operator.hublink;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.GoDuration;
 import io.fednode.api.common.SecretKeyRef;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.HubSpec;
@@ -18,8 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +79,9 @@ final class HubLink {
 
     Duration interval() {
         var connectivity = node.getSpec().getConnectivity();
-        return parseDuration(connectivity == null ? "30s" : connectivity.getHeartbeatInterval());
+        String interval = connectivity == null ? null : connectivity.getHeartbeatInterval();
+        // The CRD's CEL rule has validated it; a malformed value is refused, never defaulted.
+        return GoDuration.parse(interval == null ? "30s" : interval);
     }
 
     /** Does what is due; returns the delay until the next step. */
@@ -401,22 +402,6 @@ final class HubLink {
         }
         return LinkCondition.bounded(
                 e.getClass().getSimpleName() + (m == null ? "" : ": " + m), MAX_HUB_MESSAGE);
-    }
-
-    static Duration parseDuration(String text) {
-        Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(h|m|s)").matcher(text);
-        Duration total = Duration.ZERO;
-        while (m.find()) {
-            double v = Double.parseDouble(m.group(1));
-            long unitMillis =
-                    switch (m.group(2)) {
-                        case "h" -> 3_600_000L;
-                        case "m" -> 60_000L;
-                        default -> 1_000L;
-                    };
-            total = total.plusMillis(Math.round(v * unitMillis));
-        }
-        return total.isZero() ? Duration.ofSeconds(30) : total;
     }
 
     /** Something the node's spec points at is missing: a user-fixable state. */

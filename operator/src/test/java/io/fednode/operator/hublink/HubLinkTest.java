@@ -3,7 +3,6 @@ package io.fednode.operator.hublink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -14,14 +13,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 class HubLinkTest {
-    @Test
-    void heartbeatIntervalsAreReadLikeTheCrdWritesThem() {
-        assertThat(HubLink.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HubLink.parseDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(HubLink.parseDuration("0.5m")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HubLink.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
-    }
-
     @Test
     void renewalIsDueAtTwoThirdsOfTheLifetime() throws Exception {
         // A certificate valid for exactly 30 days from a fixed instant: two thirds is day 20.
