@@ -145,7 +145,7 @@ class TrainingRunE2EIT {
                                     ns,
                                     "foreign",
                                     "ImageNotAllowed",
-                                    "does not start with any of the node's compute.allowedImages");
+                                    "is not inside any of the node's compute.allowedImages");
                             assertRefused(
                                     ns,
                                     "tagged",

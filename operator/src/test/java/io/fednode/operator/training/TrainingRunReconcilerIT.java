@@ -203,8 +203,10 @@ class TrainingRunReconcilerIT {
                                 "ImageNotAllowed",
                                 "spec.image docker.io/evil/miner@sha256:"
                                         + DIGEST
-                                        + " does not start with any of the node's"
-                                        + " compute.allowedImages [registry.example.org/fl/]"),
+                                        + " is not inside any of the node's"
+                                        + " compute.allowedImages [registry.example.org/fl/]"
+                                        + " (matched by registry and repository path"
+                                        + " components)"),
                         new Refusal(
                                 "image by tag under requireDigest",
                                 r -> r.getSpec().setImage("registry.example.org/fl/trainer:1.0"),
