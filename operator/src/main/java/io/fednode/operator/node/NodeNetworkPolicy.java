@@ -77,7 +77,11 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
         }
     }
 
-    /** DNS to the cluster's resolver for every Pod except workloads that get no network at all. */
+    /**
+     * DNS to the cluster's resolver for every Pod except the workloads the node does not open it to
+     * (anonymiser: no network at all; training: DNS only from its run's own policy, when its
+     * aggregator is a host name).
+     */
     public static class DnsEgress extends NodeNetworkPolicy {
         public DnsEgress() {
             super("allow-dns");

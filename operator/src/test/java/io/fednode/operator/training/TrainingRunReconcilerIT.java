@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -87,7 +88,7 @@ class TrainingRunReconcilerIT {
     @Test
     void admittedRunGetsItsJobAndNetworkPolicyExactly() {
         String ns = namespace();
-        FederationNode node = createReadyNode(ns, "hospital-a", 2);
+        createReadyNode(ns, "hospital-a", 2);
         createDataset(ns, "lung-ct", "hospital-a", true);
         TrainingRun run = run(ns, "lung-ct-round-1", 2);
         run.getSpec().setDatasets(List.of("lung-ct"));
@@ -111,6 +112,8 @@ class TrainingRunReconcilerIT {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getServiceAccountName()).isEqualTo("hospital-a-training");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(65532L);
         assertThat(pod.getSecurityContext().getSeccompProfile().getType())
                 .isEqualTo("RuntimeDefault");
         var container = pod.getContainers().get(0);
@@ -153,11 +156,12 @@ class TrainingRunReconcilerIT {
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
-        assertThat(egress).hasSize(2);
-        assertThat(egress.get(1).getTo())
+        // An IP aggregator: its address on its port, and no DNS rule.
+        assertThat(egress).hasSize(1);
+        assertThat(egress.get(0).getTo())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("203.0.113.10/32"));
-        assertThat(egress.get(1).getPorts())
+        assertThat(egress.get(0).getPorts())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString(9092)));
         assertThat(policy.getMetadata().getOwnerReferences()).hasSize(1);
@@ -181,7 +185,18 @@ class TrainingRunReconcilerIT {
                             assertThat(status.getActiveDeadlineSeconds()).isEqualTo(7200L);
                             assertThat(status.getObservedGeneration()).isEqualTo(1L);
                         });
-        assertThat(node.getMetadata().getName()).isEqualTo("hospital-a");
+        // What ties the Job to its node is the operator's doing: the node's labels on the Job and
+        // on its Pods (the node's NetworkPolicies select on them) and the node id in the env.
+        assertThat(job.getMetadata().getLabels())
+                .containsEntry("fednode.io/training-node", "hospital-a");
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("fednode.io/node", "hospital-a")
+                .containsEntry("fednode.io/workload", "training");
+        assertThat(container.getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_NODE_ID", "hospital-a"),
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_RUN", "lung-ct-round-1"));
     }
 
     record Refusal(
