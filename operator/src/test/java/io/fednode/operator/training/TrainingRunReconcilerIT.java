@@ -66,7 +66,14 @@ class TrainingRunReconcilerIT {
 
     @BeforeAll
     static void startOperator() {
-        for (String file : List.of("00-namespace.yaml", "01-crds.yaml", "02-rbac.yaml")) {
+        // With the egress-label policies: the operator's Jobs (their Pods carry the run's label)
+        // must pass them.
+        for (String file :
+                List.of(
+                        "00-namespace.yaml",
+                        "01-crds.yaml",
+                        "02-rbac.yaml",
+                        "02-egress-labels-policy.yaml")) {
             apply(Path.of("../manifests/install").resolve(file));
         }
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
