@@ -328,30 +328,10 @@ class WorkloadIsolationE2EIT {
         run.getSpec().setCommand(List.of("/bin/sh", "-c", Probes.probeScript(targets)));
         client().resource(run).create();
 
-        await().atMost(Duration.ofMinutes(3))
-                .untilAsserted(
-                        () ->
-                                assertThat(condition(status("reaches-aggregator"), "Succeeded"))
-                                        .extracting(Condition::getStatus, Condition::getReason)
-                                        .containsExactly("True", "Completed"));
-        TrainingRunStatus status = status("reaches-aggregator");
-        assertThat(status.getPodNodeName()).isEqualTo(KwokCluster.REAL_NODE);
-        Pod pod =
-                client().pods()
-                        .inNamespace(NS)
-                        .withLabel("fednode.io/training-run", "reaches-aggregator")
-                        .list()
-                        .getItems()
-                        .get(0);
+        Pod pod = succeededPod("reaches-aggregator");
         assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits())
                 .containsEntry(KwokCluster.GPU_RESOURCE, new Quantity("1"));
-        String report =
-                pod.getStatus()
-                        .getContainerStatuses()
-                        .get(0)
-                        .getState()
-                        .getTerminated()
-                        .getMessage();
+        String report = terminationMessage(pod);
         assertThat(report.lines().toList())
                 .as("an IP aggregator: no DNS (no tunnel out through the resolver)")
                 .containsExactly(
@@ -386,7 +366,7 @@ class WorkloadIsolationE2EIT {
                         TrainingRun.class);
         run.getSpec().setCommand(List.of("/bin/sh", "-c", Probes.probeScript(targets)));
         client().resource(run).create();
-        assertThat(terminationMessage("by-host-name").lines().toList())
+        assertThat(terminationMessage(succeededPod("by-host-name")).lines().toList())
                 .containsExactly("dns=open", "aggregator=open", "other-pod=closed");
     }
 
@@ -412,7 +392,7 @@ class WorkloadIsolationE2EIT {
                         TrainingRun.class);
         run.getSpec().setCommand(List.of("/bin/sh", "-c", script));
         client().resource(run).create();
-        assertThat(terminationMessage("root-image").lines().toList())
+        assertThat(terminationMessage(succeededPod("root-image")).lines().toList())
                 .containsExactly("uid=65532", "gid=65532", "dns=closed");
     }
 
@@ -444,8 +424,8 @@ class WorkloadIsolationE2EIT {
         assertThat(client().pods().inNamespace(NS).withName("forger").get()).isNull();
     }
 
-    /** Waits until the run succeeded on the real node; its container's termination message. */
-    private static String terminationMessage(String runName) {
+    /** Waits until the run succeeded on the real node; its Pod. */
+    private static Pod succeededPod(String runName) {
         await().atMost(Duration.ofMinutes(3))
                 .untilAsserted(
                         () ->
@@ -453,13 +433,15 @@ class WorkloadIsolationE2EIT {
                                         .extracting(Condition::getStatus, Condition::getReason)
                                         .containsExactly("True", "Completed"));
         assertThat(status(runName).getPodNodeName()).isEqualTo(KwokCluster.REAL_NODE);
-        Pod pod =
-                client().pods()
-                        .inNamespace(NS)
-                        .withLabel("fednode.io/training-run", runName)
-                        .list()
-                        .getItems()
-                        .get(0);
+        return client().pods()
+                .inNamespace(NS)
+                .withLabel("fednode.io/training-run", runName)
+                .list()
+                .getItems()
+                .get(0);
+    }
+
+    private static String terminationMessage(Pod pod) {
         return pod.getStatus()
                 .getContainerStatuses()
                 .get(0)

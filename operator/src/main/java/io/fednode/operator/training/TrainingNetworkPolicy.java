@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
+import io.fednode.operator.node.NodeNetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,22 +30,13 @@ public final class TrainingNetworkPolicy {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         var aggregatorEgress = AggregatorEgress.of(run, node).egress();
         if (aggregatorEgress.map(AggregatorEgress::needsDns).orElse(false)) {
-            egress.add(dns());
+            egress.add(NodeNetworkPolicy.clusterDns());
         }
         aggregatorEgress.ifPresent(
                 aggregator ->
                         egress.add(
                                 new NetworkPolicyEgressRuleBuilder()
-                                        .withTo(
-                                                aggregator.cidrs().stream()
-                                                        .map(
-                                                                cidr ->
-                                                                        new NetworkPolicyPeerBuilder()
-                                                                                .withNewIpBlock()
-                                                                                .withCidr(cidr)
-                                                                                .endIpBlock()
-                                                                                .build())
-                                                        .toList())
+                                        .withTo(NodeNetworkPolicy.ipBlocks(aggregator.cidrs()))
                                         .withPorts(
                                                 new NetworkPolicyPortBuilder()
                                                         .withProtocol("TCP")
@@ -62,30 +53,6 @@ public final class TrainingNetworkPolicy {
                 .withPolicyTypes("Ingress", "Egress")
                 .withEgress(egress)
                 .endSpec()
-                .build();
-    }
-
-    /** The cluster resolver (kube-dns in kube-system), UDP and TCP 53 — as the node's DNS rule. */
-    static NetworkPolicyEgressRule dns() {
-        return new NetworkPolicyEgressRuleBuilder()
-                .withTo(
-                        new NetworkPolicyPeerBuilder()
-                                .withNewNamespaceSelector()
-                                .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
-                                .endNamespaceSelector()
-                                .withNewPodSelector()
-                                .addToMatchLabels("k8s-app", "kube-dns")
-                                .endPodSelector()
-                                .build())
-                .withPorts(
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("UDP")
-                                .withPort(new IntOrString(53))
-                                .build(),
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("TCP")
-                                .withPort(new IntOrString(53))
-                                .build())
                 .build();
     }
 }
