@@ -24,7 +24,7 @@ public class TrainingRunSpec {
     private String nodeRef;
 
     /**
-     * Container image; must start with one of the node's {@code compute.allowedImages} and, when
+     * Container image; must lie inside one of the node's {@code compute.allowedImages} and, when
      * the node sets {@code requireDigest}, be pinned with {@code @sha256:<64 hex>}.
      */
     @Required
