@@ -11,7 +11,9 @@
 #   pause.tar    fednode.local/pause:1            sandbox image (tools/real-node/pause.c, gcc -static)
 #   coredns.tar  fednode.local/coredns:<version>  cluster DNS (coredns from tools/build-k8s.sh)
 #   toolbox.tar  fednode.local/toolbox:1          Debian's static busybox: sh, wget, nc, nslookup, id…
-# All run as uid/gid 65532 (pause 65535) and need no capability.
+#   toolbox-root.tar fednode.local/toolbox-root:1 the same, with root as its default user (tests that
+#                                                 a Pod setting runAsUser runs a root-default image)
+# All but toolbox-root run as uid/gid 65532 (pause 65535) and need no capability.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$("$here/build-k8s.sh" --print-bin-dir)
@@ -70,7 +72,7 @@ nss_libs=(/lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libnss_dns.so.2
     /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2
     /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)
 sum=$(cat /bin/busybox "${nss_libs[@]}" | sha256sum | cut -c1-16)
-if ! current toolbox "$sum"; then
+if ! current toolbox "$sum" || ! current toolbox-root "$sum"; then
     log "building fednode.local/toolbox:1"
     root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
     mkdir -p "$root/bin" "$root/tmp" "$root/etc"; chmod 1777 "$root/tmp"
@@ -83,8 +85,10 @@ if ! current toolbox "$sum"; then
     printf 'root:x:0:0:root:/:/bin/sh\nnonroot:x:65532:65532:nonroot:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
     printf 'root:x:0:\nnonroot:x:65532:\nnobody:x:65534:\n' >"$root/etc/group"
     pack toolbox fednode.local/toolbox:1 65532:65532 "" /bin/sh "$root"
+    pack toolbox-root fednode.local/toolbox-root:1 0:0 "" /bin/sh "$root"
     rm -rf "$root"; trap - EXIT
     echo "$sum" >"$dir/.toolbox.ok"
+    echo "$sum" >"$dir/.toolbox-root.ok"
 fi
 # --- coredns ---
 [[ -x "$bin/coredns" ]] || { log "$bin/coredns missing: run tools/build-k8s.sh"; exit 1; }

@@ -128,6 +128,10 @@ componentsPatches:
   extraArgs:
   - key: service-cluster-ip-range
     value: 10.215.$x.0/24
+  # Each controller with its own ServiceAccount (as kubeadm does), so admission can tell the Job
+  # controller's Pods from anyone else's (the chart's egress-labels policy).
+  - key: use-service-account-credentials
+    value: "true"
 - name: kwok-controller
   extraArgs:
   - key: manage-all-nodes

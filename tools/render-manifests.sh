@@ -35,5 +35,6 @@ mkdir -p "$out"
   done
 } > "$out/01-crds.yaml"
 { echo "$header"; render serviceaccount.yaml rbac.yaml admission-policy.yaml; } > "$out/02-rbac.yaml"
+{ echo "$header"; render egress-labels-policy.yaml; } > "$out/02-egress-labels-policy.yaml"
 { echo "$header"; render deployment.yaml; } > "$out/03-deployment.yaml"
 echo "rendered $(ls "$out" | wc -l) files into $out"

@@ -149,6 +149,18 @@ class TrainingRunValidationIT {
                         "should be less than or equal to 64"));
         cases.add(
                 spec(
+                        "root user",
+                        s -> s.put("runAsUser", 0),
+                        "spec.runAsUser",
+                        "should be greater than or equal to 1"));
+        cases.add(
+                spec(
+                        "root group",
+                        s -> s.put("runAsGroup", 0),
+                        "spec.runAsGroup",
+                        "should be greater than or equal to 1"));
+        cases.add(
+                spec(
                         "dataset name with a slash",
                         s -> s.put("datasets", List.of("../raw")),
                         "spec.datasets[0]",

@@ -39,7 +39,12 @@ public class ComputeSpec {
     /** Tolerations of training pods. */
     private List<Toleration> tolerations;
 
-    /** Image reference prefixes training images must start with (registry/repository). */
+    /**
+     * Registries ({@code registry.example.org}), repository paths ({@code registry.example.org/fl})
+     * or exact references a training image must lie inside, matched path component by path
+     * component ({@code registry.example.org} does not admit {@code
+     * registry.example.org.evil.com}).
+     */
     @Size(max = 100)
     private List<@Size(min = 1, max = 255) String> allowedImages;
 

@@ -24,7 +24,7 @@ public class TrainingRunSpec {
     private String nodeRef;
 
     /**
-     * Container image; must start with one of the node's {@code compute.allowedImages} and, when
+     * Container image; must lie inside one of the node's {@code compute.allowedImages} and, when
      * the node sets {@code requireDigest}, be pinned with {@code @sha256:<64 hex>}.
      */
     @Required
@@ -86,6 +86,19 @@ public class TrainingRunSpec {
      * compute.defaultResources} fill what is not set. GPUs come from {@code gpus} only.
      */
     private TrainingResources resources;
+
+    /**
+     * Numeric user the training container runs as, whatever user the image names (a root-default
+     * image runs too); 65532 when not set. Never 0: training Pods run as non-root.
+     */
+    @Min(1)
+    @Max(2147483647)
+    private Long runAsUser;
+
+    /** Numeric primary group of the training container; 65532 when not set. Never 0. */
+    @Min(1)
+    @Max(2147483647)
+    private Long runAsGroup;
 
     public String getNodeRef() {
         return nodeRef;
@@ -165,5 +178,21 @@ public class TrainingRunSpec {
 
     public void setResources(TrainingResources resources) {
         this.resources = resources;
+    }
+
+    public Long getRunAsUser() {
+        return runAsUser;
+    }
+
+    public void setRunAsUser(Long runAsUser) {
+        this.runAsUser = runAsUser;
+    }
+
+    public Long getRunAsGroup() {
+        return runAsGroup;
+    }
+
+    public void setRunAsGroup(Long runAsGroup) {
+        this.runAsGroup = runAsGroup;
     }
 }

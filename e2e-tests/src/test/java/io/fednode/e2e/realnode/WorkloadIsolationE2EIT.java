@@ -1,6 +1,7 @@
 package io.fednode.e2e.realnode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
@@ -20,6 +22,7 @@ import io.fednode.e2e.realnode.Probes.Target;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import java.nio.file.Path;
@@ -51,6 +54,11 @@ class WorkloadIsolationE2EIT {
     static final String FEDERATION_NS = "federation-e2e";
     static final String NODE = "hospital-n";
 
+    /** The toolbox with root as its default user ({@code tools/real-node-images.sh}). */
+    static final String ROOT_IMAGE_REPOSITORY = "fednode.local/toolbox-root";
+
+    static final String ROOT_IMAGE = ROOT_IMAGE_REPOSITORY + ":1";
+
     @RegisterExtension static final KwokCluster CLUSTER = KwokCluster.sharedWithRealNode();
 
     private static OperatorMain.RunningOperator operator;
@@ -63,8 +71,8 @@ class WorkloadIsolationE2EIT {
     @BeforeAll
     static void setUp() {
         KubernetesClient k = client();
-        Path root = io.fednode.testing.KubernetesBinaries.repoRoot();
-        OperatorManifests.applyAllButDeployment(k, List.of(NS));
+        Path manifests = OperatorManifests.applyAllButDeployment(k, List.of(NS));
+        Manifests.apply(k, manifests.resolve("02-egress-labels-policy.yaml"));
         for (String ns : List.of(NS, FEDERATION_NS)) {
             k.resource(
                             new NamespaceBuilder()
@@ -104,6 +112,11 @@ class WorkloadIsolationE2EIT {
                         .getSpec()
                         .getClusterIP();
 
+        CLUSTER.loadImages(
+                List.of(
+                        io.fednode.testing.KubernetesBinaries.binDir()
+                                .getParent()
+                                .resolve("images/toolbox-root.tar")));
         RealNodeVolumes.create(CLUSTER, NS, NODE);
         k.resource(
                         new SecretBuilder()
@@ -136,7 +149,7 @@ class WorkloadIsolationE2EIT {
                                     maxGpusPerRun: 1
                                     maxConcurrentRuns: 2
                                     nodeSelector: {"%s": "true"}
-                                    allowedImages: ["fednode.local/toolbox"]
+                                    allowedImages: ["fednode.local/toolbox", "%s"]
                                     maxRuntime: 1h
                                   connectivity:
                                     egressCIDRs: ["%s/32"]
@@ -149,6 +162,7 @@ class WorkloadIsolationE2EIT {
                                                 RealNodeVolumes.STORAGE_CLASS,
                                                 RealNodeVolumes.STORAGE_CLASS,
                                                 KwokCluster.REAL_NODE_LABEL,
+                                                ROOT_IMAGE_REPOSITORY,
                                                 aggregatorIp),
                                 FederationNode.class))
                 .create();
@@ -286,6 +300,7 @@ class WorkloadIsolationE2EIT {
     void aTrainingRunWithAGpuReachesItsAggregatorAndNothingElse() {
         List<Target> targets =
                 List.of(
+                        Target.dns("dns", "kubernetes.default.svc.cluster.local"),
                         Target.http("aggregator", aggregatorIp, Probes.PORT),
                         Target.http("other-pod", otherIp, Probes.PORT),
                         Target.http("other-service", otherServiceIp, Probes.PORT),
@@ -307,36 +322,126 @@ class WorkloadIsolationE2EIT {
         run.getSpec().setCommand(List.of("/bin/sh", "-c", Probes.probeScript(targets)));
         client().resource(run).create();
 
-        await().atMost(Duration.ofMinutes(3))
-                .untilAsserted(
-                        () ->
-                                assertThat(condition(status("reaches-aggregator"), "Succeeded"))
-                                        .extracting(Condition::getStatus, Condition::getReason)
-                                        .containsExactly("True", "Completed"));
-        TrainingRunStatus status = status("reaches-aggregator");
-        assertThat(status.getPodNodeName()).isEqualTo(KwokCluster.REAL_NODE);
-        Pod pod =
-                client().pods()
-                        .inNamespace(NS)
-                        .withLabel("fednode.io/training-run", "reaches-aggregator")
-                        .list()
-                        .getItems()
-                        .get(0);
+        Pod pod = succeededPod("reaches-aggregator");
         assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits())
                 .containsEntry(KwokCluster.GPU_RESOURCE, new Quantity("1"));
-        String report =
-                pod.getStatus()
-                        .getContainerStatuses()
-                        .get(0)
-                        .getState()
-                        .getTerminated()
-                        .getMessage();
+        String report = terminationMessage(pod);
         assertThat(report.lines().toList())
+                .as("an IP aggregator: no DNS (no tunnel out through the resolver)")
                 .containsExactly(
+                        "dns=closed",
                         "aggregator=open",
                         "other-pod=closed",
                         "other-service=closed",
                         "apiserver=closed");
+    }
+
+    @Test
+    void aRunWithAHostNameAggregatorMayResolveNames() {
+        // The name need not resolve: the run gets the node's egressCIDRs (the aggregator's /32)
+        // on the aggregator's port, and the cluster DNS.
+        List<Target> targets =
+                List.of(
+                        Target.dns("dns", "kubernetes.default.svc.cluster.local"),
+                        Target.http("aggregator", aggregatorIp, Probes.PORT),
+                        Target.http("other-pod", otherIp, Probes.PORT));
+        TrainingRun run =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: TrainingRun
+                        metadata: {name: by-host-name, namespace: %s}
+                        spec:
+                          nodeRef: %s
+                          image: %s
+                          aggregator: {endpoint: "https://aggregator.federation.example:%d"}
+                        """
+                                .formatted(NS, NODE, Probes.TOOLBOX, Probes.PORT),
+                        TrainingRun.class);
+        run.getSpec().setCommand(List.of("/bin/sh", "-c", Probes.probeScript(targets)));
+        client().resource(run).create();
+        assertThat(terminationMessage(succeededPod("by-host-name")).lines().toList())
+                .containsExactly("dns=open", "aggregator=open", "other-pod=closed");
+    }
+
+    @Test
+    void anImageThatRunsAsRootRunsAsTheNonRootDefaultUser() {
+        // No aggregator: no egress at all, not even DNS.
+        String script =
+                "sleep 5; if timeout 8 nslookup kubernetes.default.svc.cluster.local"
+                        + " >/dev/null 2>&1; then d=open; else d=closed; fi;"
+                        + " printf 'uid=%s\\ngid=%s\\ndns=%s' \"$(id -u)\" \"$(id -g)\" \"$d\""
+                        + " > /dev/termination-log";
+        TrainingRun run =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: TrainingRun
+                        metadata: {name: root-image, namespace: %s}
+                        spec:
+                          nodeRef: %s
+                          image: %s
+                        """
+                                .formatted(NS, NODE, ROOT_IMAGE),
+                        TrainingRun.class);
+        run.getSpec().setCommand(List.of("/bin/sh", "-c", script));
+        client().resource(run).create();
+        assertThat(terminationMessage(succeededPod("root-image")).lines().toList())
+                .containsExactly("uid=65532", "gid=65532", "dns=closed");
+    }
+
+    @Test
+    void aPodAuthorCannotForgeTheLabelsThatOpenEgress() {
+        for (Map<String, String> labels :
+                List.of(
+                        Map.of("fednode.io/training-run", "reaches-aggregator"),
+                        Map.of("fednode.io/federation-egress", "true"))) {
+            // Were it admitted, this Pod would reach the aggregator (the run's or the node's
+            // federation policy selects it).
+            assertThatThrownBy(
+                            () ->
+                                    Probes.probe(
+                                            client(),
+                                            NS,
+                                            "forger",
+                                            labels,
+                                            List.of(
+                                                    Target.http(
+                                                            "aggregator",
+                                                            aggregatorIp,
+                                                            Probes.PORT))))
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403))
+                    .hasMessageContaining("open egress through fednode NetworkPolicies");
+        }
+        assertThat(client().pods().inNamespace(NS).withName("forger").get()).isNull();
+    }
+
+    /** Waits until the run succeeded on the real node; its Pod. */
+    private static Pod succeededPod(String runName) {
+        await().atMost(Duration.ofMinutes(3))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(status(runName), "Succeeded"))
+                                        .extracting(Condition::getStatus, Condition::getReason)
+                                        .containsExactly("True", "Completed"));
+        assertThat(status(runName).getPodNodeName()).isEqualTo(KwokCluster.REAL_NODE);
+        return client().pods()
+                .inNamespace(NS)
+                .withLabel("fednode.io/training-run", runName)
+                .list()
+                .getItems()
+                .get(0);
+    }
+
+    private static String terminationMessage(Pod pod) {
+        return pod.getStatus()
+                .getContainerStatuses()
+                .get(0)
+                .getState()
+                .getTerminated()
+                .getMessage();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
@@ -54,6 +55,44 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
                 .build();
     }
 
+    /** Egress to the cluster's resolver (the kube-dns Pods of kube-system), UDP and TCP 53. */
+    public static NetworkPolicyEgressRule clusterDns() {
+        NetworkPolicyPeer clusterDns =
+                new NetworkPolicyPeerBuilder()
+                        .withNewNamespaceSelector()
+                        .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                        .endNamespaceSelector()
+                        .withNewPodSelector()
+                        .addToMatchLabels("k8s-app", "kube-dns")
+                        .endPodSelector()
+                        .build();
+        return new NetworkPolicyEgressRuleBuilder()
+                .withTo(clusterDns)
+                .withPorts(
+                        new NetworkPolicyPortBuilder()
+                                .withProtocol("UDP")
+                                .withPort(new IntOrString(53))
+                                .build(),
+                        new NetworkPolicyPortBuilder()
+                                .withProtocol("TCP")
+                                .withPort(new IntOrString(53))
+                                .build())
+                .build();
+    }
+
+    /** One peer per CIDR. */
+    public static List<NetworkPolicyPeer> ipBlocks(List<String> cidrs) {
+        return cidrs.stream()
+                .map(
+                        cidr ->
+                                new NetworkPolicyPeerBuilder()
+                                        .withNewIpBlock()
+                                        .withCidr(cidr)
+                                        .endIpBlock()
+                                        .build())
+                .toList();
+    }
+
     /** Every Pod of the namespace: no ingress, no egress, unless another policy allows it. */
     public static class DefaultDeny extends NodeNetworkPolicy {
         public DefaultDeny() {
@@ -77,7 +116,11 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
         }
     }
 
-    /** DNS to the cluster's resolver for every Pod except workloads that get no network at all. */
+    /**
+     * DNS to the cluster's resolver for every Pod except the workloads the node does not open it to
+     * (anonymiser: no network at all; training: DNS only from its run's own policy, when its
+     * aggregator is a host name).
+     */
     public static class DnsEgress extends NodeNetworkPolicy {
         public DnsEgress() {
             super("allow-dns");
@@ -92,32 +135,11 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
         public NetworkPolicy desired(FederationNode node) {
             List<WorkloadKind> offline =
                     Arrays.stream(WorkloadKind.values()).filter(k -> !k.needsDns()).toList();
-            NetworkPolicyPeer clusterDns =
-                    new NetworkPolicyPeerBuilder()
-                            .withNewNamespaceSelector()
-                            .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
-                            .endNamespaceSelector()
-                            .withNewPodSelector()
-                            .addToMatchLabels("k8s-app", "kube-dns")
-                            .endPodSelector()
-                            .build();
             return base(node)
                     .withNewSpec()
                     .withPodSelector(workloads("NotIn", offline))
                     .withPolicyTypes("Egress")
-                    .withEgress(
-                            new NetworkPolicyEgressRuleBuilder()
-                                    .withTo(clusterDns)
-                                    .withPorts(
-                                            new NetworkPolicyPortBuilder()
-                                                    .withProtocol("UDP")
-                                                    .withPort(new IntOrString(53))
-                                                    .build(),
-                                            new NetworkPolicyPortBuilder()
-                                                    .withProtocol("TCP")
-                                                    .withPort(new IntOrString(53))
-                                                    .build())
-                                    .build())
+                    .withEgress(clusterDns())
                     .endSpec()
                     .build();
         }
@@ -150,16 +172,7 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
 
         @Override
         public NetworkPolicy desired(FederationNode node) {
-            List<NetworkPolicyPeer> peers =
-                    cidrs(node).stream()
-                            .map(
-                                    cidr ->
-                                            new NetworkPolicyPeerBuilder()
-                                                    .withNewIpBlock()
-                                                    .withCidr(cidr)
-                                                    .endIpBlock()
-                                                    .build())
-                            .toList();
+            List<NetworkPolicyPeer> peers = ipBlocks(cidrs(node));
             return base(node)
                     .withNewSpec()
                     .withNewPodSelector()

@@ -9,8 +9,11 @@ import io.fednode.api.v1alpha1.NodeRole;
 public enum WorkloadKind {
     /** Anonymisation Jobs of Datasets: no network at all, not even DNS. */
     ANONYMISER("anonymiser", false),
-    /** TrainingRun Jobs: DNS, and the run's aggregator through the run's own NetworkPolicy. */
-    TRAINING("training", true);
+    /**
+     * TrainingRun Jobs: no DNS from the node; the run's own NetworkPolicy opens its aggregator, and
+     * DNS only when the aggregator is a host name.
+     */
+    TRAINING("training", false);
 
     private final String label;
     private final boolean dns;
@@ -25,6 +28,7 @@ public enum WorkloadKind {
         return label;
     }
 
+    /** Whether the node's {@code allow-dns} policy opens the cluster DNS to this kind's Pods. */
     public boolean needsDns() {
         return dns;
     }

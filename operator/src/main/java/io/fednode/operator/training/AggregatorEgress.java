@@ -21,13 +21,17 @@ import java.util.Optional;
  *       the hospital's egress policy;
  *   <li>a host name is allowed as the node's {@code egressCIDRs} (where the node says the hub and
  *       aggregators live); a node without any is refused;
- *   <li>either way only on the endpoint's port (443 when the URL has none), TCP.
+ *   <li>either way only on the endpoint's port (443 when the URL has none), TCP;
+ *   <li>only a host name needs the cluster DNS ({@link #needsDns}): a run whose aggregator is an IP
+ *       literal, or that has none, gets no DNS, so DNS cannot be used as a tunnel out.
  * </ul>
  */
-public record AggregatorEgress(List<String> cidrs, int port) {
+public record AggregatorEgress(List<String> cidrs, int port, boolean needsDns) {
     static final int HTTPS_PORT = 443;
 
-    /** The egress a run gets, or why it cannot get it. No aggregator means no egress (DNS only). */
+    /**
+     * The egress a run gets, or why it cannot get it. No aggregator means no egress, not even DNS.
+     */
     public static Outcome of(TrainingRun run, FederationNode node) {
         var aggregator = run.getSpec().getAggregator();
         if (aggregator == null || aggregator.getEndpoint() == null) {
@@ -60,7 +64,7 @@ public record AggregatorEgress(List<String> cidrs, int port) {
             return new Outcome(
                     Optional.of(
                             new AggregatorEgress(
-                                    List.of(ip.get().getHostAddress() + "/" + bits), port)),
+                                    List.of(ip.get().getHostAddress() + "/" + bits), port, false)),
                     null);
         }
         if (nodeCidrs.isEmpty()) {
@@ -71,7 +75,7 @@ public record AggregatorEgress(List<String> cidrs, int port) {
                             + " spec.connectivity.egressCIDRs, and the node declares none (or use"
                             + " an IP address inside them)");
         }
-        return new Outcome(Optional.of(new AggregatorEgress(nodeCidrs, port)), null);
+        return new Outcome(Optional.of(new AggregatorEgress(nodeCidrs, port, true)), null);
     }
 
     /** The egress to allow (empty: none), or the message of a refusal. */

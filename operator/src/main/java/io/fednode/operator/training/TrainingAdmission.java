@@ -125,13 +125,14 @@ public final class TrainingAdmission {
         String image = run.getSpec().getImage();
         List<String> allowed =
                 compute.getAllowedImages() == null ? List.of() : compute.getAllowedImages();
-        if (allowed.stream().noneMatch(image::startsWith)) {
+        if (!AllowedImages.admits(allowed, image)) {
             return Decision.refuse(
                     Reasons.IMAGE_NOT_ALLOWED,
                     "spec.image "
                             + image
-                            + " does not start with any of the node's compute.allowedImages "
-                            + allowed);
+                            + " is not inside any of the node's compute.allowedImages "
+                            + allowed
+                            + " (matched by registry and repository path components)");
         }
         if (Boolean.TRUE.equals(compute.getRequireDigest()) && !isDigestPinned(image)) {
             return Decision.refuse(

@@ -36,7 +36,9 @@ import java.util.Map;
  *   <li>each dataset read-only at {@code /data/<name>}, from its own folder of the anonymised
  *       volume ({@code subPath}); the raw volume is never mounted;
  *   <li>writable {@code /scratch} (the run's folder of the scratch volume) and {@code /tmp};
- *   <li>restricted security context, no ServiceAccount token, no service links;
+ *   <li>restricted security context, no ServiceAccount token, no service links; a numeric non-root
+ *       user and group ({@code spec.runAsUser}/{@code runAsGroup}, else {@value #DEFAULT_UID}), so
+ *       an image whose default user is root runs too instead of failing {@code runAsNonRoot};
  *   <li>one attempt ({@code backoffLimit: 0}), {@code activeDeadlineSeconds} from maxRuntime.
  * </ul>
  */
@@ -50,6 +52,9 @@ public final class TrainingJob {
     static final String SCRATCH_VOLUME = "scratch";
     static final String TMP_VOLUME = "tmp";
     static final String DEFAULT_GPU_RESOURCE = "nvidia.com/gpu";
+
+    /** User and group of a training container whose run names none (distroless's "nonroot"). */
+    public static final long DEFAULT_UID = 65532;
 
     private TrainingJob() {}
 
@@ -90,6 +95,8 @@ public final class TrainingJob {
                 .withTolerations(compute.getTolerations())
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
+                .withRunAsUser(runAsUser(run))
+                .withRunAsGroup(runAsGroup(run))
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
@@ -125,6 +132,16 @@ public final class TrainingJob {
                 .endSecurityContext()
                 .withVolumeMounts(mounts(run, node, datasets))
                 .build();
+    }
+
+    static long runAsUser(TrainingRun run) {
+        Long uid = run.getSpec().getRunAsUser();
+        return uid == null ? DEFAULT_UID : uid;
+    }
+
+    static long runAsGroup(TrainingRun run) {
+        Long gid = run.getSpec().getRunAsGroup();
+        return gid == null ? DEFAULT_UID : gid;
     }
 
     static Capabilities dropAll() {

@@ -5,17 +5,19 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
+import io.fednode.operator.node.NodeNetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The run's own NetworkPolicy: its Pod gets no ingress, and egress only to the cluster DNS and the
- * aggregator ({@link AggregatorEgress}: IP blocks on one TCP port). Created before the Job, so the
- * Pod never exists without it.
+ * The run's own NetworkPolicy: its Pod gets no ingress, and egress only to the aggregator ({@link
+ * AggregatorEgress}: IP blocks on one TCP port) and, only when the aggregator is given by host
+ * name, to the cluster DNS. A run with an IP-literal aggregator or none gets no DNS at all (the
+ * node's {@code allow-dns} policy leaves training Pods out), so no DNS tunnel leads out of it.
+ * Created before the Job, so the Pod never exists without it.
  */
 public final class TrainingNetworkPolicy {
     private TrainingNetworkPolicy() {}
@@ -26,32 +28,22 @@ public final class TrainingNetworkPolicy {
 
     public static NetworkPolicy desired(TrainingRun run, FederationNode node) {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
-        egress.add(dns());
-        AggregatorEgress.of(run, node)
-                .egress()
-                .ifPresent(
-                        aggregator ->
-                                egress.add(
-                                        new NetworkPolicyEgressRuleBuilder()
-                                                .withTo(
-                                                        aggregator.cidrs().stream()
-                                                                .map(
-                                                                        cidr ->
-                                                                                new NetworkPolicyPeerBuilder()
-                                                                                        .withNewIpBlock()
-                                                                                        .withCidr(
-                                                                                                cidr)
-                                                                                        .endIpBlock()
-                                                                                        .build())
-                                                                .toList())
-                                                .withPorts(
-                                                        new NetworkPolicyPortBuilder()
-                                                                .withProtocol("TCP")
-                                                                .withPort(
-                                                                        new IntOrString(
-                                                                                aggregator.port()))
-                                                                .build())
-                                                .build()));
+        var aggregatorEgress = AggregatorEgress.of(run, node).egress();
+        if (aggregatorEgress.map(AggregatorEgress::needsDns).orElse(false)) {
+            egress.add(NodeNetworkPolicy.clusterDns());
+        }
+        aggregatorEgress.ifPresent(
+                aggregator ->
+                        egress.add(
+                                new NetworkPolicyEgressRuleBuilder()
+                                        .withTo(NodeNetworkPolicy.ipBlocks(aggregator.cidrs()))
+                                        .withPorts(
+                                                new NetworkPolicyPortBuilder()
+                                                        .withProtocol("TCP")
+                                                        .withPort(
+                                                                new IntOrString(aggregator.port()))
+                                                        .build())
+                                        .build()));
         return new NetworkPolicyBuilder()
                 .withMetadata(TrainingLabels.metadata(run, name(run), TrainingLabels.of(run)))
                 .withNewSpec()
@@ -61,30 +53,6 @@ public final class TrainingNetworkPolicy {
                 .withPolicyTypes("Ingress", "Egress")
                 .withEgress(egress)
                 .endSpec()
-                .build();
-    }
-
-    /** The cluster resolver (kube-dns in kube-system), UDP and TCP 53 — as the node's DNS rule. */
-    static NetworkPolicyEgressRule dns() {
-        return new NetworkPolicyEgressRuleBuilder()
-                .withTo(
-                        new NetworkPolicyPeerBuilder()
-                                .withNewNamespaceSelector()
-                                .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
-                                .endNamespaceSelector()
-                                .withNewPodSelector()
-                                .addToMatchLabels("k8s-app", "kube-dns")
-                                .endPodSelector()
-                                .build())
-                .withPorts(
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("UDP")
-                                .withPort(new IntOrString(53))
-                                .build(),
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("TCP")
-                                .withPort(new IntOrString(53))
-                                .build())
                 .build();
     }
 }

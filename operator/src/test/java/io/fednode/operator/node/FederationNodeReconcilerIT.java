@@ -218,8 +218,10 @@ class FederationNodeReconcilerIT {
                         .get();
         assertThat(dns.getSpec().getPodSelector().getMatchExpressions().get(0).getOperator())
                 .isEqualTo("NotIn");
+        // Neither anonymiser nor training Pods get DNS from the node (training Pods get it from
+        // their run's policy, only for a host-name aggregator).
         assertThat(dns.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
-                .containsExactly("anonymiser");
+                .containsExactly("anonymiser", "training");
 
         for (String volume : List.of("raw", "anonymised", "scratch")) {
             bind(ns, "hospital-a-" + volume);

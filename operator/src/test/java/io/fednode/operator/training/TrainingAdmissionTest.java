@@ -14,8 +14,13 @@ import io.fednode.operator.training.TrainingAdmission.Verdict;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainingAdmissionTest {
+    /** A digest as a compile-time constant (for the annotations); the same as Fixtures.DIGEST. */
+    private static final String D64 =
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     @Test
     void runWithinPolicyIsAdmitted() {
@@ -35,6 +40,56 @@ class TrainingAdmissionTest {
         assertThat(d.message())
                 .contains("spec.image docker.io/library/python@sha256:")
                 .contains("compute.allowedImages [registry.example.org/fl/]");
+    }
+
+    /** The node's allow-list holds one entry; the run names the image; digests not required. */
+    private static Verdict imageVerdict(String entry, String image) {
+        FederationNode node = node();
+        node.getSpec().getCompute().setAllowedImages(List.of(entry));
+        node.getSpec().getCompute().setRequireDigest(false);
+        TrainingRun run = run("image");
+        run.getSpec().setImage(image);
+        return TrainingAdmission.decide(run, node, Map.of()).verdict();
+    }
+
+    @ParameterizedTest(name = "{0} admits {1}")
+    @CsvSource({
+        "registry.example.org, registry.example.org/x/y:tag",
+        "registry.example.org, registry.example.org/x/y",
+        "registry.example.org, registry.example.org/x/y@sha256:" + D64,
+        "registry.example.org, registry.example.org/x/y:1.0@sha256:" + D64,
+        "registry.example.org/, registry.example.org/x:1",
+        "registry.example.org/team, registry.example.org/team/x:1",
+        "registry.example.org/team, registry.example.org/team:1",
+        "registry.example.org/team/, registry.example.org/team/x/y@sha256:" + D64,
+        "registry.example.org:5000, registry.example.org:5000/x:1",
+        "fednode.local/toolbox, fednode.local/toolbox:1",
+        "fednode.local/toolbox:1, fednode.local/toolbox:1",
+        "fednode.local/toolbox:1, fednode.local/toolbox:1@sha256:" + D64,
+    })
+    void allowListAdmitsOnRegistryAndRepositoryBoundaries(String entry, String image) {
+        assertThat(imageVerdict(entry, image)).isEqualTo(Verdict.ADMIT);
+    }
+
+    @ParameterizedTest(name = "{0} refuses {1}")
+    @CsvSource({
+        "registry.example.org, registry.example.org.evil.com/x/y:tag",
+        "registry.example.org, registry.example.orgx/x/y:tag",
+        "registry.example.org, registry.example.org:5000/x/y:tag",
+        "registry.example.org, evil.com/registry.example.org/x:1",
+        "registry.example.org/, registry.example.org.evil.com/x:1",
+        "registry.example.org/team, registry.example.org/teamx/x:1",
+        "registry.example.org/team, registry.example.org/teamx:1",
+        "registry.example.org/team, registry.example.org/other/team:1",
+        "registry.example.org/team, registry.example.org/team/../other/x:1",
+        "registry.example.org, registry.example.org//x:1",
+        "fednode.local/toolbox, fednode.local/toolboxes:1",
+        "fednode.local/toolbox:1, fednode.local/toolbox:10",
+        "fednode.local/toolbox:1, fednode.local/toolbox:1-evil",
+        "fednode.local/toolbox:1, fednode.local/toolbox/x:1",
+    })
+    void allowListRefusesLookAlikeRegistriesAndRepositories(String entry, String image) {
+        assertThat(imageVerdict(entry, image)).isEqualTo(Verdict.REFUSE);
     }
 
     @Test

@@ -178,6 +178,25 @@ class TrainingJobTest {
     }
 
     @Test
+    void runsAsTheNonRootDefaultUserWhatEverTheImageSays() {
+        PodSpec pod = job(runWithData(), node()).getSpec().getTemplate().getSpec();
+        // Numeric, non-zero: an image whose default user is root (or a name) still runs.
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(65532L);
+    }
+
+    @Test
+    void theRunMayNameItsOwnUserAndGroup() {
+        TrainingRun run = runWithData();
+        run.getSpec().setRunAsUser(1234L);
+        run.getSpec().setRunAsGroup(2345L);
+        PodSpec pod = job(run, node()).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1234L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(2345L);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    @Test
     void oneAttemptWithTheDeadlineFromTheSmallerMaxRuntime() {
         TrainingRun run = runWithData();
         run.getSpec().setMaxRuntime("90m");

@@ -24,7 +24,7 @@ class TrainingNetworkPolicyTest {
     }
 
     @Test
-    void ipAggregatorIsTheOnlyAddressBesidesDns() {
+    void ipAggregatorIsTheOnlyAddressAndThereIsNoDns() {
         NetworkPolicy policy = TrainingNetworkPolicy.desired(run("r1"), node());
         assertThat(policy.getMetadata().getName()).isEqualTo("r1-training-egress");
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
@@ -32,14 +32,9 @@ class TrainingNetworkPolicyTest {
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
-        assertThat(egress).hasSize(2);
+        assertThat(egress).as("the aggregator's address only, no DNS rule").hasSize(1);
+        assertThat(cidrs(egress.get(0))).containsExactly("203.0.113.10/32");
         assertThat(egress.get(0).getPorts())
-                .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
-                .containsExactly("UDP/53", "TCP/53");
-        assertThat(egress.get(0).getTo().get(0).getPodSelector().getMatchLabels())
-                .containsEntry("k8s-app", "kube-dns");
-        assertThat(cidrs(egress.get(1))).containsExactly("203.0.113.10/32");
-        assertThat(egress.get(1).getPorts())
                 .singleElement()
                 .satisfies(
                         p -> {
@@ -49,11 +44,27 @@ class TrainingNetworkPolicyTest {
     }
 
     @Test
-    void hostNameAggregatorGetsTheNodesEgressCidrsOnItsPortOnly() {
+    void hostNameAggregatorGetsClusterDnsAndTheNodesEgressCidrsOnItsPortOnly() {
         TrainingRun run = run("r1");
         run.getSpec().setAggregator(new AggregatorSpec("https://agg.example.org"));
         List<NetworkPolicyEgressRule> egress =
                 TrainingNetworkPolicy.desired(run, node()).getSpec().getEgress();
+        assertThat(egress).hasSize(2);
+        assertThat(egress.get(0).getPorts())
+                .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .containsExactly("UDP/53", "TCP/53");
+        assertThat(egress.get(0).getTo())
+                .singleElement()
+                .satisfies(
+                        peer -> {
+                            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                    .containsExactly(
+                                            java.util.Map.entry(
+                                                    "kubernetes.io/metadata.name", "kube-system"));
+                            assertThat(peer.getPodSelector().getMatchLabels())
+                                    .containsExactly(java.util.Map.entry("k8s-app", "kube-dns"));
+                            assertThat(peer.getIpBlock()).isNull();
+                        });
         assertThat(cidrs(egress.get(1))).containsExactly("203.0.113.0/24", "198.51.100.7/32");
         assertThat(egress.get(1).getPorts().get(0).getPort()).isEqualTo(new IntOrString(443));
     }
@@ -66,14 +77,17 @@ class TrainingNetworkPolicyTest {
         run.getSpec().setAggregator(new AggregatorSpec("https://[2001:db8::5]:8443"));
         List<NetworkPolicyEgressRule> egress =
                 TrainingNetworkPolicy.desired(run, node).getSpec().getEgress();
-        assertThat(cidrs(egress.get(1))).containsExactly("2001:db8:0:0:0:0:0:5/128");
+        assertThat(egress).hasSize(1);
+        assertThat(cidrs(egress.get(0))).containsExactly("2001:db8:0:0:0:0:0:5/128");
     }
 
     @Test
-    void noAggregatorMeansDnsOnly() {
+    void noAggregatorMeansNoEgressAtAllNotEvenDns() {
         TrainingRun run = run("r1");
         run.getSpec().setAggregator(null);
-        assertThat(TrainingNetworkPolicy.desired(run, node()).getSpec().getEgress()).hasSize(1);
+        NetworkPolicy policy = TrainingNetworkPolicy.desired(run, node());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(policy.getSpec().getEgress()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -26,9 +27,11 @@ import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +73,10 @@ class TrainingRunReconcilerIT {
 
     @BeforeAll
     static void startOperator() {
-        OperatorManifests.applyAllButDeployment(admin(), WATCHED);
+        // With the egress-label policies: the operator's Jobs (their Pods carry the run's label)
+        // must pass them.
+        Path manifests = OperatorManifests.applyAllButDeployment(admin(), WATCHED);
+        Manifests.apply(admin(), manifests.resolve("02-egress-labels-policy.yaml"));
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator = new Operator(o -> o.withKubernetesClient(operatorClient));
         operator.register(
@@ -91,7 +97,7 @@ class TrainingRunReconcilerIT {
     @Test
     void admittedRunGetsItsJobAndNetworkPolicyExactly() {
         String ns = namespace();
-        FederationNode node = createReadyNode(ns, "hospital-a", 2);
+        createReadyNode(ns, "hospital-a", 2);
         createDataset(ns, "lung-ct", "hospital-a", true);
         TrainingRun run = run(ns, "lung-ct-round-1", 2);
         run.getSpec().setDatasets(List.of("lung-ct"));
@@ -115,6 +121,8 @@ class TrainingRunReconcilerIT {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getServiceAccountName()).isEqualTo("hospital-a-training");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(65532L);
         assertThat(pod.getSecurityContext().getSeccompProfile().getType())
                 .isEqualTo("RuntimeDefault");
         var container = pod.getContainers().get(0);
@@ -157,11 +165,12 @@ class TrainingRunReconcilerIT {
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
-        assertThat(egress).hasSize(2);
-        assertThat(egress.get(1).getTo())
+        // An IP aggregator: its address on its port, and no DNS rule.
+        assertThat(egress).hasSize(1);
+        assertThat(egress.get(0).getTo())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("203.0.113.10/32"));
-        assertThat(egress.get(1).getPorts())
+        assertThat(egress.get(0).getPorts())
                 .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString(9092)));
         assertThat(policy.getMetadata().getOwnerReferences()).hasSize(1);
@@ -185,7 +194,18 @@ class TrainingRunReconcilerIT {
                             assertThat(status.getActiveDeadlineSeconds()).isEqualTo(7200L);
                             assertThat(status.getObservedGeneration()).isEqualTo(1L);
                         });
-        assertThat(node.getMetadata().getName()).isEqualTo("hospital-a");
+        // What ties the Job to its node is the operator's doing: the node's labels on the Job and
+        // on its Pods (the node's NetworkPolicies select on them) and the node id in the env.
+        assertThat(job.getMetadata().getLabels())
+                .containsEntry("fednode.io/training-node", "hospital-a");
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("fednode.io/node", "hospital-a")
+                .containsEntry("fednode.io/workload", "training");
+        assertThat(container.getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_NODE_ID", "hospital-a"),
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_RUN", "lung-ct-round-1"));
     }
 
     record Refusal(
@@ -207,8 +227,10 @@ class TrainingRunReconcilerIT {
                                 "ImageNotAllowed",
                                 "spec.image docker.io/evil/miner@sha256:"
                                         + DIGEST
-                                        + " does not start with any of the node's"
-                                        + " compute.allowedImages [registry.example.org/fl/]"),
+                                        + " is not inside any of the node's"
+                                        + " compute.allowedImages [registry.example.org/fl/]"
+                                        + " (matched by registry and repository path"
+                                        + " components)"),
                         new Refusal(
                                 "image by tag under requireDigest",
                                 r -> r.getSpec().setImage("registry.example.org/fl/trainer:1.0"),
