@@ -2,6 +2,7 @@ package io.fednode.operator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -20,6 +21,7 @@ import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +60,31 @@ class OperatorRbacIT {
                     .serverSideApply();
         }
         asOperator = API.clientAs(InstalledOperator.NAMESPACE, InstalledOperator.SERVICE_ACCOUNT);
+        // The API server serves a new admission policy a moment after it is created: wait until a
+        // Job naming another ServiceAccount is refused (dry run: nothing is stored).
+        Job probe =
+                job(
+                        "hospital-a",
+                        "policy-probe",
+                        b ->
+                                b.editSpec()
+                                        .editTemplate()
+                                        .editSpec()
+                                        .withServiceAccountName("default")
+                                        .endSpec()
+                                        .endTemplate()
+                                        .endSpec());
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            try {
+                                asOperator.resource(probe).dryRun().create();
+                                return false;
+                            } catch (KubernetesClientException e) {
+                                return e.getCode() == 422;
+                            }
+                        });
     }
 
     @AfterAll
