@@ -66,7 +66,6 @@ files=$(find "$corpus" -name '*.dcm' | wc -l)
 bytes=$(find "$corpus" -name '*.dcm' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
 log "corpus: $files files, $bytes bytes"
 
-warm() { find "$corpus" -name '*.dcm' -exec cat {} + >/dev/null; }
 # The recommended JVM settings for a batch run (docs/anonymiser.md): C1 only and serial GC (a short
 # job spends less CPU compiling than it gains), plus a class-data-sharing archive made once for this
 # jar and JVM (as a container image build would), which halves the JVM's start-up.
@@ -99,55 +98,16 @@ run_tool() {
 tools=(cp fednode-1-thread fednode-2-threads fednode-tuned-1-thread fednode-tuned-2-threads gdcmanon dicognito)
 rounds=${BENCH_ROUNDS:-3}
 declare -A times
-# Every run writes into its own new folder; outputs are deleted only between rounds, followed by a
-# pause. ext4 skips inodes freed less than a minute ago when it allocates new ones (recently_deleted),
-# at a cost per skipped inode: deleting the previous tool's 4,000 files right before a run made that
-# run pay for them, so a tool's time depended on which tool ran before it.
 settle=${BENCH_SETTLE:-65}
-clear_outputs() {
-    if compgen -G "$work/out-*" >/dev/null || compgen -G "$work/quarantine-*" >/dev/null; then
-        log "deleting the outputs, then ${settle}s for ext4 to stop treating their inodes as recently freed"
-        rm -rf "$work"/out-* "$work"/quarantine-*
-        sync
-        sleep "$settle"
-    fi
-}
+# shellcheck source=bench/lib/timed-runs.sh
+. "$here/lib/timed-runs.sh"
 need_kb=$(( (bytes / 1024) * ${#tools[@]} + 1048576 ))
 free_kb=$(df -k --output=avail "$work" | tail -1)
 if (( free_kb < need_kb )); then
     log "need $((need_kb / 1048576)) GB free in $work for one round of outputs, have $((free_kb / 1048576)) GB"
     exit 1
 fi
-measure() { # tool -> appends its seconds to times[tool]
-    local name=$1
-    out=$work/out-$name
-    # The same memory state for every run: written pages dropped (as root), the corpus read back in.
-    sync
-    echo 1 2>/dev/null >/proc/sys/vm/drop_caches || true
-    warm
-    sync
-    local t0 t1 s out_files
-    t0=$(date +%s.%N)
-    run_tool "$name" >"$work/$name.log" 2>&1 || { log "$name failed, see $work/$name.log"; tail -5 "$work/$name.log" >&2; return 1; }
-    sync
-    t1=$(date +%s.%N)
-    s=$(echo "$t1 - $t0" | bc -l)
-    times[$name]+="$s "
-    out_files=$(find "$out" -type f -name '*.dcm' 2>/dev/null | wc -l)
-    log "$name: $s s, $out_files output files"
-}
-# Tools alternate within each round, so a burst of load on a shared machine hits all of them.
-for ((r = 1; r <= rounds; r++)); do
-    clear_outputs
-    log "round $r of $rounds"
-    # Each round starts with a different tool, so no tool always runs first (or right after the
-    # slowest one) while the page cache and the file system change under the runs.
-    n=${#tools[@]}
-    for ((i = 0; i < n; i++)); do measure "${tools[$(((i + (r - 1) * 3) % n))]}"; done
-done
-clear_outputs
-median() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-range() { printf '%s\n' $1 | sort -g | awk 'NR == 1 {lo=$1} {hi=$1} END {printf "%.1f-%.1f", lo, hi}'; }
+run_rounds measure 3
 declare -A secs
 for t in "${tools[@]}"; do secs[$t]=$(median "${times[$t]}"); done
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnonymiserJarIT {
     @TempDir Path dir;
 
-    private static String jar() {
+    static String jar() {
         String jar = System.getProperty("fednode.anonymiser.jar", "target/fednode-anonymiser.jar");
         assertThat(Path.of(jar)).as("runnable jar").isRegularFile();
         return jar;
@@ -105,7 +105,7 @@ class AnonymiserJarIT {
         };
     }
 
-    private static Map<String, byte[]> files(Path root) throws IOException {
+    static Map<String, byte[]> files(Path root) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.filter(p -> !Files.isDirectory(p)).toList()) {

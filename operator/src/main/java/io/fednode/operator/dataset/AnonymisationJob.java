@@ -222,16 +222,17 @@ public final class AnonymisationJob {
     }
 
     /**
-     * The JVM settings of every anonymiser run; the anonymiser image sets the same ones as its
-     * default {@code JAVA_TOOL_OPTIONS}. The heap follows the container's memory limit; an
-     * out-of-memory error ends the attempt (and the Job retries) instead of leaving a half-working
-     * JVM. The C1-only, serial-GC JVM with the image's class-data archive is the anonymiser's
-     * measured best on few cores (docs/anonymiser.md, Benchmarks): C2's compile threads otherwise
-     * compete with the work itself, and the archive halves the start-up.
+     * The JVM settings of every anonymiser run: the build's anonymiser flags ({@link
+     * AnonymiserImage#JVM_FLAGS}, the list the anonymiser image's default {@code JAVA_TOOL_OPTIONS}
+     * and the terminal launcher {@code fednode-anonymise} are made from too) plus the image's
+     * class-data archive and the writable {@code /tmp}. The heap follows the container's memory
+     * limit; an out-of-memory error ends the attempt (and the Job retries) instead of leaving a
+     * half-working JVM. The C1-only, serial-GC JVM with the image's class-data archive is the
+     * anonymiser's measured best on few cores (docs/anonymiser.md, Benchmarks): C2's compile
+     * threads otherwise compete with the work itself, and the archive halves the start-up.
      */
     public static final String JAVA_OPTIONS =
-            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-                    + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+            AnonymiserImage.JVM_FLAGS
                     + " -XX:SharedArchiveFile="
                     + CDS_ARCHIVE
                     + " -Djava.io.tmpdir="

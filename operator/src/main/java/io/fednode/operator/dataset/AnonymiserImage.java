@@ -37,6 +37,13 @@ public final class AnonymiserImage {
      */
     public static final String IMAGE_REGISTRY = BUILD.getProperty("imageRegistry");
 
+    /**
+     * The anonymiser's JVM flags, from the build's {@code fednode.anonymiser.jvmFlags}: the one
+     * list the image's {@code JAVA_TOOL_OPTIONS} and the terminal launcher {@code
+     * fednode-anonymise} are made from too.
+     */
+    public static final String JVM_FLAGS = BUILD.getProperty("anonymiserJvmFlags");
+
     public static final String REPOSITORY = IMAGE_REGISTRY + "/fednode-anonymiser";
 
     /** The default for this operator version, ignoring the environment. */
@@ -59,7 +66,8 @@ public final class AnonymiserImage {
             }
             Properties p = new Properties();
             p.load(in);
-            for (String key : new String[] {"version", "imageTag", "imageRegistry"}) {
+            for (String key :
+                    new String[] {"version", "imageTag", "imageRegistry", "anonymiserJvmFlags"}) {
                 String value = p.getProperty(key);
                 if (value == null || value.isBlank() || value.contains("${")) {
                     throw new IllegalStateException(
