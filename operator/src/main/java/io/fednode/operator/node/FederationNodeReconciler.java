@@ -56,11 +56,19 @@ import org.slf4j.LoggerFactory;
  * and which are removed (volumes are never removed). Dependents are applied with server-side apply
  * only when they differ from what exists, and the status is patched only when it changed, so a
  * reconcile with nothing to do makes no write call.
+ *
+ * <p>The reconciler is also called when a node is deleted ({@code triggerReconcilerOnAllEvents}):
+ * it stops the node's hub link at once (already when the node is marked for deletion), and adds no
+ * finalizer, so the operator needs no write on the node itself and a node is deleted even while no
+ * operator runs. What the reconciler learns about a node (a refused claim change, that its
+ * NetworkPolicies were in place) is kept in the node's status, not in memory, so it survives a
+ * restart or a new leader and goes with the node.
  */
 @ControllerConfiguration(
         name = FederationNodeReconciler.NAME,
         fieldManager = FederationNodeReconciler.FIELD_MANAGER,
         generationAwareEventProcessing = false,
+        triggerReconcilerOnAllEvents = true,
         informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 public class FederationNodeReconciler implements Reconciler<FederationNode> {
     public static final String NAME = "federationnode";
@@ -139,6 +147,13 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     @Override
     public UpdateControl<FederationNode> reconcile(
             FederationNode node, Context<FederationNode> context) {
+        if (context.isPrimaryResourceDeleted() || node.isMarkedForDeletion()) {
+            // Gone, or going (another controller's finalizer holds it): nothing to bring in shape.
+            if (hubLinks != null) {
+                hubLinks.forget(node);
+            }
+            return UpdateControl.noUpdate();
+        }
         if (isPaused(node)) {
             return report(
                     node,
