@@ -45,6 +45,11 @@ public final class HubLinks implements AutoCloseable {
             this.configuration = configuration;
         }
 
+        /** Whether this link is the one of that node (not of an earlier node of the same name). */
+        boolean isFor(FederationNode node) {
+            return Objects.equals(link.node().getMetadata().getUid(), node.getMetadata().getUid());
+        }
+
         void cancel() {
             ScheduledFuture<?> f = next;
             if (f != null) {
@@ -85,10 +90,7 @@ public final class HubLinks implements AutoCloseable {
         String configuration = configuration(node);
         synchronized (links) {
             Running running = links.get(key);
-            if (running != null
-                    && Objects.equals(
-                            running.link.node().getMetadata().getUid(),
-                            node.getMetadata().getUid())) {
+            if (running != null && running.isFor(node)) {
                 running.link.node(node);
                 if (!running.configuration.equals(configuration)) {
                     running.cancel();
@@ -125,10 +127,7 @@ public final class HubLinks implements AutoCloseable {
         String key = key(node.getMetadata().getNamespace(), node.getMetadata().getName());
         synchronized (links) {
             Running running = links.get(key);
-            if (running != null
-                    && Objects.equals(
-                            running.link.node().getMetadata().getUid(),
-                            node.getMetadata().getUid())) {
+            if (running != null && running.isFor(node)) {
                 links.remove(key);
                 running.cancel();
             }

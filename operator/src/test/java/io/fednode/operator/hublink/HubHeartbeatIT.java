@@ -123,18 +123,7 @@ class HubHeartbeatIT {
     void theHubShowsTheNodesGpusAndDatasetsAndTheNodeAnnouncesEachLinkTransitionOnce()
             throws Exception {
         Secret token = awaitJoinToken(createMember());
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        joinSecret("hub-join", token);
 
         // What the node holds, with status as the Dataset and Training controllers write it.
         writeStatus(dataset("ct-scans", NODE), datasetStatus(120L, 50_000L, "True"));
@@ -245,18 +234,7 @@ class HubHeartbeatIT {
     void aDeletedNodesLinkStopsAtOnce() throws Exception {
         String name = "hospital-c-gone";
         Secret token = awaitJoinToken(createMember(name));
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name + "-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        joinSecret(name + "-join", token);
         createNode(name, "https://localhost:" + hub.nodePort(), name + "-join", "60s");
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
@@ -284,6 +262,22 @@ class HubHeartbeatIT {
                                     .as("the link of the deleted node is stopped")
                                     .isEmpty();
                         });
+    }
+
+    /** The member's join token and the hub's CA, where the node's spec.hub refers to them. */
+    static void joinSecret(String name, Secret token) {
+        admin.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(NODE_NS)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "token", token.getData().get("token"),
+                                                "ca.crt", token.getData().get("ca.crt")))
+                                .build())
+                .create();
     }
 
     static FederationMember createMember() {
