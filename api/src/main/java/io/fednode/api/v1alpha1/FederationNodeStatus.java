@@ -1,5 +1,6 @@
 package io.fednode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,13 @@ public class FederationNodeStatus {
      * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected.
      */
     private List<Condition> conditions = new ArrayList<>();
+
+    /**
+     * Claim changes the API server refused, not sent again while the spec asks for the same thing
+     * of the same claim (at most one per volume; empty once every claim matches its spec).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    private List<RefusedClaimChange> refusedClaimChanges = new ArrayList<>();
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -28,5 +36,14 @@ public class FederationNodeStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public List<RefusedClaimChange> getRefusedClaimChanges() {
+        return refusedClaimChanges;
+    }
+
+    public void setRefusedClaimChanges(List<RefusedClaimChange> refusedClaimChanges) {
+        this.refusedClaimChanges =
+                refusedClaimChanges == null ? new ArrayList<>() : refusedClaimChanges;
     }
 }

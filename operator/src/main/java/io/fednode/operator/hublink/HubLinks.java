@@ -45,6 +45,11 @@ public final class HubLinks implements AutoCloseable {
             this.configuration = configuration;
         }
 
+        /** Whether this link is the one of that node (not of an earlier node of the same name). */
+        boolean isFor(FederationNode node) {
+            return Objects.equals(link.node().getMetadata().getUid(), node.getMetadata().getUid());
+        }
+
         void cancel() {
             ScheduledFuture<?> f = next;
             if (f != null) {
@@ -85,10 +90,7 @@ public final class HubLinks implements AutoCloseable {
         String configuration = configuration(node);
         synchronized (links) {
             Running running = links.get(key);
-            if (running != null
-                    && Objects.equals(
-                            running.link.node().getMetadata().getUid(),
-                            node.getMetadata().getUid())) {
+            if (running != null && running.isFor(node)) {
                 running.link.node(node);
                 if (!running.configuration.equals(configuration)) {
                     running.cancel();
@@ -117,6 +119,21 @@ public final class HubLinks implements AutoCloseable {
         return Optional.ofNullable(links.get(key(namespace, name))).map(r -> r.link.status());
     }
 
+    /**
+     * Stops the link of a deleted node: the reconciler calls this on the node's delete event. A
+     * link already replaced by one for a new node of the same name (another uid) is left running.
+     */
+    public void forget(FederationNode node) {
+        String key = key(node.getMetadata().getNamespace(), node.getMetadata().getName());
+        synchronized (links) {
+            Running running = links.get(key);
+            if (running != null && running.isFor(node)) {
+                links.remove(key);
+                running.cancel();
+            }
+        }
+    }
+
     /** Stops the link of a node that is gone (or no longer reconciled by this instance). */
     public void forget(String namespace, String name) {
         synchronized (links) {
@@ -138,10 +155,6 @@ public final class HubLinks implements AutoCloseable {
             return; // forgotten, or replaced by a new configuration
         }
         HubLink link = running.link;
-        if (!stillExists(link.node())) {
-            forget(link.node().getMetadata().getNamespace(), link.node().getMetadata().getName());
-            return; // the node was deleted: stop heartbeating for it
-        }
         HubLinkStatus before = link.status();
         Duration next;
         try {
@@ -163,20 +176,6 @@ public final class HubLinks implements AutoCloseable {
             running.next =
                     scheduler.schedule(
                             () -> run(key, running), next.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private boolean stillExists(FederationNode node) {
-        try {
-            FederationNode current =
-                    client.resources(FederationNode.class)
-                            .inNamespace(node.getMetadata().getNamespace())
-                            .withName(node.getMetadata().getName())
-                            .get();
-            return current != null
-                    && Objects.equals(current.getMetadata().getUid(), node.getMetadata().getUid());
-        } catch (RuntimeException e) {
-            return true; // cannot tell (API server unreachable): keep the link
         }
     }
 

@@ -22,6 +22,7 @@ import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.api.v1alpha1.RefusedClaimChange;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.HubLinks;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -41,11 +42,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +56,19 @@ import org.slf4j.LoggerFactory;
  * and which are removed (volumes are never removed). Dependents are applied with server-side apply
  * only when they differ from what exists, and the status is patched only when it changed, so a
  * reconcile with nothing to do makes no write call.
+ *
+ * <p>The reconciler is also called when a node is deleted ({@code triggerReconcilerOnAllEvents}):
+ * it stops the node's hub link at once (already when the node is marked for deletion), and adds no
+ * finalizer, so the operator needs no write on the node itself and a node is deleted even while no
+ * operator runs. What the reconciler learns about a node (a refused claim change, that its
+ * NetworkPolicies were in place) is kept in the node's status, not in memory, so it survives a
+ * restart or a new leader and goes with the node.
  */
 @ControllerConfiguration(
         name = FederationNodeReconciler.NAME,
         fieldManager = FederationNodeReconciler.FIELD_MANAGER,
         generationAwareEventProcessing = false,
+        triggerReconcilerOnAllEvents = true,
         informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 public class FederationNodeReconciler implements Reconciler<FederationNode> {
     public static final String NAME = "federationnode";
@@ -92,16 +98,6 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     public FederationNodeReconciler(HubLinks hubLinks) {
         this.hubLinks = hubLinks;
     }
-
-    /**
-     * Claim changes the API server refused (claim uid + requested size → its message); not retried
-     * until the spec asks for something else, so a refused expansion does not cost a write per
-     * resync.
-     */
-    private final Map<String, String> refusedClaimChanges = new ConcurrentHashMap<>();
-
-    /** NetworkPolicies seen in place, so one that disappears is reported as restored. */
-    private final Set<ResourceID> policiesSeen = ConcurrentHashMap.newKeySet();
 
     public static boolean isPaused(FederationNode node) {
         var annotations = node.getMetadata().getAnnotations();
@@ -151,13 +147,24 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     @Override
     public UpdateControl<FederationNode> reconcile(
             FederationNode node, Context<FederationNode> context) {
+        if (context.isPrimaryResourceDeleted() || node.isMarkedForDeletion()) {
+            // Gone, or going (another controller's finalizer holds it): nothing to bring in shape.
+            if (hubLinks != null) {
+                hubLinks.forget(node);
+            }
+            return UpdateControl.noUpdate();
+        }
         if (isPaused(node)) {
-            return report(node, context, NodeConditions.paused(node, Instant.now()));
+            return report(
+                    node,
+                    context,
+                    withRefusals(NodeConditions.paused(node, Instant.now()), refusals(node)));
         }
         List<VolumeAssessment> volumeStates = new ArrayList<>();
+        List<RefusedClaimChange> refused = new ArrayList<>();
         for (VolumeClaim volume : volumes) {
             if (volume.requiredFor(node)) {
-                volumeStates.add(reconcileVolume(volume, node, context));
+                volumeStates.add(reconcileVolume(volume, node, context, refused));
             }
             // A volume the node no longer declares is retained: data outlives configuration.
         }
@@ -205,30 +212,55 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         return report(
                 node,
                 context,
-                NodeConditions.reconciled(node, observation, hubLink, Instant.now()));
+                withRefusals(
+                        NodeConditions.reconciled(node, observation, hubLink, Instant.now()),
+                        refused));
     }
 
+    /** The refused claim changes the node's status remembers (empty when none). */
+    private static List<RefusedClaimChange> refusals(FederationNode node) {
+        return node.getStatus() == null || node.getStatus().getRefusedClaimChanges() == null
+                ? List.of()
+                : node.getStatus().getRefusedClaimChanges();
+    }
+
+    private static FederationNodeStatus withRefusals(
+            FederationNodeStatus status, List<RefusedClaimChange> refused) {
+        status.setRefusedClaimChanges(new ArrayList<>(refused));
+        return status;
+    }
+
+    /**
+     * Creates or grows one claim. A change the API server refused is remembered in the status
+     * ({@code status.refusedClaimChanges}, added to {@code refused}) and not sent again while the
+     * spec asks the same of the same claim, so a refused expansion costs no write per resync, after
+     * a restart or on a new leader either.
+     */
     private VolumeAssessment reconcileVolume(
-            VolumeClaim volume, FederationNode node, Context<FederationNode> context) {
+            VolumeClaim volume,
+            FederationNode node,
+            Context<FederationNode> context,
+            List<RefusedClaimChange> refused) {
         var declared = volume.kind().declaredIn(node.getSpec());
         String claimName = volume.objectName(node);
         Optional<PersistentVolumeClaim> before = volume.getSecondaryResource(node, context);
-        String attempt =
+        String uid = before.map(claim -> claim.getMetadata().getUid()).orElse(null);
+        String request =
                 before.map(
                                 claim ->
-                                        claim.getMetadata().getUid()
-                                                + "/"
-                                                + VolumeClaim.currentRequest(
+                                        String.valueOf(
+                                                VolumeClaim.currentRequest(
                                                         VolumeClaim.desired(
-                                                                volume.kind(), node, claim)))
+                                                                volume.kind(), node, claim))))
                         .orElse(null);
-        if (attempt != null && refusedClaimChanges.containsKey(attempt)) {
+        Optional<RefusedClaimChange> known =
+                uid == null
+                        ? Optional.empty()
+                        : refusals(node).stream().filter(r -> r.refuses(uid, request)).findFirst();
+        if (known.isPresent()) {
+            refused.add(known.get());
             return VolumeAssessment.of(
-                    volume.kind(),
-                    declared,
-                    claimName,
-                    before.get(),
-                    refusedClaimChanges.get(attempt));
+                    volume.kind(), declared, claimName, before.get(), known.get().getMessage());
         }
         try {
             ReconcileResult<PersistentVolumeClaim> result = volume.reconcile(node, context);
@@ -263,7 +295,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             if (before.isPresent() && (e.getCode() == 403 || e.getCode() == 422) && !isRbac(e)) {
                 String reason = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
                 LOG.info("claim {} rejected: {}", claimName, reason);
-                refusedClaimChanges.put(attempt, reason);
+                refused.add(new RefusedClaimChange(claimName, uid, request, reason));
                 return VolumeAssessment.of(
                         volume.kind(), declared, claimName, before.get(), reason);
             }
@@ -282,16 +314,21 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         return was != null && now != null && VolumeClaim.compare(now, was) > 0;
     }
 
-    /** Reconciles a dependent the node needs, removes one it no longer needs. */
+    /**
+     * Reconciles a dependent the node needs, removes one it no longer needs. A NetworkPolicy the
+     * node's status reports in place for this generation ({@code NetworkIsolated=True}) but which
+     * has to be created was removed by someone else: that is announced as a Warning. The status is
+     * the memory, so a restarted operator or a new leader tells it too.
+     */
     private <R extends HasMetadata> Optional<R> reconcileOrRemove(
             NodeDependent.Removable<R> dependent,
             FederationNode node,
             Context<FederationNode> context) {
-        ResourceID id =
-                new ResourceID(dependent.objectName(node), node.getMetadata().getNamespace());
         if (dependent.requiredFor(node)) {
             ReconcileResult<R> result = dependent.reconcile(node, context);
-            if (created(result) && policiesSeen.contains(id)) {
+            if (created(result)
+                    && dependent.resourceType() == NetworkPolicy.class
+                    && isolatedAtThisGeneration(node)) {
                 events.record(
                         context.getClient(),
                         node,
@@ -300,15 +337,10 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                         dependent.describe(node)
                                 + " was removed by someone else and has been restored");
             }
-            Optional<R> inPlace = result.getSingleResource();
-            if (inPlace.isPresent() && dependent.resourceType() == NetworkPolicy.class) {
-                policiesSeen.add(id);
-            }
-            return inPlace;
+            return result.getSingleResource();
         }
         if (dependent.getSecondaryResource(node, context).isPresent()) {
             dependent.delete(node, context);
-            policiesSeen.remove(id);
             events.record(
                     context.getClient(),
                     node,
@@ -321,6 +353,21 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                             + " with this spec");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the node's status says every NetworkPolicy it needs was in place, for the spec it has
+     * now (a spec change can require a policy that never existed).
+     */
+    private static boolean isolatedAtThisGeneration(FederationNode node) {
+        return NodeConditions.find(node.getStatus(), NETWORK_ISOLATED)
+                .filter(c -> TRUE.equals(c.getStatus()))
+                .filter(
+                        c ->
+                                Objects.equals(
+                                        c.getObservedGeneration(),
+                                        node.getMetadata().getGeneration()))
+                .isPresent();
     }
 
     private static boolean created(ReconcileResult<?> result) {
@@ -446,7 +493,8 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 node.getMetadata().getNamespace(),
                 node.getMetadata().getName(),
                 message);
-        FederationNodeStatus status = NodeConditions.failed(node, message, Instant.now());
+        FederationNodeStatus status =
+                withRefusals(NodeConditions.failed(node, message, Instant.now()), refusals(node));
         if (NodeConditions.same(node.getStatus(), status)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }

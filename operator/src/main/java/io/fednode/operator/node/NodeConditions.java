@@ -281,7 +281,12 @@ public final class NodeConditions {
             return a == b;
         }
         return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
-                && Objects.equals(byType(a), byType(b));
+                && Objects.equals(byType(a), byType(b))
+                && Objects.equals(refusals(a), refusals(b));
+    }
+
+    private static List<?> refusals(FederationNodeStatus s) {
+        return s.getRefusedClaimChanges() == null ? List.of() : s.getRefusedClaimChanges();
     }
 
     public static Optional<Condition> find(FederationNodeStatus status, String type) {

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     /** Safety net for queued and waiting runs, should an event that frees a slot be missed. */
     static final Duration RECHECK = Duration.ofSeconds(30);
 
-    private final Map<String, Object> nodeLocks = new ConcurrentHashMap<>();
+    /**
+     * Start decisions of one node are serialised on one of a fixed set of locks (the node's key
+     * picks it), so the locks do not grow with the nodes ever seen; two nodes sharing a lock only
+     * wait for each other.
+     */
+    private final Object[] nodeLocks =
+            java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+
     private final NodeEvents events = new NodeEvents();
     private InformerEventSource<Job, TrainingRun> jobs;
     private InformerEventSource<FederationNode, TrainingRun> nodes;
@@ -239,7 +245,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
         long generation = run.getMetadata().getGeneration();
         String ns = run.getMetadata().getNamespace();
         String key = nodeKey(ns, node.getMetadata().getName());
-        synchronized (nodeLocks.computeIfAbsent(key, k -> new Object())) {
+        synchronized (nodeLocks[Math.floorMod(key.hashCode(), nodeLocks.length)]) {
             List<GpuQuota.Entry> entries = new ArrayList<>();
             for (TrainingRun other : context.getPrimaryCache().byIndex(BY_NODE, key)) {
                 entries.add(

@@ -123,18 +123,7 @@ class HubHeartbeatIT {
     void theHubShowsTheNodesGpusAndDatasetsAndTheNodeAnnouncesEachLinkTransitionOnce()
             throws Exception {
         Secret token = awaitJoinToken(createMember());
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        joinSecret("hub-join", token);
 
         // What the node holds, with status as the Dataset and Training controllers write it.
         writeStatus(dataset("ct-scans", NODE), datasetStatus(120L, 50_000L, "True"));
@@ -237,12 +226,70 @@ class HubHeartbeatIT {
         assertThat(events("HubUnreachable")).hasSize(1);
     }
 
+    /**
+     * A deleted node's link stops at once, on the delete event, not at its next heartbeat (a minute
+     * away here), and the node is deleted without waiting for the operator (no finalizer).
+     */
+    @Test
+    void aDeletedNodesLinkStopsAtOnce() throws Exception {
+        String name = "hospital-c-gone";
+        Secret token = awaitJoinToken(createMember(name));
+        joinSecret(name + "-join", token);
+        createNode(name, "https://localhost:" + hub.nodePort(), name + "-join", "60s");
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                links.status(NODE_NS, name)
+                                                        .orElseThrow()
+                                                        .registered()
+                                                        .status())
+                                        .isEqualTo("True"));
+
+        admin.resources(FederationNode.class).inNamespace(NODE_NS).withName(name).delete();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            admin.resources(FederationNode.class)
+                                                    .inNamespace(NODE_NS)
+                                                    .withName(name)
+                                                    .get())
+                                    .as("deleted without waiting for a finalizer")
+                                    .isNull();
+                            assertThat(links.status(NODE_NS, name))
+                                    .as("the link of the deleted node is stopped")
+                                    .isEmpty();
+                        });
+    }
+
+    /** The member's join token and the hub's CA, where the node's spec.hub refers to them. */
+    static void joinSecret(String name, Secret token) {
+        admin.resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(NODE_NS)
+                                .endMetadata()
+                                .withData(
+                                        Map.of(
+                                                "token", token.getData().get("token"),
+                                                "ca.crt", token.getData().get("ca.crt")))
+                                .build())
+                .create();
+    }
+
     static FederationMember createMember() {
+        return createMember(NODE);
+    }
+
+    static FederationMember createMember(String name) {
         FederationMember m = new FederationMember();
-        m.getMetadata().setName(NODE);
+        m.getMetadata().setName(name);
         m.getMetadata().setNamespace(HUB_NS);
         FederationMemberSpec spec = new FederationMemberSpec();
-        spec.setNodeId(NODE);
+        spec.setNodeId(name);
         spec.setRole(NodeRole.HYBRID);
         m.setSpec(spec);
         return admin.resource(m).create();
@@ -260,8 +307,12 @@ class HubHeartbeatIT {
     }
 
     static void createNode(String endpoint) {
+        createNode(NODE, endpoint, "hub-join", "5s");
+    }
+
+    static void createNode(String name, String endpoint, String joinSecret, String interval) {
         FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(NODE);
+        spec.setNodeId(name);
         spec.setRole(NodeRole.HYBRID);
         StorageSpec storage = new StorageSpec();
         storage.setRaw(new VolumeSpec("1Gi"));
@@ -273,14 +324,14 @@ class HubHeartbeatIT {
         spec.setCompute(compute);
         HubSpec hubSpec = new HubSpec();
         hubSpec.setEndpoint(endpoint);
-        hubSpec.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
-        hubSpec.setCaBundleSecretRef(new SecretKeyRef("hub-join", "ca.crt"));
+        hubSpec.setJoinTokenSecretRef(new SecretKeyRef(joinSecret, "token"));
+        hubSpec.setCaBundleSecretRef(new SecretKeyRef(joinSecret, "ca.crt"));
         spec.setHub(hubSpec);
         ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setHeartbeatInterval("5s");
+        connectivity.setHeartbeatInterval(interval);
         spec.setConnectivity(connectivity);
         FederationNode node = new FederationNode();
-        node.getMetadata().setName(NODE);
+        node.getMetadata().setName(name);
         node.getMetadata().setNamespace(NODE_NS);
         node.setSpec(spec);
         admin.resource(node).create();
