@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
@@ -22,6 +21,7 @@ import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.operator.OperatorSettings;
+import io.fednode.operator.hublink.HubLinkIT;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
@@ -79,24 +79,27 @@ class LeaderElectionIT {
 
     record Replica(String identity, Process process, int port, Path log) {
         double reconciliationsStarted() throws Exception {
-            HttpResponse<String> r =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + port
-                                                                    + "/metrics"))
-                                            .timeout(Duration.ofSeconds(5))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body()
-                    .lines()
-                    .filter(l -> l.startsWith("operator_sdk_reconciliations_started_total"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                    .sum();
+            return metric(port, "operator_sdk_reconciliations_started_total", "");
         }
+    }
+
+    /** The sum of a Prometheus metric's samples whose line contains {@code label}. */
+    static double metric(int port, String name, String label) throws Exception {
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body()
+                .lines()
+                .filter(l -> l.startsWith(name))
+                .filter(l -> l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @AfterEach
@@ -141,42 +144,16 @@ class LeaderElectionIT {
                                         != null);
         Secret token = API.client().secrets().inNamespace(HUB_NS).withName(tokenSecret).get();
         // The central operators hand the token and the CA bundle to the hospital out of band.
-        API.client()
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        HubLinkIT.handOver(API.client(), token, NS, "hub-join");
         return hub;
     }
 
     /** Requests the hub answered on its node API for one endpoint (its own metrics). */
     double hubRequests(String endpoint) throws Exception {
-        HttpResponse<String> r =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + hub.adminPort()
-                                                                + "/metrics"))
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body()
-                .lines()
-                .filter(l -> l.startsWith("fednode_hub_requests_seconds_count{"))
-                .filter(l -> l.contains("endpoint=\"" + endpoint + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return metric(
+                hub.adminPort(),
+                "fednode_hub_requests_seconds_count{",
+                "endpoint=\"" + endpoint + "\"");
     }
 
     /** When the hub last accepted a heartbeat from the node (its own record). */
@@ -296,6 +273,10 @@ class LeaderElectionIT {
         return r;
     }
 
+    static FederationNode currentNode() {
+        return API.client().resources(FederationNode.class).inNamespace(NS).withName(NODE).get();
+    }
+
     static String holder() {
         Lease lease =
                 API.client()
@@ -346,12 +327,7 @@ class LeaderElectionIT {
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
-                            FederationNode n =
-                                    API.client()
-                                            .resources(FederationNode.class)
-                                            .inNamespace(NS)
-                                            .withName(NODE)
-                                            .get();
+                            FederationNode n = currentNode();
                             assertThat(Nodes.status(n, "Ready")).isEqualTo("True");
                             assertThat(Nodes.status(n, "Registered")).isEqualTo("True");
                             assertThat(Nodes.status(n, "Connected")).isEqualTo("True");
@@ -422,12 +398,7 @@ class LeaderElectionIT {
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
-                            FederationNode n =
-                                    API.client()
-                                            .resources(FederationNode.class)
-                                            .inNamespace(NS)
-                                            .withName(NODE)
-                                            .get();
+                            FederationNode n = currentNode();
                             assertThat(n.getStatus().getObservedGeneration()).isEqualTo(2L);
                             assertThat(Nodes.status(n, "Ready")).isEqualTo("True");
                         });
@@ -446,8 +417,7 @@ class LeaderElectionIT {
         await().atMost(HEARTBEAT.multipliedBy(3))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> lastHeartbeat().isAfter(afterTakeover));
-        FederationNode linked =
-                API.client().resources(FederationNode.class).inNamespace(NS).withName(NODE).get();
+        FederationNode linked = currentNode();
         assertThat(Nodes.status(linked, "Connected")).isEqualTo("True");
         assertThat(Nodes.status(linked, "Registered")).isEqualTo("True");
         Secret identityAfter =
