@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the hub's namespace and a hospital's: enrolment with the join token, heartbeats, renewal at two
  * thirds of a short certificate lifetime, the hub going away and coming back, revocation.
  */
-class HubLinkIT {
+public class HubLinkIT {
     static final String HUB_NS = "federation-hub";
     static final String NODE_NS = "hospital-a";
     static final Duration LIFETIME = Duration.ofSeconds(15);
@@ -223,7 +223,8 @@ class HubLinkIT {
     }
 
     /** Puts the hub's token hand-out (token and CA) into a Secret of the node's namespace. */
-    static void handOver(KubernetesClient kube, Secret token, String namespace, String name) {
+    public static void handOver(
+            KubernetesClient kube, Secret token, String namespace, String name) {
         kube.resource(
                         new SecretBuilder()
                                 .withNewMetadata()
