@@ -364,7 +364,9 @@ class DatasetAnonymisationE2EIT {
                                                     + " attempts")
                                     .contains("; last exit code 1: ")
                                     .contains("fednode-anonymiser: fatal: ")
-                                    .contains("/data/output");
+                                    // The anonymiser names the option, never a path (issue 14).
+                                    .contains("--output")
+                                    .doesNotContain("JAVA_TOOL_OPTIONS");
                             assertThat(find(now, "Ready").getStatus()).isEqualTo("False");
                             assertThat(find(now, "Ready").getReason())
                                     .isEqualTo("AnonymisationFailed");

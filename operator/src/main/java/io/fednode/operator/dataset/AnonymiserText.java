@@ -19,6 +19,9 @@ public final class AnonymiserText {
     /** Longest input read; the kubelet's termination message is at most 4096 bytes anyway. */
     static final int MAX_INPUT = 16 * 1024;
 
+    /** The line the JVM prints first when the Job sets JAVA_TOOL_OPTIONS. */
+    static final String JVM_OPTIONS_NOTICE = "Picked up JAVA_TOOL_OPTIONS:";
+
     /** What stands for a path outside the anonymiser's mount points. */
     static final String PATH = "<path>";
 
@@ -49,6 +52,9 @@ public final class AnonymiserText {
         String input = text.length() > MAX_INPUT ? text.substring(0, MAX_INPUT) : text;
         List<String> lines = new ArrayList<>();
         for (String line : input.split("\r\n|\r|\n")) {
+            if (line.startsWith(JVM_OPTIONS_NOTICE)) {
+                continue; // the JVM echoing the Job's own settings: nothing about the failure
+            }
             String clean = withoutPaths(printable(line)).strip().replaceAll(" {2,}", " ");
             if (!clean.isEmpty()) {
                 lines.add(clean);

@@ -42,6 +42,19 @@ class AnonymiserTextTest {
     }
 
     @Test
+    void theJvmsEchoOfTheJobsOptionsIsLeftOut() {
+        // The first line of every failed run's log, as the real node's kubelet reported it.
+        assertThat(
+                        AnonymiserText.safe(
+                                "Picked up JAVA_TOOL_OPTIONS: -XX:+UseSerialGC"
+                                        + " -XX:SharedArchiveFile=/opt/fednode/anonymiser.jsa\n"
+                                        + "fednode-anonymiser: fatal: creating --output: permission"
+                                        + " denied\n",
+                                512))
+                .isEqualTo("fednode-anonymiser: fatal: creating --output: permission denied");
+    }
+
+    @Test
     void linesAreJoinedAndControlCharactersRemoved() {
         assertThat(
                         AnonymiserText.safe(
