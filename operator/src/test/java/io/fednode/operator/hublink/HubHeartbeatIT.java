@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.SecretKeyRef;
 import io.fednode.api.v1alpha1.ComputeSpec;
@@ -266,18 +265,7 @@ class HubHeartbeatIT {
 
     /** The member's join token and the hub's CA, where the node's spec.hub refers to them. */
     static void joinSecret(String name, Secret token) {
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withNamespace(NODE_NS)
-                                .endMetadata()
-                                .withData(
-                                        Map.of(
-                                                "token", token.getData().get("token"),
-                                                "ca.crt", token.getData().get("ca.crt")))
-                                .build())
-                .create();
+        HubLinkIT.handOver(admin, token, NODE_NS, name);
     }
 
     static FederationMember createMember() {
