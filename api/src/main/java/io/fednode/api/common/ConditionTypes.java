@@ -14,5 +14,16 @@ public final class ConditionTypes {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
+    /** Reasons every kind uses; the kinds' own reasons are constants next to their types. */
+    public static final class Reasons {
+        /** {@code Stalled=False}: nothing blocks progress. */
+        public static final String NO_BLOCKING_ERRORS = "NoBlockingErrors";
+
+        /** A reconcile failed with an error the operator did not expect (retried). */
+        public static final String RECONCILE_ERROR = "ReconcileError";
+
+        private Reasons() {}
+    }
+
     private ConditionTypes() {}
 }

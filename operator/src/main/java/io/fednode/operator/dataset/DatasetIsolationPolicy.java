@@ -23,7 +23,7 @@ public final class DatasetIsolationPolicy {
                 .withNewPodSelector()
                 .addToMatchLabels(DatasetLabels.DATASET, dataset.getMetadata().getName())
                 .addToMatchLabels(
-                        io.fednode.operator.node.NodeLabels.WORKLOAD, DatasetLabels.COMPONENT)
+                        io.fednode.operator.common.Labels.WORKLOAD, DatasetLabels.COMPONENT)
                 .endPodSelector()
                 // Both types listed and no rules: nothing is allowed in either direction.
                 .withPolicyTypes("Ingress", "Egress")

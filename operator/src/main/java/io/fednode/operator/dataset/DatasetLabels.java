@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fednode.api.v1alpha1.Dataset;
-import io.fednode.operator.node.NodeLabels;
-import io.fednode.operator.node.WorkloadKind;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.WorkloadKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +26,7 @@ public final class DatasetLabels {
     public static final String REVISION_DIGEST = "fednode.io/revision-digest";
 
     /** Label selector of the operator's informers for Dataset-owned objects. */
-    public static final String SELECTOR = NodeLabels.MANAGED_SELECTOR + "," + DATASET;
+    public static final String SELECTOR = Labels.MANAGED_SELECTOR + "," + DATASET;
 
     static final String COMPONENT = WorkloadKind.ANONYMISER.label();
 
@@ -38,9 +38,9 @@ public final class DatasetLabels {
      */
     static Map<String, String> of(Dataset dataset) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NodeLabels.MANAGED_BY, NodeLabels.MANAGER);
-        labels.put(NodeLabels.PART_OF, "fednode");
-        labels.put(NodeLabels.COMPONENT, COMPONENT);
+        labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+        labels.put(Labels.PART_OF, "fednode");
+        labels.put(Labels.COMPONENT, COMPONENT);
         labels.put(DATASET, dataset.getMetadata().getName());
         return labels;
     }
@@ -48,8 +48,8 @@ public final class DatasetLabels {
     /** Labels of the anonymiser Pods: the node's NetworkPolicies select on the workload label. */
     static Map<String, String> pod(Dataset dataset, String nodeName) {
         Map<String, String> labels = of(dataset);
-        labels.put(NodeLabels.NODE, nodeName);
-        labels.put(NodeLabels.WORKLOAD, WorkloadKind.ANONYMISER.label());
+        labels.put(Labels.NODE, nodeName);
+        labels.put(Labels.WORKLOAD, WorkloadKind.ANONYMISER.label());
         return labels;
     }
 

@@ -12,8 +12,9 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.dataset.DatasetConditionsBuilder.Refusal;
-import io.fednode.operator.node.NodeEvents;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
         fieldManager = DatasetReconciler.FIELD_MANAGER)
 public class DatasetReconciler implements Reconciler<Dataset> {
     public static final String NAME = "dataset";
-    public static final String FIELD_MANAGER = "fednode-operator";
+    public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
     /** Label the Job controller puts on a Job's Pods. */
     static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
@@ -56,7 +57,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetReconciler.class);
 
     private final String defaultImage;
-    private final NodeEvents events = new NodeEvents();
+    private final EventRecorder events = new EventRecorder();
 
     /** Runs the operator's default anonymiser image for its version (or the chart's override). */
     public DatasetReconciler() {
@@ -177,7 +178,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
             events.record(
                     client,
                     dataset,
-                    NodeEvents.NORMAL,
+                    EventRecorder.NORMAL,
                     "JobCreated",
                     "Job " + jobName + " anonymises revision " + revision);
         }
@@ -319,7 +320,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
             events.record(
                     context.getClient(),
                     dataset,
-                    bad ? NodeEvents.WARNING : NodeEvents.NORMAL,
+                    bad ? EventRecorder.WARNING : EventRecorder.NORMAL,
                     now.get().getReason(),
                     now.get().getMessage());
         }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.Labels;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -108,7 +109,7 @@ final class NodeIdentitySecret {
                         .withNewMetadata()
                         .withName(name(node))
                         .withNamespace(node.getMetadata().getNamespace())
-                        .addToLabels("app.kubernetes.io/managed-by", "fednode-operator")
+                        .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
                         .addToLabels("app.kubernetes.io/component", "hub-identity")
                         .withOwnerReferences(
                                 new OwnerReferenceBuilder()

@@ -23,6 +23,11 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.RefusedClaimChange;
+import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.VolumeKind;
+import io.fednode.operator.common.WorkloadKind;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.HubLinks;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -72,7 +77,7 @@ import org.slf4j.LoggerFactory;
         informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 public class FederationNodeReconciler implements Reconciler<FederationNode> {
     public static final String NAME = "federationnode";
-    public static final String FIELD_MANAGER = "fednode-operator";
+    public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
     private static final Logger LOG = LoggerFactory.getLogger(FederationNodeReconciler.class);
 
@@ -86,7 +91,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                     new NodeNetworkPolicy.DefaultDeny(),
                     new NodeNetworkPolicy.DnsEgress(),
                     new NodeNetworkPolicy.FederationEgress());
-    private final NodeEvents events = new NodeEvents();
+    private final EventRecorder events = new EventRecorder();
 
     /** Enrolment and heartbeats to the hub; null runs the operator without a hub link. */
     private final HubLinks hubLinks;
@@ -136,8 +141,8 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         var config =
                 InformerEventSourceConfiguration.from(type, FederationNode.class)
                         .withName(type.getSimpleName())
-                        .withLabelSelector(NodeLabels.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper(NodeLabels::primaryOf)
+                        .withLabelSelector(Labels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Labels::primaryOf)
                         .build();
         InformerEventSource<R, FederationNode> source = new InformerEventSource<>(config, context);
         dependents.forEach(d -> d.setEventSource(source));
@@ -181,7 +186,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             events.record(
                     context.getClient(),
                     node,
-                    NodeEvents.NORMAL,
+                    EventRecorder.NORMAL,
                     "PseudonymKeyGenerated",
                     "generated a "
                             + PseudonymKeySecret.KEY_BYTES
@@ -269,7 +274,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 events.record(
                         context.getClient(),
                         node,
-                        NodeEvents.NORMAL,
+                        EventRecorder.NORMAL,
                         "VolumeClaimCreated",
                         "created PersistentVolumeClaim "
                                 + claimName
@@ -281,7 +286,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 events.record(
                         context.getClient(),
                         node,
-                        NodeEvents.NORMAL,
+                        EventRecorder.NORMAL,
                         "VolumeExpansionRequested",
                         "requested "
                                 + declared.getSize()
@@ -332,7 +337,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 events.record(
                         context.getClient(),
                         node,
-                        NodeEvents.WARNING,
+                        EventRecorder.WARNING,
                         "NetworkPolicyRestored",
                         dependent.describe(node)
                                 + " was removed by someone else and has been restored");
@@ -344,7 +349,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             events.record(
                     context.getClient(),
                     node,
-                    NodeEvents.NORMAL,
+                    EventRecorder.NORMAL,
                     "Removed",
                     "removed "
                             + dependent.describe(node)
@@ -408,8 +413,8 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             boolean degraded = was.map(c -> TRUE.equals(c.getStatus())).orElse(false) && !good;
             String eventType =
                     (type.equals(STALLED) && !good) || degraded
-                            ? NodeEvents.WARNING
-                            : NodeEvents.NORMAL;
+                            ? EventRecorder.WARNING
+                            : EventRecorder.NORMAL;
             String reason = type.equals(PAUSED) && good ? "Resumed" : now.getReason();
             events.record(
                     context.getClient(),
@@ -452,14 +457,14 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 events.record(
                         context.getClient(),
                         node,
-                        NodeEvents.NORMAL,
+                        EventRecorder.NORMAL,
                         type.equals(REGISTERED) ? "Registered" : "HubConnected",
                         type + " is True: " + now.getMessage());
             } else if (type.equals(REGISTERED) || registeredAfter) {
                 events.record(
                         context.getClient(),
                         node,
-                        NodeEvents.WARNING,
+                        EventRecorder.WARNING,
                         now.getReason(),
                         type + " is " + now.getStatus() + ": " + now.getMessage());
             }

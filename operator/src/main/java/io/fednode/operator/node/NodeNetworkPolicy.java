@@ -1,16 +1,15 @@
 package io.fednode.operator.node;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.NetworkPeers;
+import io.fednode.operator.common.WorkloadKind;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Arrays;
 import java.util.List;
@@ -41,56 +40,17 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
 
     NetworkPolicyBuilder base(FederationNode node) {
         return new NetworkPolicyBuilder()
-                .withMetadata(
-                        NodeLabels.metadata(node, objectName(node), "network-" + suffix, true));
+                .withMetadata(Labels.metadata(node, objectName(node), "network-" + suffix, true));
     }
 
     static LabelSelector workloads(String operator, List<WorkloadKind> kinds) {
         return new LabelSelectorBuilder()
                 .addNewMatchExpression()
-                .withKey(NodeLabels.WORKLOAD)
+                .withKey(Labels.WORKLOAD)
                 .withOperator(operator)
                 .withValues(kinds.stream().map(WorkloadKind::label).sorted().toList())
                 .endMatchExpression()
                 .build();
-    }
-
-    /** Egress to the cluster's resolver (the kube-dns Pods of kube-system), UDP and TCP 53. */
-    public static NetworkPolicyEgressRule clusterDns() {
-        NetworkPolicyPeer clusterDns =
-                new NetworkPolicyPeerBuilder()
-                        .withNewNamespaceSelector()
-                        .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
-                        .endNamespaceSelector()
-                        .withNewPodSelector()
-                        .addToMatchLabels("k8s-app", "kube-dns")
-                        .endPodSelector()
-                        .build();
-        return new NetworkPolicyEgressRuleBuilder()
-                .withTo(clusterDns)
-                .withPorts(
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("UDP")
-                                .withPort(new IntOrString(53))
-                                .build(),
-                        new NetworkPolicyPortBuilder()
-                                .withProtocol("TCP")
-                                .withPort(new IntOrString(53))
-                                .build())
-                .build();
-    }
-
-    /** One peer per CIDR. */
-    public static List<NetworkPolicyPeer> ipBlocks(List<String> cidrs) {
-        return cidrs.stream()
-                .map(
-                        cidr ->
-                                new NetworkPolicyPeerBuilder()
-                                        .withNewIpBlock()
-                                        .withCidr(cidr)
-                                        .endIpBlock()
-                                        .build())
-                .toList();
     }
 
     /** Every Pod of the namespace: no ingress, no egress, unless another policy allows it. */
@@ -139,7 +99,7 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
                     .withNewSpec()
                     .withPodSelector(workloads("NotIn", offline))
                     .withPolicyTypes("Egress")
-                    .withEgress(clusterDns())
+                    .withEgress(NetworkPeers.clusterDns())
                     .endSpec()
                     .build();
         }
@@ -163,7 +123,7 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
 
         /**
          * Compute and hybrid nodes with egress CIDRs open them to Pods that opt in with {@link
-         * NodeLabels#FEDERATION_EGRESS}; no Pod of a data node talks to the federation.
+         * Labels#FEDERATION_EGRESS}; no Pod of a data node talks to the federation.
          */
         @Override
         boolean requiredFor(FederationNode node) {
@@ -172,11 +132,11 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
 
         @Override
         public NetworkPolicy desired(FederationNode node) {
-            List<NetworkPolicyPeer> peers = ipBlocks(cidrs(node));
+            List<NetworkPolicyPeer> peers = NetworkPeers.ipBlocks(cidrs(node));
             return base(node)
                     .withNewSpec()
                     .withNewPodSelector()
-                    .addToMatchLabels(NodeLabels.FEDERATION_EGRESS, "true")
+                    .addToMatchLabels(Labels.FEDERATION_EGRESS, "true")
                     .endPodSelector()
                     .withPolicyTypes("Egress")
                     .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(peers).build())

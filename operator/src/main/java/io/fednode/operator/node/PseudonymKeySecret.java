@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.Labels;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import java.security.SecureRandom;
@@ -54,7 +55,7 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
     public static Secret desired(FederationNode node) {
         return new SecretBuilder()
                 .withMetadata(
-                        NodeLabels.metadata(
+                        Labels.metadata(
                                 node,
                                 name(node),
                                 "pseudonym-key",
@@ -105,7 +106,7 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
 
     static boolean createdByOperator(Secret secret) {
         var labels = secret.getMetadata().getLabels();
-        return labels != null && NodeLabels.MANAGER.equals(labels.get(NodeLabels.MANAGED_BY));
+        return labels != null && Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.fednode.operator.node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.operator.common.VolumeKind;
 import java.util.HashSet;
 import java.util.List;
 

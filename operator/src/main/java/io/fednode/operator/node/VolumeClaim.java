@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.VolumeKind;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ public class VolumeClaim extends NodeDependent<PersistentVolumeClaim> {
         }
         return new PersistentVolumeClaimBuilder()
                 .withMetadata(
-                        NodeLabels.metadata(
+                        Labels.metadata(
                                 node,
                                 kind.claimName(node.getMetadata().getName()),
                                 "volume-" + kind.key(),

@@ -3,6 +3,8 @@ package io.fednode.operator.node;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.WorkloadKind;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
@@ -35,7 +37,7 @@ public class WorkloadServiceAccount extends NodeDependent.Removable<ServiceAccou
     public static ServiceAccount desired(WorkloadKind workload, FederationNode node) {
         return new ServiceAccountBuilder()
                 .withMetadata(
-                        NodeLabels.metadata(
+                        Labels.metadata(
                                 node,
                                 workload.serviceAccountName(node.getMetadata().getName()),
                                 "workload-" + workload.label(),

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fednode.api.v1alpha1.TrainingRun;
-import io.fednode.operator.node.NodeLabels;
-import io.fednode.operator.node.WorkloadKind;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.WorkloadKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ public final class TrainingLabels {
     public static final String RUN_NODE = "fednode.io/training-node";
 
     /** Label selector of the operator's informers for TrainingRun-owned objects. */
-    public static final String SELECTOR = NodeLabels.MANAGED_SELECTOR + "," + RUN;
+    public static final String SELECTOR = Labels.MANAGED_SELECTOR + "," + RUN;
 
     static final String COMPONENT = "training-run";
 
@@ -32,9 +32,9 @@ public final class TrainingLabels {
 
     static Map<String, String> of(TrainingRun run) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NodeLabels.MANAGED_BY, NodeLabels.MANAGER);
-        labels.put(NodeLabels.PART_OF, "fednode");
-        labels.put(NodeLabels.COMPONENT, COMPONENT);
+        labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+        labels.put(Labels.PART_OF, "fednode");
+        labels.put(Labels.COMPONENT, COMPONENT);
         labels.put(RUN, run.getMetadata().getName());
         return labels;
     }
@@ -47,8 +47,8 @@ public final class TrainingLabels {
 
     static Map<String, String> pod(TrainingRun run) {
         Map<String, String> labels = of(run);
-        labels.put(NodeLabels.NODE, run.getSpec().getNodeRef());
-        labels.put(NodeLabels.WORKLOAD, WorkloadKind.TRAINING.label());
+        labels.put(Labels.NODE, run.getSpec().getNodeRef());
+        labels.put(Labels.WORKLOAD, WorkloadKind.TRAINING.label());
         return labels;
     }
 

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuil
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
-import io.fednode.operator.node.NodeNetworkPolicy;
+import io.fednode.operator.common.NetworkPeers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,13 +30,13 @@ public final class TrainingNetworkPolicy {
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         var aggregatorEgress = AggregatorEgress.of(run, node).egress();
         if (aggregatorEgress.map(AggregatorEgress::needsDns).orElse(false)) {
-            egress.add(NodeNetworkPolicy.clusterDns());
+            egress.add(NetworkPeers.clusterDns());
         }
         aggregatorEgress.ifPresent(
                 aggregator ->
                         egress.add(
                                 new NetworkPolicyEgressRuleBuilder()
-                                        .withTo(NodeNetworkPolicy.ipBlocks(aggregator.cidrs()))
+                                        .withTo(NetworkPeers.ipBlocks(aggregator.cidrs()))
                                         .withPorts(
                                                 new NetworkPolicyPortBuilder()
                                                         .withProtocol("TCP")

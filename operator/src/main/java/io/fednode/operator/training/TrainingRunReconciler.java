@@ -12,7 +12,8 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunConditions;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
-import io.fednode.operator.node.NodeEvents;
+import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.OperatorIdentity;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRunReconciler.class);
 
-    static final String FIELD_MANAGER = "fednode-operator";
+    static final String FIELD_MANAGER = OperatorIdentity.NAME;
     static final String BY_NODE = "trainingrun-by-node";
 
     /** Safety net for queued and waiting runs, should an event that frees a slot be missed. */
@@ -66,7 +67,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     private final Object[] nodeLocks =
             java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
-    private final NodeEvents events = new NodeEvents();
+    private final EventRecorder events = new EventRecorder();
     private InformerEventSource<Job, TrainingRun> jobs;
     private InformerEventSource<FederationNode, TrainingRun> nodes;
     private InformerEventSource<Dataset, TrainingRun> datasets;
@@ -408,7 +409,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
             return;
         }
         Condition c = after.get();
-        String type = "False".equals(c.getStatus()) ? NodeEvents.WARNING : NodeEvents.NORMAL;
+        String type = "False".equals(c.getStatus()) ? EventRecorder.WARNING : EventRecorder.NORMAL;
         events.record(client, run, type, c.getReason(), c.getMessage());
     }
 

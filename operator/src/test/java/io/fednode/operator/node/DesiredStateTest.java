@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.operator.common.VolumeKind;
+import io.fednode.operator.common.WorkloadKind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.operator.OperatorSettings;
+import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.WorkloadKind;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
@@ -207,8 +209,8 @@ class OperatorRbacIT {
                         .withNewSpec()
                         .withNewTemplate()
                         .withNewMetadata()
-                        .addToLabels(NodeLabels.NODE, "hospital-a")
-                        .addToLabels(NodeLabels.WORKLOAD, WorkloadKind.ANONYMISER.label())
+                        .addToLabels(Labels.NODE, "hospital-a")
+                        .addToLabels(Labels.WORKLOAD, WorkloadKind.ANONYMISER.label())
                         .endMetadata()
                         .withNewSpec()
                         .withRestartPolicy("Never")

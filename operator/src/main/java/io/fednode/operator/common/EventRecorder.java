@@ -1,31 +1,31 @@
-package io.fednode.operator.node;
+package io.fednode.operator.common;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fednode.api.common.Conditions;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events on a FederationNode, shown by {@code kubectl describe} and {@code kubectl
+ * Kubernetes Events on fednode's resources, shown by {@code kubectl describe} and {@code kubectl
  * events}. Written only for transitions, never on a reconcile that changes nothing. A failure to
  * write one is logged, not fatal: events are a courtesy, the status is the contract.
  */
-public final class NodeEvents {
+public final class EventRecorder {
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
-    static final String COMPONENT = "fednode-operator";
+    static final String COMPONENT = OperatorIdentity.NAME;
 
-    private static final Logger LOG = LoggerFactory.getLogger(NodeEvents.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
     private final String instance;
 
-    public NodeEvents() {
-        this.instance = System.getenv().getOrDefault("HOSTNAME", COMPONENT);
+    public EventRecorder() {
+        this.instance = OperatorIdentity.instance();
     }
 
     public void record(
@@ -34,7 +34,7 @@ public final class NodeEvents {
             String type,
             String reason,
             String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = Conditions.timestamp(Instant.now());
         var meta = about.getMetadata();
         var event =
                 new EventBuilder()

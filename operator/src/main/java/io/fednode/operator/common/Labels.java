@@ -1,4 +1,4 @@
-package io.fednode.operator.node;
+package io.fednode.operator.common;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Labels, names and ownership of the objects a FederationNode owns. The {@value #NODE} label
- * (rather than an owner reference) maps an object back to its node, so retained volumes, which
- * carry no owner reference, are still watched.
+ * Labels, names and ownership of the objects fednode manages (a FederationNode's, a Dataset's Job,
+ * a TrainingRun's Job). The {@value #NODE} label (rather than an owner reference) maps an object
+ * back to its node, so retained volumes, which carry no owner reference, are still watched.
  */
-public final class NodeLabels {
+public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String MANAGER = "fednode-operator";
+    public static final String MANAGER = OperatorIdentity.NAME;
     public static final String PART_OF = "app.kubernetes.io/part-of";
     public static final String COMPONENT = "app.kubernetes.io/component";
     public static final String NODE = "fednode.io/node";
@@ -37,7 +37,7 @@ public final class NodeLabels {
     /** Label selector of the informers: only objects this operator manages are cached. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 
-    private NodeLabels() {}
+    private Labels() {}
 
     public static Map<String, String> of(FederationNode node, String component) {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -49,7 +49,7 @@ public final class NodeLabels {
     }
 
     /** Metadata of an object the node owns; the owner reference is added only when asked. */
-    static ObjectMeta metadata(
+    public static ObjectMeta metadata(
             FederationNode node, String name, String component, boolean ownerReference) {
         ObjectMetaBuilder meta =
                 new ObjectMetaBuilder()
@@ -62,7 +62,7 @@ public final class NodeLabels {
         return meta.build();
     }
 
-    static OwnerReference ownerReference(FederationNode node) {
+    public static OwnerReference ownerReference(FederationNode node) {
         return new OwnerReferenceBuilder()
                 .withApiVersion(node.getApiVersion())
                 .withKind(node.getKind())
@@ -74,7 +74,7 @@ public final class NodeLabels {
     }
 
     /** The node an object belongs to, from its {@value #NODE} label. */
-    static Set<ResourceID> primaryOf(HasMetadata object) {
+    public static Set<ResourceID> primaryOf(HasMetadata object) {
         Map<String, String> labels = object.getMetadata().getLabels();
         String node = labels == null ? null : labels.get(NODE);
         if (node == null) {

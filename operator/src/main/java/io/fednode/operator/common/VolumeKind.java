@@ -1,4 +1,4 @@
-package io.fednode.operator.node;
+package io.fednode.operator.common;
 
 import io.fednode.api.v1alpha1.FederationNodeSpec;
 import io.fednode.api.v1alpha1.NodeRole;
