@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.v1alpha1.Dataset;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.HttpURLConnection;
 
@@ -74,13 +72,10 @@ class AnonymisationJobDependent extends DatasetOwnedDependent<Job>
     }
 
     /** Precondition: the plan runs a Job (the node allows it, or the revision's Job exists). */
-    static final class RunsJob implements Condition<Job, Dataset> {
+    static final class RunsJob extends PlanCondition<Job> {
         @Override
-        public boolean isMet(
-                DependentResource<Job, Dataset> dependent,
-                Dataset dataset,
-                Context<Dataset> context) {
-            return DatasetPlan.in(context) instanceof DatasetPlan.Run;
+        boolean holds(DatasetPlan plan) {
+            return plan instanceof DatasetPlan.Run;
         }
     }
 }

@@ -49,11 +49,7 @@ public final class DatasetConditionsBuilder {
                                 Conditions.of(RECONCILING, FALSE, Reasons.BLOCKED, message, gen),
                                 Conditions.of(STALLED, TRUE, reason, message, gen),
                                 notFailed(gen))
-                        : List.of(
-                                Conditions.of(READY, FALSE, reason, message, gen),
-                                Conditions.of(RECONCILING, TRUE, reason, message, gen),
-                                notStalled(gen),
-                                notFailed(gen));
+                        : unblocked(FALSE, reason, message, gen);
         return settled(dataset, copyOf(dataset.getStatus()), c, now);
     }
 
@@ -101,12 +97,7 @@ public final class DatasetConditionsBuilder {
             String reason =
                     r.failedAttempts() > 0 ? Reasons.RETRYING_AFTER_FAILURE : Reasons.ANONYMISING;
             String message = running(jobName, revision, r.failedAttempts());
-            c =
-                    List.of(
-                            Conditions.of(READY, FALSE, reason, message, gen),
-                            Conditions.of(RECONCILING, TRUE, reason, message, gen),
-                            notStalled(gen),
-                            notFailed(gen));
+            c = unblocked(FALSE, reason, message, gen);
         } else if (outcome instanceof JobOutcome.Succeeded ok) {
             s.setStartTime(ok.startTime());
             s.setCompletionTime(ok.completionTime());
@@ -142,12 +133,7 @@ public final class DatasetConditionsBuilder {
                                 + ok.reportProblem()
                                 + "); file counts are unknown";
             }
-            c =
-                    List.of(
-                            Conditions.of(READY, TRUE, reason, message, gen),
-                            Conditions.of(RECONCILING, FALSE, reason, message, gen),
-                            notStalled(gen),
-                            notFailed(gen));
+            c = unblocked(TRUE, reason, message, gen);
         } else {
             JobOutcome.Failed f = (JobOutcome.Failed) outcome;
             s.setStartTime(f.startTime());
@@ -202,6 +188,20 @@ public final class DatasetConditionsBuilder {
 
     private static long generation(Dataset dataset) {
         return dataset.getMetadata().getGeneration();
+    }
+
+    /**
+     * Nothing blocks the Dataset: Ready is {@code ready}, Reconciling its opposite (converging
+     * until Ready), both with this reason and message; not stalled, not failed.
+     */
+    private static List<Condition> unblocked(
+            String ready, String reason, String message, long gen) {
+        String reconciling = TRUE.equals(ready) ? FALSE : TRUE;
+        return List.of(
+                Conditions.of(READY, ready, reason, message, gen),
+                Conditions.of(RECONCILING, reconciling, reason, message, gen),
+                notStalled(gen),
+                notFailed(gen));
     }
 
     private static Condition notStalled(long gen) {

@@ -6,12 +6,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fednode.api.v1alpha1.Dataset;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
@@ -92,13 +90,10 @@ class IsolationPolicyDependent extends DatasetOwnedDependent<NetworkPolicy>
     }
 
     /** Precondition: the node is usable (the plan isolates). */
-    static final class Isolates implements Condition<NetworkPolicy, Dataset> {
+    static final class Isolates extends PlanCondition<NetworkPolicy> {
         @Override
-        public boolean isMet(
-                DependentResource<NetworkPolicy, Dataset> dependent,
-                Dataset dataset,
-                Context<Dataset> context) {
-            return DatasetPlan.in(context).isolates();
+        boolean holds(DatasetPlan plan) {
+            return plan.isolates();
         }
     }
 }
