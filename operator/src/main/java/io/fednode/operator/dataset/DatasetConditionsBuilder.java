@@ -9,23 +9,28 @@ import static io.fednode.api.v1alpha1.DatasetConditions.FAILED;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Builds a Dataset's status. Pure: the same inputs give the same status, and a condition whose
- * status does not change keeps its lastTransitionTime (Kubernetes API conventions), so a reconcile
- * that observes nothing new produces an identical status (and no write).
+ * The one builder of a Dataset's status. Pure: the same inputs give the same status. Conditions are
+ * made with {@link Conditions#of} and settled against the previous ones with {@link
+ * Conditions#settle}, so a condition whose status does not change keeps its lastTransitionTime
+ * (Kubernetes API conventions) and a reconcile that observes nothing new produces an identical
+ * status (and no write). The previous status (the informer cache's) is never modified.
  */
 public final class DatasetConditionsBuilder {
     /** Order of the conditions; all four are always present. */
     public static final List<String> TYPES = List.of(READY, RECONCILING, STALLED, FAILED);
+
+    private static final String NOTHING_BLOCKS = "nothing blocks progress";
 
     /** Why no Job can run. {@code stalled}: a person must fix something; else it is a wait. */
     public record Refusal(String reason, String message, boolean stalled) {}
@@ -34,51 +39,18 @@ public final class DatasetConditionsBuilder {
 
     /** The node does not allow a Job; what the status said about existing data is kept. */
     public static DatasetStatus refused(Dataset dataset, Refusal refusal, Instant now) {
-        DatasetStatus previous = dataset.getStatus();
-        DatasetStatus s = copyOf(previous);
-        long gen = dataset.getMetadata().getGeneration();
-        s.setObservedGeneration(gen);
-        List<Condition> c = new ArrayList<>();
-        c.add(condition(previous, READY, FALSE, refusal.reason(), refusal.message(), gen, now));
-        c.add(
+        long gen = generation(dataset);
+        String reason = refusal.reason();
+        String message = refusal.message();
+        List<Condition> c =
                 refusal.stalled()
-                        ? condition(
-                                previous,
-                                RECONCILING,
-                                FALSE,
-                                "Blocked",
-                                refusal.message(),
-                                gen,
-                                now)
-                        : condition(
-                                previous,
-                                RECONCILING,
-                                TRUE,
-                                refusal.reason(),
-                                refusal.message(),
-                                gen,
-                                now));
-        c.add(
-                refusal.stalled()
-                        ? condition(
-                                previous,
-                                STALLED,
-                                TRUE,
-                                refusal.reason(),
-                                refusal.message(),
-                                gen,
-                                now)
-                        : condition(
-                                previous,
-                                STALLED,
-                                FALSE,
-                                "NoBlockingErrors",
-                                "nothing blocks progress",
-                                gen,
-                                now));
-        c.add(notFailed(previous, gen, now));
-        s.setConditions(c);
-        return s;
+                        ? List.of(
+                                Conditions.of(READY, FALSE, reason, message, gen),
+                                Conditions.of(RECONCILING, FALSE, Reasons.BLOCKED, message, gen),
+                                Conditions.of(STALLED, TRUE, reason, message, gen),
+                                notFailed(gen))
+                        : unblocked(FALSE, reason, message, gen);
+        return settled(dataset, copyOf(dataset.getStatus()), c, now);
     }
 
     /**
@@ -88,16 +60,19 @@ public final class DatasetConditionsBuilder {
      */
     public static DatasetStatus observed(Dataset dataset) {
         DatasetStatus previous = dataset.getStatus();
-        long gen = dataset.getMetadata().getGeneration();
+        long gen = generation(dataset);
         DatasetStatus s = copyOf(previous);
         s.setObservedGeneration(gen);
-        List<Condition> c = new ArrayList<>();
-        if (previous != null && previous.getConditions() != null) {
-            for (Condition p : previous.getConditions()) {
-                c.add(new ConditionBuilder(p).withObservedGeneration(gen).build());
-            }
-        }
-        s.setConditions(c);
+        s.setConditions(
+                previous == null || previous.getConditions() == null
+                        ? List.of()
+                        : previous.getConditions().stream()
+                                .map(
+                                        p ->
+                                                new ConditionBuilder(p)
+                                                        .withObservedGeneration(gen)
+                                                        .build())
+                                .toList());
         return s;
     }
 
@@ -109,44 +84,26 @@ public final class DatasetConditionsBuilder {
             String jobName,
             JobOutcome outcome,
             Instant now) {
-        DatasetStatus previous = dataset.getStatus();
-        long gen = dataset.getMetadata().getGeneration();
+        long gen = generation(dataset);
         DatasetStatus s = new DatasetStatus();
-        s.setObservedGeneration(gen);
         s.setRevision(revision);
         s.setRevisionDigest(digest);
         s.setJobName(jobName);
         s.setOutputPath(DatasetRevision.outputPath(dataset, revision));
-        List<Condition> c = new ArrayList<>();
-        String noBlock = "nothing blocks progress";
+        List<Condition> c;
         if (outcome instanceof JobOutcome.Running r) {
             s.setStartTime(r.startTime());
             s.setFailedAttempts(r.failedAttempts());
-            String message =
-                    "Job "
-                            + jobName
-                            + " is anonymising revision "
-                            + revision
-                            + (r.failedAttempts() > 0
-                                    ? " (attempt "
-                                            + (r.failedAttempts() + 1)
-                                            + " of "
-                                            + (AnonymisationJob.BACKOFF_LIMIT + 1)
-                                            + " after "
-                                            + r.failedAttempts()
-                                            + " failed)"
-                                    : "");
-            String reason = r.failedAttempts() > 0 ? "RetryingAfterFailure" : "Anonymising";
-            c.add(condition(previous, READY, FALSE, reason, message, gen, now));
-            c.add(condition(previous, RECONCILING, TRUE, reason, message, gen, now));
-            c.add(condition(previous, STALLED, FALSE, "NoBlockingErrors", noBlock, gen, now));
-            c.add(notFailed(previous, gen, now));
+            String reason =
+                    r.failedAttempts() > 0 ? Reasons.RETRYING_AFTER_FAILURE : Reasons.ANONYMISING;
+            String message = running(jobName, revision, r.failedAttempts());
+            c = unblocked(FALSE, reason, message, gen);
         } else if (outcome instanceof JobOutcome.Succeeded ok) {
             s.setStartTime(ok.startTime());
             s.setCompletionTime(ok.completionTime());
             s.setFailedAttempts(ok.failedAttempts());
-            String message;
             String reason;
+            String message;
             if (ok.report().isPresent()) {
                 AnonymiserReport report = ok.report().get();
                 s.setFiles(
@@ -156,7 +113,7 @@ public final class DatasetConditionsBuilder {
                                 report.filesQuarantined()));
                 s.setBytes(new DatasetStatus.DatasetBytes(report.bytesIn(), report.bytesOut()));
                 s.setQuarantineReasons(report.quarantineReasons());
-                reason = "Anonymised";
+                reason = Reasons.ANONYMISED;
                 message =
                         "revision "
                                 + revision
@@ -168,7 +125,7 @@ public final class DatasetConditionsBuilder {
                                 + report.filesQuarantined()
                                 + " quarantined";
             } else {
-                reason = "AnonymisedWithoutReport";
+                reason = Reasons.ANONYMISED_WITHOUT_REPORT;
                 message =
                         "Job "
                                 + jobName
@@ -176,61 +133,85 @@ public final class DatasetConditionsBuilder {
                                 + ok.reportProblem()
                                 + "); file counts are unknown";
             }
-            c.add(condition(previous, READY, TRUE, reason, message, gen, now));
-            c.add(condition(previous, RECONCILING, FALSE, reason, message, gen, now));
-            c.add(condition(previous, STALLED, FALSE, "NoBlockingErrors", noBlock, gen, now));
-            c.add(notFailed(previous, gen, now));
-        } else if (outcome instanceof JobOutcome.Failed f) {
+            c = unblocked(TRUE, reason, message, gen);
+        } else {
+            JobOutcome.Failed f = (JobOutcome.Failed) outcome;
             s.setStartTime(f.startTime());
             s.setFailedAttempts(f.failedAttempts());
-            c.add(condition(previous, READY, FALSE, "AnonymisationFailed", f.message(), gen, now));
-            c.add(condition(previous, RECONCILING, FALSE, f.reason(), f.message(), gen, now));
-            c.add(condition(previous, STALLED, TRUE, f.reason(), f.message(), gen, now));
-            c.add(condition(previous, FAILED, TRUE, f.reason(), f.message(), gen, now));
+            c =
+                    List.of(
+                            Conditions.of(
+                                    READY, FALSE, Reasons.ANONYMISATION_FAILED, f.message(), gen),
+                            Conditions.of(RECONCILING, FALSE, f.reason(), f.message(), gen),
+                            Conditions.of(STALLED, TRUE, f.reason(), f.message(), gen),
+                            Conditions.of(FAILED, TRUE, f.reason(), f.message(), gen));
         }
-        s.setConditions(c);
+        return settled(dataset, s, c, now);
+    }
+
+    /** The condition of this type in {@code status} (which may be null). */
+    public static Optional<Condition> find(DatasetStatus status, String type) {
+        return Conditions.find(status == null ? null : status.getConditions(), type);
+    }
+
+    /** Whether {@code status} holds the condition of this type with status True. */
+    static boolean isTrue(DatasetStatus status, String type) {
+        return Conditions.is(
+                status == null ? null : status.getConditions(), type, ConditionTypes.TRUE);
+    }
+
+    private static String running(String jobName, int revision, int failedAttempts) {
+        String message = "Job " + jobName + " is anonymising revision " + revision;
+        if (failedAttempts == 0) {
+            return message;
+        }
+        return message
+                + " (attempt "
+                + (failedAttempts + 1)
+                + " of "
+                + (AnonymisationJob.BACKOFF_LIMIT + 1)
+                + " after "
+                + failedAttempts
+                + " failed)";
+    }
+
+    /** {@code s} at the Dataset's generation with {@code computed} settled against the last. */
+    private static DatasetStatus settled(
+            Dataset dataset, DatasetStatus s, List<Condition> computed, Instant now) {
+        DatasetStatus previous = dataset.getStatus();
+        s.setObservedGeneration(generation(dataset));
+        s.setConditions(
+                Conditions.settle(
+                        computed, previous == null ? null : previous.getConditions(), now));
         return s;
     }
 
-    public static Optional<Condition> find(DatasetStatus status, String type) {
-        if (status == null || status.getConditions() == null) {
-            return Optional.empty();
-        }
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    private static long generation(Dataset dataset) {
+        return dataset.getMetadata().getGeneration();
     }
 
-    private static Condition notFailed(DatasetStatus previous, long gen, Instant now) {
-        return condition(
-                previous,
-                FAILED,
-                FALSE,
-                "NotFailed",
-                "the current revision has not failed",
-                gen,
-                now);
+    /**
+     * Nothing blocks the Dataset: Ready is {@code ready}, Reconciling its opposite (converging
+     * until Ready), both with this reason and message; not stalled, not failed.
+     */
+    private static List<Condition> unblocked(
+            String ready, String reason, String message, long gen) {
+        String reconciling = TRUE.equals(ready) ? FALSE : TRUE;
+        return List.of(
+                Conditions.of(READY, ready, reason, message, gen),
+                Conditions.of(RECONCILING, reconciling, reason, message, gen),
+                notStalled(gen),
+                notFailed(gen));
     }
 
-    private static Condition condition(
-            DatasetStatus previous,
-            String type,
-            String status,
-            String reason,
-            String message,
-            long generation,
-            Instant now) {
-        String since =
-                find(previous, type)
-                        .filter(p -> Objects.equals(p.getStatus(), status))
-                        .map(Condition::getLastTransitionTime)
-                        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
-        return new ConditionBuilder()
-                .withType(type)
-                .withStatus(status)
-                .withReason(reason)
-                .withMessage(message)
-                .withObservedGeneration(generation)
-                .withLastTransitionTime(since)
-                .build();
+    private static Condition notStalled(long gen) {
+        return Conditions.of(
+                STALLED, FALSE, ConditionTypes.Reasons.NO_BLOCKING_ERRORS, NOTHING_BLOCKS, gen);
+    }
+
+    private static Condition notFailed(long gen) {
+        return Conditions.of(
+                FAILED, FALSE, Reasons.NOT_FAILED, "the current revision has not failed", gen);
     }
 
     private static DatasetStatus copyOf(DatasetStatus previous) {
@@ -252,11 +233,11 @@ public final class DatasetConditionsBuilder {
                 s.setBytes(new DatasetStatus.DatasetBytes(bytes.getRead(), bytes.getWritten()));
             }
             if (previous.getQuarantineReasons() != null) {
-                s.setQuarantineReasons(new java.util.TreeMap<>(previous.getQuarantineReasons()));
+                s.setQuarantineReasons(new TreeMap<>(previous.getQuarantineReasons()));
             }
             s.setStartTime(previous.getStartTime());
-            s.setCompletionTime(previous.getCompletionTime());
             s.setFailedAttempts(previous.getFailedAttempts());
+            s.setCompletionTime(previous.getCompletionTime());
         }
         return s;
     }

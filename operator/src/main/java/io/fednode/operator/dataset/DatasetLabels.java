@@ -1,5 +1,6 @@
 package io.fednode.operator.dataset;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -7,8 +8,10 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.operator.common.Labels;
 import io.fednode.operator.common.WorkloadKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Labels and ownership of what a Dataset owns (its Jobs and its NetworkPolicy). The shared keys
@@ -60,6 +63,15 @@ public final class DatasetLabels {
                 .withLabels(of(dataset))
                 .withOwnerReferences(ownerReference(dataset))
                 .build();
+    }
+
+    /** The Dataset an object belongs to, from its {@value #DATASET} label. */
+    static Set<ResourceID> primaryOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String name = labels == null ? null : labels.get(DATASET);
+        return name == null
+                ? Set.of()
+                : Set.of(new ResourceID(name, object.getMetadata().getNamespace()));
     }
 
     static OwnerReference ownerReference(Dataset dataset) {

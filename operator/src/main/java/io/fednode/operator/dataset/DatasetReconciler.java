@@ -1,15 +1,13 @@
 package io.fednode.operator.dataset;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions;
+import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.common.EventRecorder;
@@ -22,13 +20,14 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,21 +36,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a Dataset: checks its node, keeps its isolation NetworkPolicy in place, runs one
- * anonymiser Job per revision (never changing a Job once created), and reports the Job's outcome
- * and the anonymiser's report in the status. Jobs and the policy carry an owner reference, so the
- * garbage collector removes them with the Dataset; anonymised files stay (the node's volumes follow
- * the node's deletion policy).
+ * Reconciles a Dataset in four steps: <b>observe</b> ({@link DatasetObservation}: its node and its
+ * Jobs, from the framework's event sources), <b>decide</b> ({@link DatasetPlan#decide}, pure),
+ * <b>act</b> (the workflow of dependents below, run explicitly once the plan is in the context: the
+ * isolation NetworkPolicy, the current revision's Job, created once and never changed, and the
+ * removal of earlier revisions' finished Jobs), <b>status</b> ({@link DatasetConditionsBuilder},
+ * the one builder of the status, with the Job's outcome and the anonymiser's report). Jobs and the
+ * policy carry an owner reference, so the garbage collector removes them with the Dataset;
+ * anonymised files stay (the node's volumes follow the node's deletion policy).
  */
 @ControllerConfiguration(
         name = DatasetReconciler.NAME,
         fieldManager = DatasetReconciler.FIELD_MANAGER)
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(
+                    name = DatasetReconciler.ISOLATION,
+                    type = IsolationPolicyDependent.class,
+                    reconcilePrecondition = IsolationPolicyDependent.Isolates.class),
+            @Dependent(
+                    name = DatasetReconciler.JOB,
+                    type = AnonymisationJobDependent.class,
+                    dependsOn = DatasetReconciler.ISOLATION,
+                    reconcilePrecondition = AnonymisationJobDependent.RunsJob.class),
+            @Dependent(
+                    name = DatasetReconciler.SUPERSEDED,
+                    type = SupersededJobs.class,
+                    dependsOn = DatasetReconciler.JOB,
+                    useEventSourceWithName = DatasetReconciler.JOB)
+        })
 public class DatasetReconciler implements Reconciler<Dataset> {
     public static final String NAME = "dataset";
     public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
     /** Label the Job controller puts on a Job's Pods. */
     static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+
+    static final String ISOLATION = "isolation-policy";
+    static final String JOB = "anonymisation-job";
+    static final String SUPERSEDED = "superseded-jobs";
 
     private static final String BY_NODE = "byNode";
     private static final Logger LOG = LoggerFactory.getLogger(DatasetReconciler.class);
@@ -68,6 +92,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
         this.defaultImage = defaultImage;
     }
 
+    /** The node each Dataset names; the Jobs and the policy are the dependents' event sources. */
     @Override
     public List<EventSource<?, Dataset>> prepareEventSources(EventSourceContext<Dataset> context) {
         context.getPrimaryCache()
@@ -106,26 +131,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
                                                                                 .getNamespace())))
                                 .build(),
                         context);
-        return List.of(nodes, owned(context, Job.class), owned(context, NetworkPolicy.class));
-    }
-
-    private static <R extends HasMetadata> InformerEventSource<R, Dataset> owned(
-            EventSourceContext<Dataset> context, Class<R> type) {
-        return new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(type, Dataset.class)
-                        .withName(type.getSimpleName())
-                        .withLabelSelector(DatasetLabels.SELECTOR)
-                        .withSecondaryToPrimaryMapper(DatasetReconciler::datasetOf)
-                        .build(),
-                context);
-    }
-
-    private static Set<ResourceID> datasetOf(HasMetadata object) {
-        Map<String, String> labels = object.getMetadata().getLabels();
-        String name = labels == null ? null : labels.get(DatasetLabels.DATASET);
-        return name == null
-                ? Set.of()
-                : Set.of(new ResourceID(name, object.getMetadata().getNamespace()));
+        return List.of(nodes);
     }
 
     private static String key(String namespace, String name) {
@@ -134,160 +140,57 @@ public class DatasetReconciler implements Reconciler<Dataset> {
 
     @Override
     public UpdateControl<Dataset> reconcile(Dataset dataset, Context<Dataset> context) {
-        KubernetesClient client = context.getClient();
         Instant now = Instant.now();
-        FederationNode node = context.getSecondaryResource(FederationNode.class).orElse(null);
-        Optional<Refusal> unusable = NodeGate.unusable(dataset, node);
-        if (unusable.isPresent()) {
+        DatasetPlan plan =
+                DatasetPlan.decide(dataset, DatasetObservation.of(context), defaultImage);
+
+        var workflow = context.managedWorkflowAndDependentResourceContext();
+        workflow.put(DatasetPlan.KEY, plan);
+        workflow.reconcileManagedWorkflow();
+
+        if (plan instanceof DatasetPlan.Refused refused) {
             return report(
                     dataset,
                     context,
-                    DatasetConditionsBuilder.refused(dataset, unusable.get(), now));
+                    DatasetConditionsBuilder.refused(dataset, refused.refusal(), now));
         }
-        ensureIsolation(dataset, context);
-
-        Map<String, Job> jobs =
-                context.getSecondaryResources(Job.class).stream()
-                        .collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j));
-        DatasetRevision inputs = DatasetRevision.of(dataset, node);
-        String digest = inputs.digest();
-        int revision = inputs.numberAfter(dataset.getStatus());
-        // A Job of this number made for other inputs (e.g. the status was lost): skip the number.
-        while (jobs.containsKey(DatasetRevision.jobName(dataset, revision))
-                && !digest.equals(digestOf(jobs.get(DatasetRevision.jobName(dataset, revision))))) {
-            revision++;
+        if (plan instanceof DatasetPlan.Kept) {
+            return report(dataset, context, DatasetConditionsBuilder.observed(dataset));
         }
-        String jobName = DatasetRevision.jobName(dataset, revision);
-        Job job = jobs.get(jobName);
-        DatasetStatus previous = dataset.getStatus();
-
+        DatasetPlan.Run run = (DatasetPlan.Run) plan;
+        if (run.recorded()) {
+            return UpdateControl.noUpdate();
+        }
+        Job job = run.existing();
         if (job == null) {
-            if (finishedInStatus(previous, revision, jobName)) {
-                // The Job finished and was removed later (by a person or a TTL): the status keeps
-                // its outcome; the revision is not run again.
-                return report(dataset, context, DatasetConditionsBuilder.observed(dataset));
-            }
-            Optional<Refusal> waiting = NodeGate.notReady(dataset, node);
-            if (waiting.isPresent()) {
-                return report(
-                        dataset,
-                        context,
-                        DatasetConditionsBuilder.refused(dataset, waiting.get(), now));
-            }
-            job = create(client, AnonymisationJob.desired(dataset, node, revision, defaultImage));
+            job = workflow.get(AnonymisationJobDependent.CREATED, Job.class).orElse(run.desired());
             events.record(
-                    client,
+                    context.getClient(),
                     dataset,
                     EventRecorder.NORMAL,
-                    "JobCreated",
-                    "Job " + jobName + " anonymises revision " + revision);
+                    Reasons.JOB_CREATED,
+                    "Job " + run.jobName() + " anonymises revision " + run.revision());
         }
-        removeFinishedOlderJobs(client, jobs.values(), revision);
-
-        JobOutcome outcome;
-        if (isTerminal(job) && alreadyRecorded(dataset, jobName)) {
-            return UpdateControl.noUpdate();
-        } else if (isTerminal(job)) {
-            outcome = JobOutcome.of(job, podsOf(client, job));
-        } else {
-            outcome = JobOutcome.of(job, List.of());
-        }
+        JobOutcome outcome =
+                JobOutcome.of(job, run.finished() ? podsOf(context.getClient(), job) : List.of());
         return report(
                 dataset,
                 context,
                 DatasetConditionsBuilder.forRevision(
-                        dataset, revision, digest, jobName, outcome, now));
+                        dataset, run.revision(), run.digest(), run.jobName(), outcome, now));
     }
 
-    private void ensureIsolation(Dataset dataset, Context<Dataset> context) {
-        NetworkPolicy desired = DatasetIsolationPolicy.desired(dataset);
-        NetworkPolicy actual =
-                context.getSecondaryResources(NetworkPolicy.class).stream()
-                        .filter(
-                                p ->
-                                        p.getMetadata()
-                                                .getName()
-                                                .equals(desired.getMetadata().getName()))
-                        .findFirst()
-                        .orElse(null);
-        if (!DatasetIsolationPolicy.matches(actual, desired)) {
-            context.getClient()
-                    .resource(desired)
-                    .fieldManager(FIELD_MANAGER)
-                    .forceConflicts()
-                    .serverSideApply();
-        }
-    }
-
-    private static Job create(KubernetesClient client, Job job) {
-        try {
-            return client.resource(job).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            // Created by an earlier reconcile the informer has not shown us yet.
-            return client.batch()
-                    .v1()
-                    .jobs()
-                    .inNamespace(job.getMetadata().getNamespace())
-                    .withName(job.getMetadata().getName())
-                    .require();
-        }
-    }
-
-    /** Older revisions' Jobs that have finished; running ones are left to finish, never changed. */
-    private static void removeFinishedOlderJobs(
-            KubernetesClient client, java.util.Collection<Job> jobs, int revision) {
-        for (Job old : jobs) {
-            String r = old.getMetadata().getLabels().get(DatasetLabels.REVISION);
-            boolean older = r != null && r.matches("\\d+") && Integer.parseInt(r) < revision;
-            if (older && isTerminal(old)) {
-                client.resource(old)
-                        .withPropagationPolicy(
-                                io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-                        .delete();
-            }
-        }
-    }
-
-    static boolean isTerminal(Job job) {
-        return JobOutcome.hasCondition(job, "Complete") || JobOutcome.hasCondition(job, "Failed");
-    }
-
-    private static String digestOf(Job job) {
-        Map<String, String> a = job.getMetadata().getAnnotations();
-        return a == null ? null : a.get(DatasetLabels.REVISION_DIGEST);
-    }
-
+    /**
+     * The Pods of a finished Job, where the anonymiser's report is (the termination message). Read
+     * once, when the Job has finished and its outcome is not in the status yet; Pods are not
+     * watched, so the operator caches none of them.
+     */
     private static List<Pod> podsOf(KubernetesClient client, Job job) {
         return client.pods()
                 .inNamespace(job.getMetadata().getNamespace())
                 .withLabel(JOB_NAME_LABEL, job.getMetadata().getName())
                 .list()
                 .getItems();
-    }
-
-    /** The status already holds this Job's final outcome for the current generation. */
-    private static boolean alreadyRecorded(Dataset dataset, String jobName) {
-        DatasetStatus s = dataset.getStatus();
-        return s != null
-                && jobName.equals(s.getJobName())
-                && Objects.equals(s.getObservedGeneration(), dataset.getMetadata().getGeneration())
-                && (isTrue(s, ConditionTypes.READY) || isTrue(s, DatasetConditions.FAILED));
-    }
-
-    private static boolean finishedInStatus(DatasetStatus s, int revision, String jobName) {
-        return s != null
-                && Objects.equals(s.getRevision(), revision)
-                && jobName.equals(s.getJobName())
-                && (isTrue(s, ConditionTypes.READY) || isTrue(s, DatasetConditions.FAILED));
-    }
-
-    private static boolean isTrue(DatasetStatus s, String type) {
-        return DatasetConditionsBuilder.find(s, type)
-                .map(c -> ConditionTypes.TRUE.equals(c.getStatus()))
-                .orElse(false);
     }
 
     private UpdateControl<Dataset> report(
@@ -313,7 +216,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
                     type.equals(DatasetConditions.FAILED)
                             ? ConditionTypes.TRUE.equals(now.get().getStatus())
                             : !ConditionTypes.TRUE.equals(now.get().getStatus())
-                                    && !"Anonymising".equals(now.get().getReason());
+                                    && !Reasons.ANONYMISING.equals(now.get().getReason());
             if (type.equals(DatasetConditions.FAILED) && !bad) {
                 continue;
             }
@@ -351,7 +254,9 @@ public class DatasetReconciler implements Reconciler<Dataset> {
                 message);
         DatasetStatus status =
                 DatasetConditionsBuilder.refused(
-                        dataset, new Refusal("ReconcileError", message, false), Instant.now());
+                        dataset,
+                        new Refusal(ConditionTypes.Reasons.RECONCILE_ERROR, message, false),
+                        Instant.now());
         if (Objects.equals(dataset.getStatus(), status)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }

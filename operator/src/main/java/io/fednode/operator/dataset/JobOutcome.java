@@ -4,15 +4,19 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
+import io.fednode.operator.common.JobState;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * What an anonymiser Job's status and Pods say about its run. Pure, so it is unit-tested with
- * hand-written Job and Pod objects.
+ * What an anonymiser Job's run means for its Dataset: the Job's state as the common {@link
+ * JobState} reads it, plus what only the anonymiser has: its report (the succeeded Pod's
+ * termination message), its own error text (made safe by {@link AnonymiserText}) and its
+ * usage-error exit. Pure, so it is unit-tested with hand-written Job and Pod objects.
  */
 public sealed interface JobOutcome {
     /** Longest failure message copied into the Dataset's conditions. */
@@ -20,9 +24,6 @@ public sealed interface JobOutcome {
 
     /** Longest reason copied from a Job condition (a condition reason is at most 1024). */
     int MAX_REASON = 128;
-
-    /** The Job controller's reason for a Job stopped at its {@code activeDeadlineSeconds}. */
-    String DEADLINE_EXCEEDED = "DeadlineExceeded";
 
     /** Not finished yet. */
     record Running(int failedAttempts, String startTime) implements JobOutcome {}
@@ -43,102 +44,84 @@ public sealed interface JobOutcome {
     record Failed(String reason, String message, int failedAttempts, String startTime)
             implements JobOutcome {}
 
+    /** The outcome of {@code job}; {@code pods} are its Pods (read only once it has finished). */
     static JobOutcome of(Job job, List<Pod> pods) {
-        var status = job.getStatus();
-        int failed =
-                status == null || status.getFailed() == null ? 0 : status.getFailed().intValue();
-        String start = status == null ? null : status.getStartTime();
-        if (hasCondition(job, "Complete")) {
-            Optional<ContainerStateTerminated> done =
-                    terminatedStates(pods).filter(t -> exitCode(t) == 0).max(byFinish());
-            if (done.isEmpty()) {
-                return new Succeeded(
-                        Optional.empty(),
-                        "no terminated anonymiser container found to read the report from",
-                        failed,
-                        start,
-                        status.getCompletionTime());
-            }
+        JobState state = JobState.of(job);
+        if (state instanceof JobState.Complete done) {
+            return succeeded(done, pods);
+        }
+        if (state instanceof JobState.Failed failed) {
+            return failed(job.getMetadata().getName(), failed, pods);
+        }
+        return new Running(state.failedAttempts(), state.startTime());
+    }
+
+    private static Succeeded succeeded(JobState.Complete done, List<Pod> pods) {
+        Optional<ContainerStateTerminated> last =
+                terminatedStates(pods).filter(t -> exitCode(t) == 0).max(byFinish());
+        Optional<AnonymiserReport> report = Optional.empty();
+        String problem;
+        if (last.isEmpty()) {
+            problem = "no terminated anonymiser container found to read the report from";
+        } else {
             try {
-                return new Succeeded(
-                        Optional.of(AnonymiserReport.parse(done.get().getMessage())),
-                        null,
-                        failed,
-                        start,
-                        status.getCompletionTime());
+                report = Optional.of(AnonymiserReport.parse(last.get().getMessage()));
+                problem = null;
             } catch (AnonymiserReport.UnreadableReportException e) {
-                return new Succeeded(
-                        Optional.empty(),
-                        e.getMessage(),
-                        failed,
-                        start,
-                        status.getCompletionTime());
+                problem = e.getMessage();
             }
         }
-        Optional<JobCondition> failedCondition = condition(job, "Failed");
-        if (failedCondition.isPresent()) {
-            JobCondition c = failedCondition.get();
-            Optional<ContainerStateTerminated> last =
-                    terminatedStates(pods).filter(t -> exitCode(t) != 0).max(byFinish());
-            String reason =
-                    c.getReason() == null
-                            ? "JobFailed"
-                            : AnonymiserText.bounded(c.getReason(), MAX_REASON);
-            StringBuilder message = new StringBuilder();
-            message.append("Job ").append(job.getMetadata().getName());
-            if (DEADLINE_EXCEEDED.equals(c.getReason())) {
-                message.append(" was stopped: it ran longer than its deadline");
-                Long deadline =
-                        job.getSpec() == null ? null : job.getSpec().getActiveDeadlineSeconds();
-                if (deadline != null) {
-                    message.append(" of ").append(deadline).append(" s");
-                }
-                message.append(" (spec.activeDeadlineSeconds; a new value applies to the next")
-                        .append(" revision) after ")
-                        .append(failed)
-                        .append(failed == 1 ? " failed attempt" : " failed attempts");
-            } else {
-                message.append(" failed after ")
-                        .append(failed)
-                        .append(failed == 1 ? " attempt" : " attempts");
-                if (c.getMessage() != null && !c.getMessage().isBlank()) {
-                    message.append(" (")
-                            .append(AnonymiserText.bounded(c.getMessage(), MAX_MESSAGE))
-                            .append(")");
-                }
+        return new Succeeded(
+                report, problem, done.failedAttempts(), done.startTime(), done.completionTime());
+    }
+
+    private static Failed failed(String jobName, JobState.Failed f, List<Pod> pods) {
+        int attempts = f.failedAttempts();
+        String reason =
+                f.reason() == null
+                        ? Reasons.JOB_FAILED
+                        : AnonymiserText.bounded(f.reason(), MAX_REASON);
+        StringBuilder message = new StringBuilder("Job ").append(jobName);
+        if (f.deadlineExceeded()) {
+            message.append(" was stopped: it ran longer than its deadline");
+            if (f.deadlineSeconds() != null) {
+                message.append(" of ").append(f.deadlineSeconds()).append(" s");
             }
-            if (last.isPresent()) {
-                message.append("; last exit code ").append(exitCode(last.get()));
-                if (exitCode(last.get()) == AnonymisationJob.USAGE_ERROR_EXIT) {
-                    reason = "AnonymiserUsageError";
-                }
-                // The anonymiser's own words: may name input files, hence no paths.
-                String tail = AnonymiserText.safe(last.get().getMessage(), MAX_MESSAGE);
-                if (!tail.isEmpty()) {
-                    message.append(": ").append(tail);
-                }
+            message.append(" (spec.activeDeadlineSeconds; a new value applies to the next")
+                    .append(" revision) after ")
+                    .append(attempts)
+                    .append(attempts == 1 ? " failed attempt" : " failed attempts");
+        } else {
+            message.append(" failed after ")
+                    .append(attempts)
+                    .append(attempts == 1 ? " attempt" : " attempts");
+            if (f.message() != null && !f.message().isBlank()) {
+                message.append(" (")
+                        .append(AnonymiserText.bounded(f.message(), MAX_MESSAGE))
+                        .append(")");
             }
-            return new Failed(
-                    reason, AnonymiserText.bounded(message.toString(), MAX_MESSAGE), failed, start);
         }
-        return new Running(failed, start);
-    }
-
-    static boolean hasCondition(Job job, String type) {
-        return condition(job, type).isPresent();
-    }
-
-    private static Optional<JobCondition> condition(Job job, String type) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return Optional.empty();
+        Optional<ContainerStateTerminated> last =
+                terminatedStates(pods).filter(t -> exitCode(t) != 0).max(byFinish());
+        if (last.isPresent()) {
+            message.append("; last exit code ").append(exitCode(last.get()));
+            if (exitCode(last.get()) == AnonymisationJob.USAGE_ERROR_EXIT) {
+                reason = Reasons.ANONYMISER_USAGE_ERROR;
+            }
+            // The anonymiser's own words: may name input files, hence no paths.
+            String tail = AnonymiserText.safe(last.get().getMessage(), MAX_MESSAGE);
+            if (!tail.isEmpty()) {
+                message.append(": ").append(tail);
+            }
         }
-        return job.getStatus().getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-                .findFirst();
+        return new Failed(
+                reason,
+                AnonymiserText.bounded(message.toString(), MAX_MESSAGE),
+                attempts,
+                f.startTime());
     }
 
-    private static java.util.stream.Stream<ContainerStateTerminated> terminatedStates(
-            List<Pod> pods) {
+    private static Stream<ContainerStateTerminated> terminatedStates(List<Pod> pods) {
         return pods.stream()
                 .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
                 .flatMap(p -> p.getStatus().getContainerStatuses().stream())

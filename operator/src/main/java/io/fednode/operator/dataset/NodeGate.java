@@ -1,7 +1,10 @@
 package io.fednode.operator.dataset;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
+import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.StorageSpec;
 import io.fednode.operator.dataset.DatasetConditionsBuilder.Refusal;
@@ -21,7 +24,7 @@ public final class NodeGate {
         if (node == null) {
             return Optional.of(
                     new Refusal(
-                            "NodeNotFound",
+                            Reasons.NODE_NOT_FOUND,
                             "spec.nodeRef: FederationNode "
                                     + ref
                                     + " does not exist in namespace "
@@ -33,7 +36,7 @@ public final class NodeGate {
                 || !node.getSpec().getRole().holdsData()) {
             return Optional.of(
                     new Refusal(
-                            "NodeHoldsNoData",
+                            Reasons.NODE_HOLDS_NO_DATA,
                             "spec.nodeRef: FederationNode "
                                     + ref
                                     + " has role compute, which holds no raw images; use a data"
@@ -55,12 +58,10 @@ public final class NodeGate {
 
     /** A node that exists but is not Ready yet: the Job waits (no Job is created meanwhile). */
     public static Optional<Refusal> notReady(Dataset dataset, FederationNode node) {
-        var ready =
-                node.getStatus() == null || node.getStatus().getConditions() == null
-                        ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty()
-                        : node.getStatus().getConditions().stream()
-                                .filter(c -> ConditionTypes.READY.equals(c.getType()))
-                                .findFirst();
+        Optional<Condition> ready =
+                Conditions.find(
+                        node.getStatus() == null ? null : node.getStatus().getConditions(),
+                        ConditionTypes.READY);
         if (ready.isPresent() && ConditionTypes.TRUE.equals(ready.get().getStatus())) {
             return Optional.empty();
         }
@@ -69,7 +70,7 @@ public final class NodeGate {
                         .orElse(" (no Ready condition yet)");
         return Optional.of(
                 new Refusal(
-                        "WaitingForNode",
+                        Reasons.WAITING_FOR_NODE,
                         "FederationNode "
                                 + dataset.getSpec().getNodeRef()
                                 + " is not Ready"
@@ -80,7 +81,7 @@ public final class NodeGate {
 
     private static Refusal missingVolume(String ref, String volume) {
         return new Refusal(
-                "NodeVolumeMissing",
+                Reasons.NODE_VOLUME_MISSING,
                 "FederationNode "
                         + ref
                         + " declares no spec.storage."

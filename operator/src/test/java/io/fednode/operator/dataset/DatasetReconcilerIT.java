@@ -484,6 +484,78 @@ class DatasetReconcilerIT {
         assertThat(jobsOf("too-slow")).as("not retried").hasSize(1);
     }
 
+    /**
+     * Issue 13: the workflow's reconcile preconditions gate what is applied, never what exists. A
+     * node that disappears while the Job runs stalls the Dataset, and leaves the running Job
+     * (unchanged) and its isolation policy in place.
+     */
+    @Test
+    void nodeGoneWhileTheJobRunsLeavesTheJobAndItsIsolationInPlace() {
+        createNode("node-gone", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "orphaned", "node-gone", "imports/o"));
+        Job job = awaitJob("orphaned-r1");
+        NetworkPolicy isolation = isolationOf("orphaned");
+        assertThat(isolation).isNotNull();
+
+        admin().resources(FederationNode.class).inNamespace(NS).withName("node-gone").delete();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertCondition("orphaned", "Stalled", "True", "NodeNotFound"));
+
+        assertThat(admin().batch().v1().jobs().inNamespace(NS).withName("orphaned-r1").get())
+                .as("the running Job")
+                .isNotNull()
+                .satisfies(
+                        j ->
+                                assertThat(j.getMetadata().getResourceVersion())
+                                        .as("unchanged")
+                                        .isEqualTo(job.getMetadata().getResourceVersion()));
+        assertThat(isolationOf("orphaned"))
+                .as("the isolation of the running Job's Pods")
+                .isNotNull()
+                .satisfies(
+                        p ->
+                                assertThat(p.getMetadata().getUid())
+                                        .isEqualTo(isolation.getMetadata().getUid()));
+    }
+
+    /** Issue 13: the isolation policy is a dependent that is put back when changed by hand. */
+    @Test
+    void isolationPolicyOpenedByHandIsPutBack() {
+        createNode("node-iso", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "isolated", "node-iso", "imports/i"));
+        awaitJob("isolated-r1");
+        assertThat(isolationOf("isolated")).isNotNull();
+
+        Conflicts.edit(
+                admin().network()
+                        .networkPolicies()
+                        .inNamespace(NS)
+                        .withName("isolated-anonymiser-isolation"),
+                p -> {
+                    p.getSpec()
+                            .setEgress(
+                                    List.of(
+                                            new io.fabric8.kubernetes.api.model.networking.v1
+                                                    .NetworkPolicyEgressRule()));
+                    return p;
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(isolationOf("isolated").getSpec().getEgress())
+                                        .as("no egress rule again: all egress denied")
+                                        .isNullOrEmpty());
+    }
+
+    private static NetworkPolicy isolationOf(String dataset) {
+        return admin().network()
+                .networkPolicies()
+                .inNamespace(NS)
+                .withName(dataset + "-anonymiser-isolation")
+                .get();
+    }
+
     private static List<String> eventMessages(String dataset) {
         return admin().v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> dataset.equals(e.getInvolvedObject().getName()))
