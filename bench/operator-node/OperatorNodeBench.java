@@ -73,12 +73,15 @@ public class OperatorNodeBench {
             System.err.println("[bench] operator log: " + log);
             Path kubeconfig = Files.createTempFile("fednode-operator-", ".kubeconfig");
             Files.writeString(kubeconfig, operatorKubeconfig(admin, api.kubeConfigYaml()));
+            // The chart's JVM: 70 % of the 512Mi limit as heap (-Xmx358m); NMT to say where RSS goes.
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(List.of(System.getenv().getOrDefault("BENCH_JAVA_OPTS",
+                    "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
+            command.add("-XX:NativeMemoryTracking=summary");
+            command.addAll(List.of("-jar", args[2]));
+            System.err.println("[bench] operator: " + String.join(" ", command));
             ProcessBuilder pb =
-                    new ProcessBuilder(
-                                    "java",
-                                    "-Xmx358m",
-                                    "-jar",
-                                    args[2])
+                    new ProcessBuilder(command)
                             .redirectErrorStream(true)
                             .redirectOutput(log.toFile());
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -119,6 +122,9 @@ public class OperatorNodeBench {
                     rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
             System.out.printf("operator live heap after a full GC: %d MiB idle, %d MiB with %d nodes (%.2f MiB per node)%n",
                     heapIdle / 1024, heapN / 1024, n + 1, (heapN - heapIdle) / 1024.0 / (n + 1));
+            System.out.println("operator threads: " + status(operator.pid(), "Threads:")
+                    + " (" + threadNames(operator.pid()) + ")"
+                    + "; native memory (committed, KiB): " + nativeMemory(operator.pid()));
             System.out.printf("with %d unrelated ConfigMaps/Secrets in other namespaces and %d unlabelled Secrets in"
                     + " the watched ones: RSS %d MiB, live heap %d MiB%n",
                     unrelated, unrelated / 2, rssU / 1024, heapU / 1024);
@@ -346,6 +352,40 @@ public class OperatorNodeBench {
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor(60, TimeUnit.SECONDS);
         return out;
+    }
+
+    /** The committed KiB of each NMT category of at least 4 MiB, e.g. {@code Java Heap=366592}. */
+    static String nativeMemory(long pid) throws Exception {
+        String out = run("jcmd", Long.toString(pid), "VM.native_memory", "summary");
+        var m = java.util.regex.Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(out);
+        var t = java.util.regex.Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(out);
+        StringBuilder sb = new StringBuilder(t.find() ? "Total=" + t.group(1) : "");
+        while (m.find()) {
+            if (Long.parseLong(m.group(2)) >= 4096) {
+                sb.append(", ").append(m.group(1).trim()).append('=').append(m.group(2));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Thread counts by name with the numbers left out, largest first (the five largest). */
+    static String threadNames(long pid) throws Exception {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(run("jcmd", Long.toString(pid), "Thread.print"));
+        while (m.find()) {
+            counts.merge(m.group(1).replaceAll("\\d+", "N"), 1, Integer::sum);
+        }
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    static String status(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field)) {
+                return line.substring(field.length()).trim();
+            }
+        }
+        return "?";
     }
 
     static long rssKb(long pid) throws Exception {

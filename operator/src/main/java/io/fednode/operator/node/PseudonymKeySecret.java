@@ -83,7 +83,7 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
                         .withName(name(node));
         Secret existing = secrets.get();
         if (existing != null) {
-            return context.managedWorkflowAndDependentResourceContext().put(FOUND, existing);
+            return found(context, existing);
         }
         byte[] key = new byte[KEY_BYTES];
         RANDOM.nextBytes(key);
@@ -104,7 +104,12 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
                         + "-byte pseudonymisation key in Secret "
                         + name(node)
                         + "; it is never rotated or overwritten");
-        return context.managedWorkflowAndDependentResourceContext().put(FOUND, created);
+        return found(context, created);
+    }
+
+    private static Secret found(Context<FederationNode> context, Secret secret) {
+        context.managedWorkflowAndDependentResourceContext().put(FOUND, secret);
+        return secret;
     }
 
     /**
