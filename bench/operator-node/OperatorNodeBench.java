@@ -371,7 +371,11 @@ public class OperatorNodeBench {
     /** Thread counts by name with the numbers left out, largest first (the five largest). */
     static String threadNames(long pid) throws Exception {
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(run("jcmd", Long.toString(pid), "Thread.print"));
+        String dump = run("jcmd", Long.toString(pid), "Thread.print");
+        Path file = Files.createTempFile("fednode-operator-threads-", ".txt");
+        Files.writeString(file, dump);
+        System.err.println("[bench] operator thread dump: " + file);
+        var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(dump);
         while (m.find()) {
             counts.merge(m.group(1).replaceAll("\\d+", "N"), 1, Integer::sum);
         }
