@@ -13,16 +13,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 nodes=${BENCH_NODES:-100}
 cd "$repo"
+# Built in the reactor, never installed: the shared ~/.m2 stays as it is. The classpath of the bench
+# harness is the operator module's test classpath, with the reactor's own modules (api,
+# test-support, operator) taken from their target/ directories.
 jar=$(ls operator/target/fednode-operator-*-all.jar 2>/dev/null | head -1 || true)
-if [[ -z $jar || -n ${BENCH_REBUILD:-} ]]; then
-    echo "[bench] building the operator" >&2
-    mvn -q -B -ntp -pl api,test-support,operator -am install -DskipTests -Dspotless.check.skip=true >&2
+cp_file=operator/target/bench.classpath
+if [[ -z $jar || ! -s $cp_file || -n ${BENCH_REBUILD:-} ]]; then
+    echo "[bench] building the operator (reactor package, no install)" >&2
+    mvn -q -B -ntp -o -pl api,test-support,operator -am package -DskipTests \
+        -Dspotless.check.skip=true >&2
+    # exec:exec echoes each module's test classpath (%classpath) into its target/bench.classpath.
+    # A separate run that stops at compile: exec.args would also reach the api module's exec:java
+    # (bound to process-classes), and the compile phase makes the reactor's modules resolve to
+    # their target/classes rather than to anything in ~/.m2.
+    mvn -q -B -ntp -o -pl api,test-support,operator -am compile exec:exec -Dexec.executable=echo \
+        -Dexec.args=%classpath -Dexec.classpathScope=test \
+        -Dexec.outputFile=target/bench.classpath >&2
     jar=$(ls operator/target/fednode-operator-*-all.jar | head -1)
 fi
-cp_file=$(mktemp)
-mvn -q -B -ntp -pl operator dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cp_file" >&2
-classpath="$(cat "$cp_file"):$repo/operator/target/classes"
-rm -f "$cp_file"
+classpath="$(cat "$cp_file")"
 echo "[bench] $(nproc) cores; kube-apiserver $(~/.cache/fednode-tools/k8s-1.34.4/bin/kube-apiserver --version 2>/dev/null || true)" >&2
 exec java -cp "$classpath" "$here/operator-node/OperatorNodeBench.java" "$repo" "$nodes" "$repo/$jar"

@@ -69,16 +69,21 @@ public class OperatorNodeBench {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
+            Path log = Files.createTempFile("fednode-operator-", ".log");
+            System.err.println("[bench] operator log: " + log);
             Path kubeconfig = Files.createTempFile("fednode-operator-", ".kubeconfig");
             Files.writeString(kubeconfig, operatorKubeconfig(admin, api.kubeConfigYaml()));
+            // The chart's JVM: 70 % of the 512Mi limit as heap (-Xmx358m); NMT to say where RSS goes.
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(List.of(System.getenv().getOrDefault("BENCH_JAVA_OPTS",
+                    "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
+            command.add("-XX:NativeMemoryTracking=summary");
+            command.addAll(List.of("-jar", args[2]));
+            System.err.println("[bench] operator: " + String.join(" ", command));
             ProcessBuilder pb =
-                    new ProcessBuilder(
-                                    "java",
-                                    "-Xmx358m",
-                                    "-jar",
-                                    args[2])
+                    new ProcessBuilder(command)
                             .redirectErrorStream(true)
-                            .redirectOutput(Files.createTempFile("fednode-operator-", ".log").toFile());
+                            .redirectOutput(log.toFile());
             pb.environment().put("KUBECONFIG", kubeconfig.toString());
             pb.environment().put("FEDNODE_HTTP_PORT", Integer.toString(port));
             pb.environment().put("FEDNODE_WATCH_NAMESPACES", String.join(",", watched));
@@ -91,18 +96,38 @@ public class OperatorNodeBench {
                 return healthy(port);
             });
             long rssIdle = rssKb(operator.pid());
+            long heapIdle = liveHeapKb(operator.pid());
 
             double op1 = viaOperator(admin, "op-one", 1);
+            long rss1 = rssKb(operator.pid());
             double opN = viaOperator(admin, "op-many", n);
             long rssN = rssKb(operator.pid());
+            long heapN = liveHeapKb(operator.pid());
+
+            // Objects the operator has no business with: in namespaces it does not watch, and
+            // unlabelled Secrets in the namespaces it does (its informers select its own label).
+            int unrelated = Integer.parseInt(System.getenv().getOrDefault("BENCH_UNRELATED", "2000"));
+            unrelated(admin, unrelated, watched.subList(1, watched.size()));
+            Thread.sleep(10_000);
+            long rssU = rssKb(operator.pid());
+            long heapU = liveHeapKb(operator.pid());
 
             System.out.printf("%-44s %10s %10s %8s%n", "", "raw", "operator", "ratio");
             System.out.printf("%-44s %8.2f s %8.2f s %7.1fx%n", "1 node: apply -> Ready", raw1, op1, op1 / raw1);
             System.out.printf(
                     "%-44s %8.2f s %8.2f s %7.1fx%n",
                     n + " nodes in " + n + " namespaces: apply -> Ready", rawN, opN, opN / rawN);
-            System.out.printf("operator RSS: %d MiB idle, %d MiB with %d nodes (-Xmx358m, as the chart's 512Mi limit)%n",
-                    rssIdle / 1024, rssN / 1024, n + 1);
+            System.out.printf("operator RSS (-Xmx358m, as the chart's 512Mi limit): %d MiB idle, %d MiB with 1 node,"
+                    + " %d MiB with %d nodes; %.2f MiB per node%n",
+                    rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
+            System.out.printf("operator live heap after a full GC: %d MiB idle, %d MiB with %d nodes (%.2f MiB per node)%n",
+                    heapIdle / 1024, heapN / 1024, n + 1, (heapN - heapIdle) / 1024.0 / (n + 1));
+            System.out.println("operator threads: " + status(operator.pid(), "Threads:")
+                    + " (" + threadNames(operator.pid()) + ")"
+                    + "; native memory (committed, KiB): " + nativeMemory(operator.pid()));
+            System.out.printf("with %d unrelated ConfigMaps/Secrets in other namespaces and %d unlabelled Secrets in"
+                    + " the watched ones: RSS %d MiB, live heap %d MiB%n",
+                    unrelated, unrelated / 2, rssU / 1024, heapU / 1024);
             binder.close();
         } finally {
             if (operator != null) {
@@ -280,6 +305,91 @@ public class OperatorNodeBench {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * {@code count} ConfigMaps and Secrets (half each) in 10 namespaces the operator does not watch,
+     * and {@code count / 2} unlabelled Secrets spread over the watched namespaces; 1 KiB each.
+     */
+    static void unrelated(KubernetesClient admin, int count, List<String> watched) throws Exception {
+        List<String> others = namespaces(admin, "unrelated", 10);
+        String kib = "x".repeat(1024);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> work = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String ns = others.get(i % others.size());
+            String name = "unrelated-" + i;
+            HasMetadata o = i % 2 == 0
+                    ? new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(name)
+                            .withNamespace(ns).endMetadata().withData(Map.of("v", kib)).build()
+                    : new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+                            .withNamespace(ns).endMetadata().withStringData(Map.of("v", kib)).build();
+            work.add(pool.submit(() -> admin.resource(o).create()));
+        }
+        for (int i = 0; i < count / 2; i++) {
+            String ns = watched.get(i % watched.size());
+            HasMetadata o = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                    .withName("unrelated-" + i).withNamespace(ns).endMetadata()
+                    .withStringData(Map.of("v", kib)).build();
+            work.add(pool.submit(() -> admin.resource(o).create()));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    /** Heap in use right after a full GC (jcmd GC.run, then GC.heap_info's used figure). */
+    static long liveHeapKb(long pid) throws Exception {
+        run("jcmd", Long.toString(pid), "GC.run");
+        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** The committed KiB of each NMT category of at least 4 MiB, e.g. {@code Java Heap=366592}. */
+    static String nativeMemory(long pid) throws Exception {
+        String out = run("jcmd", Long.toString(pid), "VM.native_memory", "summary");
+        var m = java.util.regex.Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(out);
+        var t = java.util.regex.Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(out);
+        StringBuilder sb = new StringBuilder(t.find() ? "Total=" + t.group(1) : "");
+        while (m.find()) {
+            if (Long.parseLong(m.group(2)) >= 4096) {
+                sb.append(", ").append(m.group(1).trim()).append('=').append(m.group(2));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Thread counts by name with the numbers left out, largest first (the five largest). */
+    static String threadNames(long pid) throws Exception {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        String dump = run("jcmd", Long.toString(pid), "Thread.print");
+        Path file = Files.createTempFile("fednode-operator-threads-", ".txt");
+        Files.writeString(file, dump);
+        System.err.println("[bench] operator thread dump: " + file);
+        var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(dump);
+        while (m.find()) {
+            counts.merge(m.group(1).replaceAll("\\d+", "N"), 1, Integer::sum);
+        }
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    static String status(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field)) {
+                return line.substring(field.length()).trim();
+            }
+        }
+        return "?";
     }
 
     static long rssKb(long pid) throws Exception {

@@ -14,12 +14,16 @@ import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions;
+import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
+import io.fednode.api.v1alpha1.RefusedClaimChange;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.LinkCondition;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +82,7 @@ public final class NodeConditions {
                     c,
                     STORAGE_READY,
                     TRUE,
-                    "NoVolumesDeclared",
+                    Reasons.NO_VOLUMES_DECLARED,
                     "spec.storage declares no volumes",
                     generation);
         } else {
@@ -86,7 +90,7 @@ public final class NodeConditions {
                     c,
                     STORAGE_READY,
                     TRUE,
-                    "VolumesBound",
+                    Reasons.VOLUMES_BOUND,
                     messages(observation.volumes()),
                     generation);
         }
@@ -96,7 +100,7 @@ public final class NodeConditions {
                     c,
                     NETWORK_ISOLATED,
                     TRUE,
-                    "DefaultDenyInPlace",
+                    Reasons.DEFAULT_DENY_IN_PLACE,
                     "namespace "
                             + node.getMetadata().getNamespace()
                             + " denies all ingress and egress except DNS"
@@ -113,7 +117,7 @@ public final class NodeConditions {
                     c,
                     NETWORK_ISOLATED,
                     FALSE,
-                    "NetworkPoliciesMissing",
+                    Reasons.NETWORK_POLICIES_MISSING,
                     "NetworkPolicies not in place: "
                             + String.join(", ", observation.missingNetworkPolicies()),
                     generation);
@@ -121,8 +125,8 @@ public final class NodeConditions {
 
         String hubLink = "this reconciler runs no hub link for the node";
         if (hubLinkStatus == null) {
-            put(c, REGISTERED, UNKNOWN, "NoHubLink", hubLink, generation);
-            put(c, CONNECTED, UNKNOWN, "NoHubLink", hubLink, generation);
+            put(c, REGISTERED, UNKNOWN, Reasons.NO_HUB_LINK, hubLink, generation);
+            put(c, CONNECTED, UNKNOWN, Reasons.NO_HUB_LINK, hubLink, generation);
         } else {
             LinkCondition registered = hubLinkStatus.registered();
             LinkCondition connected = hubLinkStatus.connected();
@@ -151,7 +155,7 @@ public final class NodeConditions {
                                         condition(
                                                 STALLED,
                                                 TRUE,
-                                                "PseudonymKeyInvalid",
+                                                Reasons.PSEUDONYM_KEY_INVALID,
                                                 observation.keyProblem()
                                                         + " (a Secret the operator did not create is"
                                                         + " never changed by it)",
@@ -166,7 +170,13 @@ public final class NodeConditions {
                     stalledBy.get().getMessage(),
                     generation);
         } else {
-            put(c, STALLED, FALSE, "NoBlockingErrors", "nothing blocks progress", generation);
+            put(
+                    c,
+                    STALLED,
+                    FALSE,
+                    ConditionTypes.Reasons.NO_BLOCKING_ERRORS,
+                    "nothing blocks progress",
+                    generation);
         }
 
         Condition storage = c.get(STORAGE_READY);
@@ -184,13 +194,19 @@ public final class NodeConditions {
         } else if (!TRUE.equals(network.getStatus())) {
             put(c, READY, FALSE, network.getReason(), network.getMessage(), generation);
         } else if (observation.keyProblem() != null) {
-            put(c, READY, FALSE, "PseudonymKeyMissing", observation.keyProblem(), generation);
+            put(
+                    c,
+                    READY,
+                    FALSE,
+                    Reasons.PSEUDONYM_KEY_MISSING,
+                    observation.keyProblem(),
+                    generation);
         } else {
             put(
                     c,
                     READY,
                     TRUE,
-                    "NodeReady",
+                    Reasons.NODE_READY,
                     "volumes bound, namespace isolated, pseudonymisation key in place",
                     generation);
         }
@@ -199,13 +215,14 @@ public final class NodeConditions {
         if (stalledBy.isEmpty() && !TRUE.equals(ready.getStatus())) {
             put(c, RECONCILING, TRUE, ready.getReason(), ready.getMessage(), generation);
         } else {
-            put(c, RECONCILING, FALSE, "Converged", "the node matches its spec", generation);
+            put(c, RECONCILING, FALSE, Reasons.CONVERGED, "the node matches its spec", generation);
         }
-        put(c, PAUSED, FALSE, "NotPaused", "reconciling normally", generation);
+        put(c, PAUSED, FALSE, Reasons.NOT_PAUSED, "reconciling normally", generation);
 
         FederationNodeStatus status = new FederationNodeStatus();
         status.setObservedGeneration(generation);
         status.setConditions(ordered(c, node.getStatus(), now));
+        status.setRefusedClaimChanges(new ArrayList<>(observation.refusedClaimChanges()));
         return status;
     }
 
@@ -229,7 +246,7 @@ public final class NodeConditions {
                             condition(
                                     t,
                                     UNKNOWN,
-                                    "Paused",
+                                    Reasons.PAUSED,
                                     "not reconciled yet: the node is paused",
                                     generation));
         }
@@ -237,14 +254,15 @@ public final class NodeConditions {
                 c,
                 PAUSED,
                 TRUE,
-                "PausedByAnnotation",
+                Reasons.PAUSED_BY_ANNOTATION,
                 "reconciliation is paused by the annotation "
-                        + io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED_ANNOTATION
+                        + FederationNodeConditions.PAUSED_ANNOTATION
                         + "=true; remove it to resume",
                 generation);
         FederationNodeStatus status = new FederationNodeStatus();
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
+        status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
         return status;
     }
 
@@ -264,14 +282,21 @@ public final class NodeConditions {
         for (String type : TYPES) {
             c.computeIfAbsent(
                     type,
-                    t -> condition(t, UNKNOWN, "ReconcileError", "not observed yet", generation));
+                    t ->
+                            condition(
+                                    t,
+                                    UNKNOWN,
+                                    ConditionTypes.Reasons.RECONCILE_ERROR,
+                                    "not observed yet",
+                                    generation));
         }
         String message = "reconcile failed and is retried: " + error;
-        put(c, READY, FALSE, "ReconcileError", message, generation);
-        put(c, RECONCILING, TRUE, "ReconcileError", message, generation);
+        put(c, READY, FALSE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
+        put(c, RECONCILING, TRUE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         FederationNodeStatus status = new FederationNodeStatus();
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
+        status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
         return status;
     }
 
@@ -290,10 +315,29 @@ public final class NodeConditions {
     }
 
     public static Optional<Condition> find(FederationNodeStatus status, String type) {
-        if (status == null || status.getConditions() == null) {
-            return Optional.empty();
-        }
-        return status.getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+        return Conditions.find(status == null ? null : status.getConditions(), type);
+    }
+
+    /** The refused claim changes the node's status remembers (empty when none). */
+    public static List<RefusedClaimChange> refusals(FederationNode node) {
+        return node.getStatus() == null || node.getStatus().getRefusedClaimChanges() == null
+                ? List.of()
+                : node.getStatus().getRefusedClaimChanges();
+    }
+
+    /**
+     * Whether the node's status says every NetworkPolicy it needs was in place, for the spec it has
+     * now (a spec change can require a policy that never existed).
+     */
+    public static boolean isolatedAtThisGeneration(FederationNode node) {
+        return find(node.getStatus(), NETWORK_ISOLATED)
+                .filter(c -> TRUE.equals(c.getStatus()))
+                .filter(
+                        c ->
+                                Objects.equals(
+                                        c.getObservedGeneration(),
+                                        node.getMetadata().getGeneration()))
+                .isPresent();
     }
 
     private static Map<String, Condition> byType(FederationNodeStatus s) {
@@ -303,21 +347,13 @@ public final class NodeConditions {
                         .collect(Collectors.toMap(Condition::getType, x -> x, (x, y) -> y));
     }
 
+    /** The conditions in {@link #TYPES} order, each keeping its transition time if unchanged. */
     private static List<Condition> ordered(
             Map<String, Condition> computed, FederationNodeStatus previous, Instant now) {
-        String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        List<Condition> out = new ArrayList<>();
-        for (String type : TYPES) {
-            Condition next = computed.get(type);
-            Optional<Condition> old = find(previous, type);
-            next.setLastTransitionTime(
-                    old.filter(o -> Objects.equals(o.getStatus(), next.getStatus()))
-                            .map(Condition::getLastTransitionTime)
-                            .filter(Objects::nonNull)
-                            .orElse(timestamp));
-            out.add(next);
-        }
-        return out;
+        return Conditions.settle(
+                TYPES.stream().map(computed::get).toList(),
+                previous == null ? null : previous.getConditions(),
+                now);
     }
 
     private static List<VolumeAssessment> with(NodeObservation o, VolumeAssessment.State state) {
@@ -340,12 +376,6 @@ public final class NodeConditions {
 
     private static Condition condition(
             String type, String status, String reason, String message, long generation) {
-        return new ConditionBuilder()
-                .withType(type)
-                .withStatus(status)
-                .withReason(reason)
-                .withMessage(message)
-                .withObservedGeneration(generation)
-                .build();
+        return Conditions.of(type, status, reason, message, generation);
     }
 }

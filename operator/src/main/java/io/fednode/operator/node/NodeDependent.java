@@ -3,6 +3,8 @@ package io.fednode.operator.node;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
+import io.fednode.operator.common.EventRecorder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
@@ -14,9 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One kind of object a FederationNode owns. Its {@code desired()} is a function of the node (and,
- * for volumes, of the claim that exists); the reconciler decides from {@link #requiredFor} whether
- * it is reconciled or, for {@link Removable} ones, removed.
+ * One object a FederationNode owns, one node of the node's JOSDK workflow ({@link NodeWorkflow}).
+ * Its {@code desired()} is a function of the node (and, for volumes, of the claim that exists);
+ * {@link #requiredFor} is its reconcile precondition: when it does not hold, the workflow deletes a
+ * {@link Removable} object and leaves any other alone. What a dependent does that people should
+ * know of (an object created, grown, restored, removed) it records as an Event right where it does
+ * it.
  *
  * <p>Several dependents of one type share one informer (filtered to objects this operator manages),
  * so each picks its own object by name.
@@ -24,6 +29,8 @@ import java.util.Objects;
 abstract class NodeDependent<R extends HasMetadata>
         extends KubernetesDependentResource<R, FederationNode>
         implements Creator<R, FederationNode>, Updater<R, FederationNode> {
+
+    static final EventRecorder EVENTS = new EventRecorder();
 
     NodeDependent(Class<R> type, String name) {
         super(type, name);
@@ -85,6 +92,26 @@ abstract class NodeDependent<R extends HasMetadata>
             implements Deleter<FederationNode> {
         Removable(Class<R> type, String name) {
             super(type, name);
+        }
+
+        /** Called by the workflow when {@link #requiredFor} does not hold (null: nothing there). */
+        @Override
+        protected void handleDelete(
+                FederationNode node, R secondary, Context<FederationNode> context) {
+            if (secondary == null) {
+                return;
+            }
+            super.handleDelete(node, secondary, context);
+            EVENTS.record(
+                    context.getClient(),
+                    node,
+                    EventRecorder.NORMAL,
+                    Reasons.REMOVED,
+                    "removed "
+                            + describe(node)
+                            + ": not needed for role "
+                            + node.getSpec().getRole().name().toLowerCase()
+                            + " with this spec");
         }
     }
 }

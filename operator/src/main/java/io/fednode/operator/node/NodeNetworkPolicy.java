@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
+import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.Labels;
 import io.fednode.operator.common.NetworkPeers;
 import io.fednode.operator.common.WorkloadKind;
@@ -37,6 +39,26 @@ public abstract class NodeNetworkPolicy extends NodeDependent.Removable<NetworkP
     }
 
     public abstract NetworkPolicy desired(FederationNode node);
+
+    /**
+     * A policy that has to be created while the node's status says {@code NetworkIsolated=True} for
+     * this generation was removed by someone else: announced as a Warning. The status is the
+     * memory, so a restarted operator or a new leader tells it too.
+     */
+    @Override
+    public NetworkPolicy create(
+            NetworkPolicy desired, FederationNode node, Context<FederationNode> context) {
+        NetworkPolicy created = super.create(desired, node, context);
+        if (NodeConditions.isolatedAtThisGeneration(node)) {
+            EVENTS.record(
+                    context.getClient(),
+                    node,
+                    EventRecorder.WARNING,
+                    Reasons.NETWORK_POLICY_RESTORED,
+                    describe(node) + " was removed by someone else and has been restored");
+        }
+        return created;
+    }
 
     NetworkPolicyBuilder base(FederationNode node) {
         return new NetworkPolicyBuilder()

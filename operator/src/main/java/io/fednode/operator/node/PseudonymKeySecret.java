@@ -4,12 +4,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
+import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.Labels;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The node's pseudonymisation key: {@value #KEY_BYTES} random bytes generated in the operator
@@ -27,6 +30,9 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
     public static final int KEY_BYTES = 32;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Key of the Secret created or found by name in the reconcile's context. */
+    private static final String FOUND = PseudonymKeySecret.class.getName() + ".found";
 
     public PseudonymKeySecret() {
         super(Secret.class, "pseudonym-key");
@@ -63,6 +69,11 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
                 .build();
     }
 
+    /**
+     * Generates the key, unless a Secret of that name exists already (a key the user brought, which
+     * the label-filtered informer does not show): that one is returned as it is. Either way the
+     * Secret is left in the reconcile's context for {@link #found}.
+     */
     @Override
     public Secret create(Secret desired, FederationNode node, Context<FederationNode> context) {
         var secrets =
@@ -70,10 +81,9 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
                         .secrets()
                         .inNamespace(node.getMetadata().getNamespace())
                         .withName(name(node));
-        // The informer sees only Secrets this operator labelled; a user's own key is not in it.
         Secret existing = secrets.get();
         if (existing != null) {
-            return existing;
+            return found(context, existing);
         }
         byte[] key = new byte[KEY_BYTES];
         RANDOM.nextBytes(key);
@@ -83,7 +93,33 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
                         .withImmutable(true)
                         .withData(Map.of(KEY, Base64.getEncoder().encodeToString(key)))
                         .build();
-        return context.getClient().resource(withKey).create();
+        Secret created = context.getClient().resource(withKey).create();
+        EVENTS.record(
+                context.getClient(),
+                node,
+                EventRecorder.NORMAL,
+                Reasons.PSEUDONYM_KEY_GENERATED,
+                "generated a "
+                        + KEY_BYTES
+                        + "-byte pseudonymisation key in Secret "
+                        + name(node)
+                        + "; it is never rotated or overwritten");
+        return found(context, created);
+    }
+
+    private static Secret found(Context<FederationNode> context, Secret secret) {
+        context.managedWorkflowAndDependentResourceContext().put(FOUND, secret);
+        return secret;
+    }
+
+    /**
+     * The node's key Secret as this reconcile saw it: the one it created or found by name, else the
+     * one in the informer's cache; empty if there is none.
+     */
+    Optional<Secret> found(FederationNode node, Context<FederationNode> context) {
+        return context.managedWorkflowAndDependentResourceContext()
+                .get(FOUND, Secret.class)
+                .or(() -> getSecondaryResource(node, context));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.fednode.operator.node;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
 import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.operator.common.VolumeKind;
 import java.util.HashSet;
@@ -32,12 +33,15 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
             return new VolumeAssessment(
                     kind,
                     State.BLOCKED,
-                    "VolumeClaimRejected",
+                    Reasons.VOLUME_CLAIM_REJECTED,
                     field + ": the API server rejected claim " + claimName + ": " + rejection);
         }
         if (claim == null) {
             return new VolumeAssessment(
-                    kind, State.PENDING, "VolumeClaimCreating", "creating claim " + claimName);
+                    kind,
+                    State.PENDING,
+                    Reasons.VOLUME_CLAIM_CREATING,
+                    "creating claim " + claimName);
         }
         Quantity declaredSize = new Quantity(declared.getSize());
         Quantity requested = VolumeClaim.currentRequest(claim);
@@ -45,7 +49,7 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
             return new VolumeAssessment(
                     kind,
                     State.BLOCKED,
-                    "VolumeShrinkNotAllowed",
+                    Reasons.VOLUME_SHRINK_NOT_ALLOWED,
                     field
                             + ".size is "
                             + declared.getSize()
@@ -85,7 +89,7 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
             return new VolumeAssessment(
                     kind,
                     State.PENDING,
-                    "VolumeClaimPending",
+                    Reasons.VOLUME_CLAIM_PENDING,
                     "claim "
                             + claimName
                             + " is "
@@ -103,7 +107,7 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
             return new VolumeAssessment(
                     kind,
                     State.PENDING,
-                    "VolumeExpansionInProgress",
+                    Reasons.VOLUME_EXPANSION_IN_PROGRESS,
                     "claim "
                             + claimName
                             + " has "
@@ -112,7 +116,10 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
                             + declared.getSize());
         }
         return new VolumeAssessment(
-                kind, State.READY, "VolumeClaimBound", claimName + " bound (" + capacity + ")");
+                kind,
+                State.READY,
+                Reasons.VOLUME_CLAIM_BOUND,
+                claimName + " bound (" + capacity + ")");
     }
 
     private static VolumeAssessment immutable(
@@ -120,7 +127,7 @@ public record VolumeAssessment(VolumeKind kind, State state, String reason, Stri
         return new VolumeAssessment(
                 kind,
                 State.BLOCKED,
-                "VolumeSpecImmutable",
+                Reasons.VOLUME_SPEC_IMMUTABLE,
                 field
                         + " is "
                         + wanted
