@@ -18,6 +18,10 @@ import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.training.TrainingJob;
+import io.fednode.operator.training.TrainingNetworkPolicy;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
@@ -69,54 +73,50 @@ class TrainingRunBenchmark {
         List<String> rawNs = namespaces(admin, "raw");
         List<TrainingRun> rawRuns = runs(rawNs);
         long rawCreate = timed(() -> parallel(rawRuns, r -> admin.resource(r).create()));
-        // 2. Raw: the writes the operator makes for them (a status per run; a NetworkPolicy and
-        // a Job per started run), made directly.
+        // 2. Raw: the writes the operator makes for them, made directly with the operator's own
+        // objects: a status on each run and an Event for its transition; for each started run its
+        // NetworkPolicy (server-side apply, as the operator applies it) and its Job.
         List<String> rawWritesNs = namespaces(admin, "rawwrites");
         List<TrainingRun> rawWritesRuns = runs(rawWritesNs);
+        EventRecorder events = new EventRecorder();
         long rawWrites =
                 timed(
                         () -> {
-                            parallel(rawWritesRuns, r -> admin.resource(r).create());
+                            List<TrainingRun> created = new ArrayList<>(rawWritesRuns.size());
                             parallel(
                                     rawWritesRuns,
-                                    r -> admin.resource(withStatus(admin, r)).updateStatus());
-                            List<TrainingRun> started = startedSubset(rawWritesRuns);
+                                    r -> {
+                                        TrainingRun c = admin.resource(r).create();
+                                        synchronized (created) {
+                                            created.add(c);
+                                        }
+                                    });
+                            created.sort(
+                                    java.util.Comparator.comparing(c -> c.getMetadata().getName()));
+                            parallel(
+                                    created,
+                                    r -> {
+                                        admin.resource(withStatus(r)).updateStatus();
+                                        events.record(
+                                                admin,
+                                                r,
+                                                EventRecorder.NORMAL,
+                                                "Bench",
+                                                "raw write");
+                                    });
+                            List<TrainingRun> started = startedSubset(created);
                             parallel(
                                     started,
-                                    r ->
-                                            admin.resource(
-                                                            new io.fabric8.kubernetes.api.model
-                                                                            .ConfigMapBuilder()
-                                                                    .withNewMetadata()
-                                                                    .withName(
-                                                                            r.getMetadata()
-                                                                                            .getName()
-                                                                                    + "-np")
-                                                                    .withNamespace(
-                                                                            r.getMetadata()
-                                                                                    .getNamespace())
-                                                                    .endMetadata()
-                                                                    .addToData("x", "y")
-                                                                    .build())
-                                                    .create());
-                            parallel(
-                                    started,
-                                    r ->
-                                            admin.resource(
-                                                            new io.fabric8.kubernetes.api.model
-                                                                            .ConfigMapBuilder()
-                                                                    .withNewMetadata()
-                                                                    .withName(
-                                                                            r.getMetadata()
-                                                                                            .getName()
-                                                                                    + "-job")
-                                                                    .withNamespace(
-                                                                            r.getMetadata()
-                                                                                    .getNamespace())
-                                                                    .endMetadata()
-                                                                    .addToData("x", "y")
-                                                                    .build())
-                                                    .create());
+                                    r -> {
+                                        FederationNode node =
+                                                nodeObject(r.getMetadata().getNamespace());
+                                        admin.resource(TrainingNetworkPolicy.desired(r, node))
+                                                .fieldManager(OperatorIdentity.NAME)
+                                                .forceConflicts()
+                                                .serverSideApply();
+                                        admin.resource(TrainingJob.desired(r, node, Map.of()))
+                                                .create();
+                                    });
                         });
 
         // 3. The operator (as its ServiceAccount) with Ready nodes; the runs created as in 1.
@@ -149,7 +149,11 @@ class TrainingRunBenchmark {
             assertThat(counts.get("admitted")).as("runs admitted").isEqualTo(RUNS);
             assertThat(counts.get("started")).as("runs started").isEqualTo(NODES * SLOTS);
             assertThat(counts.get("queued")).as("runs queued").isEqualTo(RUNS - NODES * SLOTS);
-            int jobs = admin.batch().v1().jobs().inAnyNamespace().list().getItems().size();
+            int jobs =
+                    (int)
+                            admin.batch().v1().jobs().inAnyNamespace().list().getItems().stream()
+                                    .filter(j -> j.getMetadata().getNamespace().startsWith("op-"))
+                                    .count();
             assertThat(jobs).isEqualTo(NODES * SLOTS);
 
             // Steady state: nothing changes, so no run is written again (queued runs are
@@ -192,7 +196,11 @@ class TrainingRunBenchmark {
         lines.add(line("raw create of the runs", rawCreate, RUNS));
         lines.add(
                 line(
-                        "raw same writes (runs + statuses + " + 2 * jobs + " objects)",
+                        "raw same writes (runs, statuses, events, "
+                                + jobs
+                                + " NP + "
+                                + jobs
+                                + " Jobs)",
                         rawWrites,
                         RUNS));
         lines.add(line("operator: runs created (operator running)", created, RUNS));
@@ -308,12 +316,19 @@ class TrainingRunBenchmark {
         return runs;
     }
 
+    /** The runs the operator starts: the first {@code SLOTS} of each node, by name. */
     private static List<TrainingRun> startedSubset(List<TrainingRun> runs) {
-        return runs.subList(0, Math.min(runs.size(), NODES * SLOTS));
+        Map<String, Integer> perNode = new HashMap<>();
+        List<TrainingRun> started = new ArrayList<>();
+        for (TrainingRun r : runs) {
+            if (perNode.merge(r.getMetadata().getNamespace(), 1, Integer::sum) <= SLOTS) {
+                started.add(r);
+            }
+        }
+        return started;
     }
 
-    private static TrainingRun withStatus(KubernetesClient admin, TrainingRun run) {
-        TrainingRun current = admin.resource(run).get();
+    private static TrainingRun withStatus(TrainingRun current) {
         TrainingRunStatus status = new TrainingRunStatus();
         status.setObservedGeneration(1L);
         List<Condition> conditions = new ArrayList<>();
@@ -341,6 +356,24 @@ class TrainingRunBenchmark {
     }
 
     private static void readyNode(KubernetesClient admin, String ns) {
+        FederationNode created = admin.resource(nodeObject(ns)).create();
+        FederationNodeStatus status = new FederationNodeStatus();
+        status.setObservedGeneration(created.getMetadata().getGeneration());
+        status.setConditions(
+                List.of(
+                        new ConditionBuilder()
+                                .withType("Ready")
+                                .withStatus("True")
+                                .withReason("SetByBenchmark")
+                                .withMessage("set by the benchmark")
+                                .withLastTransitionTime("2026-11-26T10:00:00Z")
+                                .build()));
+        created.setStatus(status);
+        admin.resource(created).updateStatus();
+    }
+
+    /** The benchmark's node of a namespace: compute, 4 GPUs per run, SLOTS runs at once. */
+    private static FederationNode nodeObject(String ns) {
         FederationNode node = new FederationNode();
         node.setMetadata(new ObjectMetaBuilder().withName("node").withNamespace(ns).build());
         FederationNodeSpec spec = new FederationNodeSpec();
@@ -359,20 +392,7 @@ class TrainingRunBenchmark {
         connectivity.setEgressCIDRs(List.of("203.0.113.0/24"));
         spec.setConnectivity(connectivity);
         node.setSpec(spec);
-        FederationNode created = admin.resource(node).create();
-        FederationNodeStatus status = new FederationNodeStatus();
-        status.setObservedGeneration(created.getMetadata().getGeneration());
-        status.setConditions(
-                List.of(
-                        new ConditionBuilder()
-                                .withType("Ready")
-                                .withStatus("True")
-                                .withReason("SetByBenchmark")
-                                .withMessage("set by the benchmark")
-                                .withLastTransitionTime("2026-11-26T10:00:00Z")
-                                .build()));
-        created.setStatus(status);
-        admin.resource(created).updateStatus();
+        return node;
     }
 
     private static <T> void parallel(List<T> items, Consumer<T> action) throws Exception {

@@ -52,4 +52,20 @@ public final class GpuQuota {
         int free = Math.max(0, maxConcurrentRuns - running);
         return new Decision(position < free, running, maxConcurrentRuns, position);
     }
+
+    /**
+     * The runs that can take the node's free slots now: the first {@code maxConcurrentRuns -
+     * running} of the queue in creation order. Only these are woken when a slot frees, so a release
+     * costs one decision per freed slot, not one per queued run.
+     */
+    public static List<String> next(int maxConcurrentRuns, List<Entry> entries) {
+        int running = (int) entries.stream().filter(e -> e.state() == State.HOLDS_SLOT).count();
+        int free = Math.max(0, maxConcurrentRuns - running);
+        return entries.stream()
+                .filter(e -> e.state() == State.WAITING)
+                .sorted(CREATION_ORDER)
+                .limit(free)
+                .map(Entry::name)
+                .toList();
+    }
 }

@@ -1,11 +1,13 @@
 package io.fednode.operator.training;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
-import java.util.List;
+import io.fednode.operator.common.JobState;
 
-/** What a run's Job says: still going (Pod running or not), succeeded, or failed and why. */
+/**
+ * What a run's Job means for the run, read from the common {@link JobState}: still going (Pod
+ * running or not), succeeded, or failed and why, in the words of a TrainingRun's conditions.
+ */
 record JobOutcome(
         boolean running,
         boolean finished,
@@ -15,52 +17,35 @@ record JobOutcome(
         String finishedAt) {
 
     static JobOutcome of(Job job) {
-        List<JobCondition> conditions =
-                job.getStatus() == null || job.getStatus().getConditions() == null
-                        ? List.of()
-                        : job.getStatus().getConditions();
-        for (JobCondition c : conditions) {
-            if (!"True".equals(c.getStatus())) {
-                continue;
-            }
-            if ("Complete".equals(c.getType())) {
-                String at =
-                        job.getStatus().getCompletionTime() != null
-                                ? job.getStatus().getCompletionTime()
-                                : c.getLastTransitionTime();
-                return new JobOutcome(
-                        false,
-                        true,
-                        true,
-                        Reasons.COMPLETED,
-                        "Job " + job.getMetadata().getName() + " completed",
-                        at);
-            }
-            if ("Failed".equals(c.getType())) {
-                boolean deadline = "DeadlineExceeded".equals(c.getReason());
-                String message =
-                        deadline
-                                ? "Job "
-                                        + job.getMetadata().getName()
-                                        + " ran longer than its maxRuntime ("
-                                        + job.getSpec().getActiveDeadlineSeconds()
-                                        + "s) and was stopped"
-                                : "Job "
-                                        + job.getMetadata().getName()
-                                        + " failed ("
-                                        + c.getReason()
-                                        + "): "
-                                        + c.getMessage();
-                return new JobOutcome(
-                        false,
-                        true,
-                        false,
-                        deadline ? Reasons.DEADLINE_EXCEEDED : Reasons.JOB_FAILED,
-                        message,
-                        c.getLastTransitionTime());
-            }
+        String name = job.getMetadata().getName();
+        JobState state = JobState.of(job);
+        if (state instanceof JobState.Complete c) {
+            return new JobOutcome(
+                    false,
+                    true,
+                    true,
+                    Reasons.COMPLETED,
+                    "Job " + name + " completed",
+                    c.completionTime());
         }
-        Integer ready = job.getStatus() == null ? null : job.getStatus().getReady();
-        return new JobOutcome(ready != null && ready > 0, false, false, null, null, null);
+        if (state instanceof JobState.Failed f) {
+            String message =
+                    f.deadlineExceeded()
+                            ? "Job "
+                                    + name
+                                    + " ran longer than its maxRuntime ("
+                                    + f.deadlineSeconds()
+                                    + "s) and was stopped"
+                            : "Job " + name + " failed (" + f.reason() + "): " + f.message();
+            return new JobOutcome(
+                    false,
+                    true,
+                    false,
+                    f.deadlineExceeded() ? Reasons.DEADLINE_EXCEEDED : Reasons.JOB_FAILED,
+                    message,
+                    f.failedAt());
+        }
+        JobState.Active active = (JobState.Active) state;
+        return new JobOutcome(active.readyPods() > 0, false, false, null, null, null);
     }
 }

@@ -12,19 +12,17 @@ import static io.fednode.api.v1alpha1.TrainingRunConditions.RUNNING;
 import static io.fednode.api.v1alpha1.TrainingRunConditions.SUCCEEDED;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The full set of a run's conditions for each stage it can be in — every type present from the
  * first reconcile on, so {@code kubectl wait --for=condition=Succeeded} and GitOps health checks
- * always find them. {@link #merge} keeps {@code lastTransitionTime} of conditions whose status did
+ * always find them. {@link #settle} keeps {@code lastTransitionTime} of conditions whose status did
  * not change.
  */
 final class RunConditions {
@@ -109,41 +107,16 @@ final class RunConditions {
     }
 
     private RunConditions set(String type, String status, String reason, String message) {
-        conditions.put(
-                type,
-                new ConditionBuilder()
-                        .withType(type)
-                        .withStatus(status)
-                        .withReason(reason)
-                        .withMessage(message)
-                        .withObservedGeneration(generation)
-                        .build());
+        conditions.put(type, Conditions.of(type, status, reason, message, generation));
         return this;
     }
 
     /**
-     * The conditions to write: a condition whose status is unchanged keeps its transition time; the
-     * others get {@code now}.
+     * The conditions to write ({@link Conditions#settle}): a condition whose status is unchanged
+     * keeps its transition time; the others get {@code now}, to the second.
      */
-    List<Condition> merge(List<Condition> previous, Instant now) {
-        List<Condition> result = new ArrayList<>();
-        for (Condition c : conditions.values()) {
-            Condition old =
-                    previous == null
-                            ? null
-                            : previous.stream()
-                                    .filter(p -> c.getType().equals(p.getType()))
-                                    .findFirst()
-                                    .orElse(null);
-            String time =
-                    old != null
-                                    && Objects.equals(old.getStatus(), c.getStatus())
-                                    && old.getLastTransitionTime() != null
-                            ? old.getLastTransitionTime()
-                            : now.toString();
-            result.add(new ConditionBuilder(c).withLastTransitionTime(time).build());
-        }
-        return result;
+    List<Condition> settle(List<Condition> previous, Instant now) {
+        return Conditions.settle(asList(), previous, now);
     }
 
     List<Condition> asList() {
@@ -152,7 +125,7 @@ final class RunConditions {
 
     /** Whether a run's conditions say it is over (succeeded, failed or refused). */
     static boolean finished(List<Condition> conditions) {
-        return TrainingAdmission.isTrue(conditions, SUCCEEDED)
-                || TrainingAdmission.isTrue(conditions, FAILED);
+        return Conditions.is(conditions, SUCCEEDED, TRUE)
+                || Conditions.is(conditions, FAILED, TRUE);
     }
 }

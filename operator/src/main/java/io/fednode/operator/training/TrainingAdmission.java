@@ -1,7 +1,7 @@
 package io.fednode.operator.training;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.ComputeSpec;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
@@ -81,11 +81,12 @@ public final class TrainingAdmission {
                                 + nodeName
                                 + "; a run can only read its own node's data");
             }
-            if (!isTrue(
+            if (!Conditions.is(
                             dataset.getStatus() == null
                                     ? null
                                     : dataset.getStatus().getConditions(),
-                            ConditionTypes.READY)
+                            ConditionTypes.READY,
+                            ConditionTypes.TRUE)
                     || dataset.getStatus().getOutputPath() == null) {
                 return Decision.waitFor(
                         Reasons.DATASET_NOT_READY,
@@ -154,9 +155,10 @@ public final class TrainingAdmission {
         if (egress.refused()) {
             return Decision.refuse(Reasons.AGGREGATOR_NOT_ALLOWED, egress.refusal());
         }
-        if (!isTrue(
+        if (!Conditions.is(
                 node.getStatus() == null ? null : node.getStatus().getConditions(),
-                ConditionTypes.READY)) {
+                ConditionTypes.READY,
+                ConditionTypes.TRUE)) {
             return Decision.waitFor(
                     Reasons.NODE_NOT_READY,
                     "FederationNode " + nodeRef + " is not Ready; the run waits until it is");
@@ -181,14 +183,5 @@ public final class TrainingAdmission {
 
     static List<String> datasetNames(TrainingRun run) {
         return run.getSpec().getDatasets() == null ? List.of() : run.getSpec().getDatasets();
-    }
-
-    static boolean isTrue(List<Condition> conditions, String type) {
-        return conditions != null
-                && conditions.stream()
-                        .anyMatch(
-                                c ->
-                                        type.equals(c.getType())
-                                                && ConditionTypes.TRUE.equals(c.getStatus()));
     }
 }

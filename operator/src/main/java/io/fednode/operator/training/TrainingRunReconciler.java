@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
@@ -21,6 +21,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -28,115 +30,121 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs TrainingRuns: admission ({@link TrainingAdmission}), the node's slots ({@link GpuQuota}),
- * then the run's NetworkPolicy and Job ({@link TrainingNetworkPolicy}, {@link TrainingJob}), and
- * the status from the Job until it finishes.
+ * Runs TrainingRuns, in the operator's one reconciler shape:
  *
- * <p>Queued runs are woken when a slot may have freed: every Job event (a Job of the node finished
- * or disappeared) and every change of the node or of a dataset re-reconciles the node's waiting
- * runs; a refused run wakes them too (it no longer stands in the queue). Start decisions of one
- * node are serialised, and a Job just created is put into the informer's cache at once, so two runs
- * never take the same slot.
+ * <ol>
+ *   <li><b>observe</b>: {@link RunObservation}, what the framework's caches hold for the run (node,
+ *       datasets, the Job of its name);
+ *   <li><b>decide</b>, by pure functions: admission ({@link TrainingAdmission}), then the node's
+ *       slots ({@link GpuQuota}) — or, once the Job exists, what the Job says ({@link JobOutcome});
+ *   <li><b>act</b> through the JOSDK workflow of dependents: the run's NetworkPolicy, then its Job
+ *       ({@link TrainingPolicyDependent}, {@link TrainingJobDependent}, create-only), reconciled
+ *       only in the reconcile that gives the run a slot ({@link StartsNow});
+ *   <li><b>status</b>, from one builder ({@link RunConditions} on {@link Conditions}).
+ * </ol>
+ *
+ * <p>Queued runs are woken only when they can take a slot: a run that frees one (its Job finished
+ * or disappeared) or leaves the queue (refused, waiting for a prerequisite) wakes the runs that can
+ * take the node's free slots now, in creation order ({@link RunQueue#next}); a Job whose run is
+ * gone wakes the node's oldest queued run. A change of the node wakes its runs that have not
+ * started (their admission depends on it), a change of a dataset the runs that read it. Start
+ * decisions of one node are serialised, and a created Job is in the Job informer's cache at once
+ * (JOSDK puts what a dependent creates there), so two runs never take the same slot.
  */
-@ControllerConfiguration(name = "trainingrun")
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(
+                    name = TrainingPolicyDependent.NAME,
+                    type = TrainingPolicyDependent.class,
+                    reconcilePrecondition = StartsNow.class),
+            @Dependent(
+                    name = TrainingJobDependent.NAME,
+                    type = TrainingJobDependent.class,
+                    reconcilePrecondition = StartsNow.class,
+                    dependsOn = TrainingPolicyDependent.NAME)
+        })
+@ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = OperatorIdentity.NAME)
 public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRunReconciler.class);
 
-    static final String FIELD_MANAGER = OperatorIdentity.NAME;
-    static final String BY_NODE = "trainingrun-by-node";
+    public static final String NAME = "trainingrun";
+    static final String NODE_SOURCE = "trainingrun-nodes";
+    static final String DATASET_SOURCE = "trainingrun-datasets";
+    static final String QUEUE_SOURCE = "trainingrun-queue";
 
     /** Safety net for queued and waiting runs, should an event that frees a slot be missed. */
     static final Duration RECHECK = Duration.ofSeconds(30);
 
+    /** While a Job of an earlier run of the same name is still being garbage-collected. */
+    static final Duration FOREIGN_JOB_RECHECK = Duration.ofSeconds(5);
+
     /**
      * Start decisions of one node are serialised on one of a fixed set of locks (the node's key
      * picks it), so the locks do not grow with the nodes ever seen; two nodes sharing a lock only
-     * wait for each other.
+     * wait for each other. Nothing is kept between reconciles: what a decision needs is in the
+     * caches, so a new leader decides alike.
      */
-    private final Object[] nodeLocks =
-            java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    private final Object[] nodeLocks = Stream.generate(Object::new).limit(64).toArray();
 
     private final EventRecorder events = new EventRecorder();
-    private InformerEventSource<Job, TrainingRun> jobs;
-    private InformerEventSource<FederationNode, TrainingRun> nodes;
-    private InformerEventSource<Dataset, TrainingRun> datasets;
     private final SimpleInboundEventSource<TrainingRun> wakeUps =
-            new SimpleInboundEventSource<>("trainingrun-queue");
+            new SimpleInboundEventSource<>(QUEUE_SOURCE);
 
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(
             EventSourceContext<TrainingRun> context) {
         context.getPrimaryCache()
-                .addIndexer(
-                        BY_NODE,
-                        run ->
-                                List.of(
-                                        nodeKey(
-                                                run.getMetadata().getNamespace(),
-                                                run.getSpec().getNodeRef())));
+                .addIndexer(RunQueue.BY_NODE, run -> List.of(RunQueue.nodeKey(run)));
         IndexedResourceCache<TrainingRun> runs = context.getPrimaryCache();
-        jobs =
-                new InformerEventSource<>(
-                        InformerEventSourceConfiguration.from(Job.class, TrainingRun.class)
-                                .withName("trainingrun-jobs")
-                                .withLabelSelector(TrainingLabels.SELECTOR)
-                                .withSecondaryToPrimaryMapper(
-                                        job -> {
-                                            Set<ResourceID> ids = new HashSet<>();
-                                            var labels = job.getMetadata().getLabels();
-                                            String ns = job.getMetadata().getNamespace();
-                                            ResourceID owner =
-                                                    new ResourceID(
-                                                            labels.get(TrainingLabels.RUN), ns);
-                                            ids.add(owner);
-                                            // A slot frees when a Job finishes (its run's
-                                            // reconcile wakes the queue too) or when a run is
-                                            // deleted (then only this event is left to do it).
-                                            String node = labels.get(TrainingLabels.RUN_NODE);
-                                            boolean slotFreed =
-                                                    JobOutcome.of(job).finished()
-                                                            || runs.get(owner).isEmpty();
-                                            if (node != null && slotFreed) {
-                                                ids.addAll(waitingRuns(runs, ns, node, null));
-                                            }
-                                            return ids;
-                                        })
-                                .build(),
-                        context);
-        nodes =
+        var nodes =
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(
                                         FederationNode.class, TrainingRun.class)
-                                .withName("trainingrun-nodes")
+                                .withName(NODE_SOURCE)
+                                .withPrimaryToSecondaryMapper(
+                                        (TrainingRun run) ->
+                                                Set.of(
+                                                        new ResourceID(
+                                                                run.getSpec().getNodeRef(),
+                                                                run.getMetadata().getNamespace())))
                                 .withSecondaryToPrimaryMapper(
                                         node ->
-                                                waitingRuns(
+                                                RunQueue.waitingRuns(
                                                         runs,
                                                         node.getMetadata().getNamespace(),
                                                         node.getMetadata().getName(),
                                                         null))
                                 .build(),
                         context);
-        datasets =
+        var datasets =
                 new InformerEventSource<>(
                         InformerEventSourceConfiguration.from(Dataset.class, TrainingRun.class)
-                                .withName("trainingrun-datasets")
+                                .withName(DATASET_SOURCE)
+                                .withPrimaryToSecondaryMapper(
+                                        (TrainingRun run) ->
+                                                TrainingAdmission.datasetNames(run).stream()
+                                                        .map(
+                                                                name ->
+                                                                        new ResourceID(
+                                                                                name,
+                                                                                run.getMetadata()
+                                                                                        .getNamespace()))
+                                                        .collect(Collectors.toSet()))
                                 .withSecondaryToPrimaryMapper(
                                         dataset ->
                                                 dataset.getSpec() == null
                                                         ? Set.of()
-                                                        : waitingRuns(
+                                                        : RunQueue.waitingRuns(
                                                                 runs,
                                                                 dataset.getMetadata()
                                                                         .getNamespace(),
@@ -144,191 +152,171 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                                                                 dataset.getMetadata().getName()))
                                 .build(),
                         context);
-        return List.of(jobs, nodes, datasets, wakeUps);
+        return List.of(nodes, datasets, wakeUps);
     }
 
-    /** Runs of a node that have not started and not finished (optionally: that read a dataset). */
-    static Set<ResourceID> waitingRuns(
-            IndexedResourceCache<TrainingRun> runs, String ns, String node, String dataset) {
-        return runs.byIndex(BY_NODE, nodeKey(ns, node)).stream()
-                .filter(r -> !hasStarted(r) && !isFinished(r))
-                .filter(r -> dataset == null || TrainingAdmission.datasetNames(r).contains(dataset))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet());
-    }
+    /** One reconcile's outcome: the conditions, when to look again, whether slots may be free. */
+    private record Step(RunConditions conditions, Duration recheck, boolean wakesQueue) {}
 
     @Override
     public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
-        if (isFinished(run)) {
+        if (RunQueue.isFinished(run)) {
             return UpdateControl.noUpdate(); // final; the spec cannot change
         }
-        String ns = run.getMetadata().getNamespace();
-        FederationNode node =
-                nodes.get(new ResourceID(run.getSpec().getNodeRef(), ns)).orElse(null);
-        Optional<Job> job = jobs.get(new ResourceID(TrainingJob.name(run), ns));
-        TrainingRunStatus previous =
-                run.getStatus() == null ? new TrainingRunStatus() : run.getStatus();
-        TrainingRunStatus status = copy(previous);
-        long generation = run.getMetadata().getGeneration();
-        status.setObservedGeneration(generation);
+        RunObservation seen = RunObservation.of(run, context);
+        context.managedWorkflowAndDependentResourceContext().put(RunObservation.class, seen);
         Instant now = Instant.now();
-        RunConditions conditions;
-        Duration recheck = null;
+        TrainingRunStatus previous = seen.previousStatus();
+        TrainingRunStatus status = copy(previous);
+        status.setObservedGeneration(run.getMetadata().getGeneration());
 
-        if (job.isPresent() && !TrainingLabels.ownedBy(job.get(), run.getMetadata().getUid())) {
+        Step step = decideAndAct(seen, status, context, now);
+
+        status.setConditions(step.conditions().settle(previous.getConditions(), now));
+        recordTransition(context.getClient(), run, previous, status);
+        if (step.wakesQueue() && seen.node().isPresent() && computes(seen.node().get())) {
+            RunQueue.next(context, seen.node().get(), run, GpuQuota.State.OUT)
+                    .forEach(wakeUps::propagateEvent);
+        }
+        UpdateControl<TrainingRun> control =
+                status.equals(previous)
+                        ? UpdateControl.noUpdate()
+                        : UpdateControl.patchStatus(statusPatch(run, status));
+        return step.recheck() == null ? control : control.rescheduleAfter(step.recheck());
+    }
+
+    private Step decideAndAct(
+            RunObservation seen,
+            TrainingRunStatus status,
+            Context<TrainingRun> context,
+            Instant now) {
+        TrainingRun run = seen.run();
+        long generation = run.getMetadata().getGeneration();
+        if (seen.foreignJob()) {
             // An earlier run of the same name; its Job goes with it (garbage collection).
-            conditions =
+            return new Step(
                     RunConditions.waiting(
                             generation,
                             Reasons.PENDING,
                             "Job "
                                     + TrainingJob.name(run)
-                                    + " of an earlier TrainingRun of the same name still exists");
-            recheck = Duration.ofSeconds(5);
-        } else if (job.isPresent()) {
-            conditions = observe(run, job.get(), status, context.getClient());
-            if (RunConditions.finished(conditions.asList())) {
-                wakeQueue(context, run);
-            }
-        } else if (hasStarted(run)) {
-            conditions =
+                                    + " of an earlier TrainingRun of the same name still exists"),
+                    FOREIGN_JOB_RECHECK,
+                    false);
+        }
+        if (seen.job().isPresent()) {
+            RunConditions conditions = observeJob(run, seen.job().get(), status, context, now);
+            return new Step(conditions, null, RunConditions.finished(conditions.asList()));
+        }
+        if (RunQueue.hasStarted(run)) {
+            status.setCompletionTime(Conditions.timestamp(now));
+            return new Step(
                     RunConditions.finished(
                             generation,
-                            admittedMessage(previous),
+                            admittedMessage(status),
                             false,
                             Reasons.JOB_DELETED,
                             "Job "
                                     + status.getJobName()
-                                    + " was deleted before it finished; the run is not restarted");
-            status.setCompletionTime(now.toString());
-            wakeQueue(context, run);
-        } else {
-            Map<String, Dataset> runDatasets = datasetsOf(run);
-            TrainingAdmission.Decision decision = TrainingAdmission.decide(run, node, runDatasets);
-            switch (decision.verdict()) {
-                case REFUSE -> {
-                    conditions =
-                            RunConditions.refused(
-                                    generation, decision.reason(), decision.message());
-                    status.setCompletionTime(now.toString());
-                    wakeQueue(context, run);
-                }
-                case WAIT -> {
-                    conditions =
-                            RunConditions.waiting(
-                                    generation, decision.reason(), decision.message());
-                    recheck = RECHECK;
-                }
-                default -> {
-                    conditions = startOrQueue(run, node, runDatasets, decision, status, context);
-                    if (!hasStartedStatus(status)) {
-                        recheck = RECHECK;
-                    }
-                }
-            }
+                                    + " was deleted before it finished; the run is not restarted"),
+                    null,
+                    true);
         }
-        status.setConditions(conditions.merge(previous.getConditions(), now));
-        recordTransition(context.getClient(), run, previous, status);
-        UpdateControl<TrainingRun> control =
-                status.equals(previous)
-                        ? UpdateControl.noUpdate()
-                        : UpdateControl.patchStatus(statusPatch(run, status));
-        return recheck == null ? control : control.rescheduleAfter(recheck);
+        TrainingAdmission.Decision decision =
+                TrainingAdmission.decide(run, seen.node().orElse(null), seen.datasets());
+        return switch (decision.verdict()) {
+            case REFUSE -> {
+                status.setCompletionTime(Conditions.timestamp(now));
+                yield new Step(
+                        RunConditions.refused(generation, decision.reason(), decision.message()),
+                        null,
+                        true);
+            }
+            case WAIT ->
+                    new Step(
+                            RunConditions.waiting(
+                                    generation, decision.reason(), decision.message()),
+                            RECHECK,
+                            // it stood in the queue until now (admitted, or not decided yet)
+                            !Conditions.is(
+                                    status.getConditions(),
+                                    TrainingRunConditions.ADMITTED,
+                                    io.fednode.api.common.ConditionTypes.FALSE));
+            case ADMIT -> startOrQueue(seen, decision, status, context, now);
+        };
     }
 
-    private RunConditions startOrQueue(
-            TrainingRun run,
-            FederationNode node,
-            Map<String, Dataset> runDatasets,
+    private Step startOrQueue(
+            RunObservation seen,
             TrainingAdmission.Decision admission,
             TrainingRunStatus status,
-            Context<TrainingRun> context) {
+            Context<TrainingRun> context,
+            Instant now) {
+        TrainingRun run = seen.run();
+        FederationNode node = seen.node().orElseThrow();
         long generation = run.getMetadata().getGeneration();
-        String ns = run.getMetadata().getNamespace();
-        String key = nodeKey(ns, node.getMetadata().getName());
+        String key = RunQueue.nodeKey(run);
+        int limit = node.getSpec().getCompute().getMaxConcurrentRuns();
         synchronized (nodeLocks[Math.floorMod(key.hashCode(), nodeLocks.length)]) {
-            List<GpuQuota.Entry> entries = new ArrayList<>();
-            for (TrainingRun other : context.getPrimaryCache().byIndex(BY_NODE, key)) {
-                entries.add(
-                        new GpuQuota.Entry(
-                                other.getMetadata().getName(),
-                                other.getMetadata().getCreationTimestamp(),
-                                quotaState(other, run, node)));
-            }
-            int limit = node.getSpec().getCompute().getMaxConcurrentRuns();
-            GpuQuota.Decision quota = GpuQuota.decide(limit, entries, run.getMetadata().getName());
+            GpuQuota.Decision quota =
+                    GpuQuota.decide(
+                            limit,
+                            RunQueue.entries(context, node, run, GpuQuota.State.WAITING),
+                            run.getMetadata().getName());
             if (!quota.start()) {
-                return RunConditions.queued(
-                        generation,
-                        admission.message(),
-                        "node "
-                                + node.getMetadata().getName()
-                                + " runs at most "
-                                + limit
-                                + " TrainingRuns at once (compute.maxConcurrentRuns); queued in"
-                                + " creation order");
+                return new Step(
+                        RunConditions.queued(
+                                generation,
+                                admission.message(),
+                                "node "
+                                        + node.getMetadata().getName()
+                                        + " runs at most "
+                                        + limit
+                                        + " TrainingRuns at once (compute.maxConcurrentRuns);"
+                                        + " queued in creation order"),
+                        RECHECK,
+                        false);
             }
-            KubernetesClient client = context.getClient();
-            client.resource(TrainingNetworkPolicy.desired(run, node))
-                    .fieldManager(FIELD_MANAGER)
-                    .forceConflicts()
-                    .serverSideApply();
-            Job desired = TrainingJob.desired(run, node, runDatasets);
-            Job created;
-            try {
-                created = client.resource(desired).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                created = client.resource(desired).get(); // created by an earlier attempt
-            }
-            jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+            // Act: the workflow applies the NetworkPolicy, then creates the Job.
+            context.managedWorkflowAndDependentResourceContext().put(StartsNow.KEY, true);
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            Job created =
+                    context.getSecondaryResource(Job.class, TrainingJobDependent.NAME)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "Job "
+                                                            + TrainingJob.name(run)
+                                                            + " is not in the cache after its"
+                                                            + " creation"));
             LOG.info(
                     "TrainingRun {}/{} started as Job {} on node {} ({} of {} slots were in use)",
-                    ns,
+                    run.getMetadata().getNamespace(),
                     run.getMetadata().getName(),
                     created.getMetadata().getName(),
                     node.getMetadata().getName(),
                     quota.running(),
                     limit);
             status.setJobName(created.getMetadata().getName());
-            status.setStartTime(Instant.now().toString());
+            status.setStartTime(Conditions.timestamp(now));
             status.setActiveDeadlineSeconds(created.getSpec().getActiveDeadlineSeconds());
-            return RunConditions.started(
-                    generation, admission.message(), false, created.getMetadata().getName());
+            return new Step(
+                    RunConditions.started(
+                            generation,
+                            admission.message(),
+                            false,
+                            created.getMetadata().getName()),
+                    null,
+                    false);
         }
     }
 
-    /** How another run of the node (or this one) counts for the quota. */
-    private GpuQuota.State quotaState(TrainingRun other, TrainingRun self, FederationNode node) {
-        if (other.getMetadata().getUid().equals(self.getMetadata().getUid())) {
-            return GpuQuota.State.WAITING;
-        }
-        Optional<Job> job =
-                jobs.get(
-                                new ResourceID(
-                                        TrainingJob.name(other),
-                                        other.getMetadata().getNamespace()))
-                        .filter(j -> TrainingLabels.ownedBy(j, other.getMetadata().getUid()));
-        if (job.isPresent()) {
-            return JobOutcome.of(job.get()).finished()
-                    ? GpuQuota.State.OUT
-                    : GpuQuota.State.HOLDS_SLOT;
-        }
-        if (isFinished(other) || hasStarted(other)) {
-            return GpuQuota.State.OUT;
-        }
-        // Decided afresh rather than read from its status, which may be stale (a run that waited
-        // for the node is admissible the moment the node is Ready, whoever is reconciled first):
-        // an earlier run keeps its place even if this operator has not got to it yet.
-        return TrainingAdmission.decide(other, node, datasetsOf(other)).admitted()
-                ? GpuQuota.State.WAITING
-                : GpuQuota.State.OUT;
-    }
-
-    private RunConditions observe(
-            TrainingRun run, Job job, TrainingRunStatus status, KubernetesClient client) {
+    private RunConditions observeJob(
+            TrainingRun run,
+            Job job,
+            TrainingRunStatus status,
+            Context<TrainingRun> context,
+            Instant now) {
         long generation = run.getMetadata().getGeneration();
         String admission = admittedMessage(run.getStatus());
         JobOutcome outcome = JobOutcome.of(job);
@@ -336,16 +324,18 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
         if (status.getStartTime() == null) {
             status.setStartTime(
                     job.getMetadata().getCreationTimestamp() == null
-                            ? Instant.now().toString()
+                            ? Conditions.timestamp(now)
                             : job.getMetadata().getCreationTimestamp());
         }
         status.setActiveDeadlineSeconds(job.getSpec().getActiveDeadlineSeconds());
         if (status.getPodNodeName() == null && (outcome.running() || outcome.finished())) {
-            status.setPodNodeName(podNode(client, job));
+            status.setPodNodeName(podNode(context.getClient(), job));
         }
         if (outcome.finished()) {
             status.setCompletionTime(
-                    outcome.finishedAt() == null ? Instant.now().toString() : outcome.finishedAt());
+                    outcome.finishedAt() == null
+                            ? Conditions.timestamp(now)
+                            : outcome.finishedAt());
             return RunConditions.finished(
                     generation,
                     admission,
@@ -357,6 +347,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                 generation, admission, outcome.running(), job.getMetadata().getName());
     }
 
+    /** The Kubernetes node of the Job's Pod (Pods are not cached; read once, when it runs). */
     private static String podNode(KubernetesClient client, Job job) {
         List<Pod> pods =
                 client.pods()
@@ -371,25 +362,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                 .orElse(null);
     }
 
-    private Map<String, Dataset> datasetsOf(TrainingRun run) {
-        Map<String, Dataset> found = new LinkedHashMap<>();
-        for (String name : TrainingAdmission.datasetNames(run)) {
-            datasets.get(new ResourceID(name, run.getMetadata().getNamespace()))
-                    .ifPresent(d -> found.put(name, d));
-        }
-        return found;
-    }
-
-    /** The node's queued runs get another look: this run no longer stands in the queue. */
-    private void wakeQueue(Context<TrainingRun> context, TrainingRun run) {
-        IndexedResourceCache<TrainingRun> runs = context.getPrimaryCache();
-        for (ResourceID id :
-                waitingRuns(
-                        runs, run.getMetadata().getNamespace(), run.getSpec().getNodeRef(), null)) {
-            if (!id.equals(ResourceID.fromResource(run))) {
-                wakeUps.propagateEvent(id);
-            }
-        }
+    private static boolean computes(FederationNode node) {
+        return node.getSpec() != null && node.getSpec().getCompute() != null;
     }
 
     /**
@@ -414,39 +388,15 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
 
     private static Optional<Condition> summary(TrainingRunStatus status) {
-        return status.getConditions() == null
-                ? Optional.empty()
-                : status.getConditions().stream()
-                        .filter(c -> TrainingRunConditions.SUCCEEDED.equals(c.getType()))
-                        .filter(c -> c.getReason() != null)
-                        .findFirst();
+        return Conditions.find(status.getConditions(), TrainingRunConditions.SUCCEEDED)
+                .filter(c -> c.getReason() != null);
     }
 
     private static String admittedMessage(TrainingRunStatus status) {
-        if (status == null || status.getConditions() == null) {
-            return "admitted";
-        }
-        return status.getConditions().stream()
-                .filter(c -> TrainingRunConditions.ADMITTED.equals(c.getType()))
+        return Optional.ofNullable(status)
+                .flatMap(s -> Conditions.find(s.getConditions(), TrainingRunConditions.ADMITTED))
                 .map(Condition::getMessage)
-                .findFirst()
                 .orElse("admitted");
-    }
-
-    static boolean isFinished(TrainingRun run) {
-        return run.getStatus() != null && RunConditions.finished(run.getStatus().getConditions());
-    }
-
-    static boolean hasStarted(TrainingRun run) {
-        return run.getStatus() != null && hasStartedStatus(run.getStatus());
-    }
-
-    private static boolean hasStartedStatus(TrainingRunStatus status) {
-        return status.getStartTime() != null;
-    }
-
-    static String nodeKey(String namespace, String node) {
-        return namespace + "/" + node;
     }
 
     private static TrainingRunStatus copy(TrainingRunStatus s) {

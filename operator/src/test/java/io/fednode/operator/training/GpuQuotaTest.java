@@ -108,4 +108,19 @@ class GpuQuotaTest {
         assertThatThrownBy(() -> GpuQuota.decide(1, List.of(entry("a", 1, OUT)), "a"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aReleasedSlotWakesOnlyTheOldestWaitingRun() {
+        List<Entry> runs =
+                List.of(
+                        entry("held", 1, HOLDS_SLOT),
+                        entry("c", 4, WAITING),
+                        entry("b", 3, WAITING),
+                        entry("gone", 0, OUT),
+                        entry("d", 5, WAITING));
+        // 2 slots, 1 held: exactly one run can start, the oldest waiting one.
+        assertThat(GpuQuota.next(2, runs)).containsExactly("b");
+        assertThat(GpuQuota.next(4, runs)).containsExactly("b", "c", "d");
+        assertThat(GpuQuota.next(1, runs)).isEmpty();
+    }
 }
