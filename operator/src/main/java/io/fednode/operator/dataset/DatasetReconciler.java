@@ -1,6 +1,5 @@
 package io.fednode.operator.dataset;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +11,7 @@ import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.StatusPatch;
 import io.fednode.operator.dataset.DatasetConditionsBuilder.Refusal;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,7 +29,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -230,23 +229,13 @@ public class DatasetReconciler implements Reconciler<Dataset> {
     }
 
     private static Dataset statusPatch(Dataset dataset, DatasetStatus status) {
-        Dataset patch = new Dataset();
-        patch.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName(dataset.getMetadata().getName())
-                        .withNamespace(dataset.getMetadata().getNamespace())
-                        .build());
-        patch.setStatus(status);
-        return patch;
+        return StatusPatch.of(dataset, status, Dataset::new);
     }
 
     @Override
     public ErrorStatusUpdateControl<Dataset> updateErrorStatus(
             Dataset dataset, Context<Dataset> context, Exception e) {
-        String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-        if (message.length() > 400) {
-            message = message.substring(0, 400) + "…";
-        }
+        String message = StatusPatch.errorMessage(e);
         LOG.warn(
                 "reconcile of Dataset {}/{} failed: {}",
                 dataset.getMetadata().getNamespace(),

@@ -1,7 +1,6 @@
 package io.fednode.operator.training;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +13,7 @@ import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -412,13 +412,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
 
     private static TrainingRun statusPatch(TrainingRun run, TrainingRunStatus status) {
-        TrainingRun patch = new TrainingRun();
-        patch.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName(run.getMetadata().getName())
-                        .withNamespace(run.getMetadata().getNamespace())
-                        .build());
-        patch.setStatus(status);
-        return patch;
+        return StatusPatch.of(run, status, TrainingRun::new);
     }
 }
