@@ -1,7 +1,5 @@
 package io.fednode.operator.dataset;
 
-import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -19,6 +17,7 @@ import io.fednode.api.v1alpha1.AnonymisationOption;
 import io.fednode.api.v1alpha1.AnonymisationSpec;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.RestrictedSecurity;
 import io.fednode.operator.common.VolumeKind;
 import io.fednode.operator.common.WorkloadKind;
 import io.fednode.operator.node.PseudonymKeySecret;
@@ -150,15 +149,7 @@ public final class AnonymisationJob {
                 .withServiceAccountName(WorkloadKind.ANONYMISER.serviceAccountName(nodeName))
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(RUN_AS)
-                .withRunAsGroup(RUN_AS)
-                .withFsGroup(RUN_AS)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RestrictedSecurity.pod(RUN_AS, RUN_AS, RUN_AS))
                 .withContainers(container(dataset, revision, inputs, threads, image, settings))
                 .withVolumes(volumes(nodeName, node))
                 .endSpec()
@@ -192,13 +183,7 @@ public final class AnonymisationJob {
                 // A run that fails writes no report; the tail of its log (the error) is the
                 // message.
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withReadOnlyRootFilesystem(true)
-                .withAllowPrivilegeEscalation(false)
-                .withPrivileged(false)
-                .withCapabilities(dropAll())
-                .endSecurityContext()
+                .withSecurityContext(RestrictedSecurity.container())
                 .withVolumeMounts(mounts(dataset, revision, inputs))
                 .build();
     }
@@ -253,10 +238,6 @@ public final class AnonymisationJob {
                                 "memory", new Quantity("512Mi")))
                 .withLimits(Map.of("memory", new Quantity("1Gi")))
                 .build();
-    }
-
-    private static Capabilities dropAll() {
-        return new CapabilitiesBuilder().withDrop("ALL").build();
     }
 
     private static List<VolumeMount> mounts(Dataset dataset, int revision, DatasetRevision inputs) {

@@ -1,9 +1,6 @@
 package io.fednode.operator.dataset;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions;
@@ -11,7 +8,9 @@ import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.JobPods;
 import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.StatusPatch;
 import io.fednode.operator.dataset.DatasetConditionsBuilder.Refusal;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,7 +28,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -71,9 +69,8 @@ public class DatasetReconciler implements Reconciler<Dataset> {
     public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
     /** Label the Job controller puts on a Job's Pods. */
-    static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
-
     static final String ISOLATION = "isolation-policy";
+
     static final String JOB = "anonymisation-job";
     static final String SUPERSEDED = "superseded-jobs";
 
@@ -172,25 +169,13 @@ public class DatasetReconciler implements Reconciler<Dataset> {
                     "Job " + run.jobName() + " anonymises revision " + run.revision());
         }
         JobOutcome outcome =
-                JobOutcome.of(job, run.finished() ? podsOf(context.getClient(), job) : List.of());
+                JobOutcome.of(
+                        job, run.finished() ? JobPods.of(context.getClient(), job) : List.of());
         return report(
                 dataset,
                 context,
                 DatasetConditionsBuilder.forRevision(
                         dataset, run.revision(), run.digest(), run.jobName(), outcome, now));
-    }
-
-    /**
-     * The Pods of a finished Job, where the anonymiser's report is (the termination message). Read
-     * once, when the Job has finished and its outcome is not in the status yet; Pods are not
-     * watched, so the operator caches none of them.
-     */
-    private static List<Pod> podsOf(KubernetesClient client, Job job) {
-        return client.pods()
-                .inNamespace(job.getMetadata().getNamespace())
-                .withLabel(JOB_NAME_LABEL, job.getMetadata().getName())
-                .list()
-                .getItems();
     }
 
     private UpdateControl<Dataset> report(
@@ -230,23 +215,13 @@ public class DatasetReconciler implements Reconciler<Dataset> {
     }
 
     private static Dataset statusPatch(Dataset dataset, DatasetStatus status) {
-        Dataset patch = new Dataset();
-        patch.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName(dataset.getMetadata().getName())
-                        .withNamespace(dataset.getMetadata().getNamespace())
-                        .build());
-        patch.setStatus(status);
-        return patch;
+        return StatusPatch.of(dataset, status, Dataset::new);
     }
 
     @Override
     public ErrorStatusUpdateControl<Dataset> updateErrorStatus(
             Dataset dataset, Context<Dataset> context, Exception e) {
-        String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-        if (message.length() > 400) {
-            message = message.substring(0, 400) + "…";
-        }
+        String message = StatusPatch.errorMessage(e);
         LOG.warn(
                 "reconcile of Dataset {}/{} failed: {}",
                 dataset.getMetadata().getNamespace(),

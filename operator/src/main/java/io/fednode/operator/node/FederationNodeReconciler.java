@@ -10,7 +10,6 @@ import static io.fednode.api.v1alpha1.FederationNodeConditions.REGISTERED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
@@ -19,6 +18,7 @@ import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.RefusedClaimChange;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.StatusPatch;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.HubLinks;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -224,14 +224,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     }
 
     private static FederationNode statusPatch(FederationNode node, FederationNodeStatus status) {
-        FederationNode patch = new FederationNode();
-        patch.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName(node.getMetadata().getName())
-                        .withNamespace(node.getMetadata().getNamespace())
-                        .build());
-        patch.setStatus(status);
-        return patch;
+        return StatusPatch.of(node, status, FederationNode::new);
     }
 
     /**
@@ -241,10 +234,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     @Override
     public ErrorStatusUpdateControl<FederationNode> updateErrorStatus(
             FederationNode node, Context<FederationNode> context, Exception e) {
-        String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-        if (message.length() > 400) {
-            message = message.substring(0, 400) + "…";
-        }
+        String message = StatusPatch.errorMessage(e);
         LOG.warn(
                 "reconcile of FederationNode {}/{} failed: {}",
                 node.getMetadata().getNamespace(),

@@ -227,12 +227,11 @@ public final class NodeConditions {
     }
 
     /**
-     * The status of a paused node: what was last observed stays (including observedGeneration,
-     * since a spec changed while paused has not been acted on), plus {@code Paused=True}.
+     * The previous status's conditions (copies: the node is an informer-cache object), with each
+     * type it lacks added as Unknown for {@code reason}.
      */
-    public static FederationNodeStatus paused(FederationNode node, Instant now) {
-        long generation = node.getMetadata().getGeneration();
-        FederationNodeStatus previous = node.getStatus();
+    private static Map<String, Condition> lastObserved(
+            FederationNodeStatus previous, String reason, String message, long generation) {
         Map<String, Condition> c = new LinkedHashMap<>();
         if (previous != null && previous.getConditions() != null) {
             for (Condition old : previous.getConditions()) {
@@ -240,16 +239,24 @@ public final class NodeConditions {
             }
         }
         for (String type : TYPES) {
-            c.computeIfAbsent(
-                    type,
-                    t ->
-                            condition(
-                                    t,
-                                    UNKNOWN,
-                                    Reasons.PAUSED,
-                                    "not reconciled yet: the node is paused",
-                                    generation));
+            c.computeIfAbsent(type, t -> condition(t, UNKNOWN, reason, message, generation));
         }
+        return c;
+    }
+
+    /**
+     * The status of a paused node: what was last observed stays (including observedGeneration,
+     * since a spec changed while paused has not been acted on), plus {@code Paused=True}.
+     */
+    public static FederationNodeStatus paused(FederationNode node, Instant now) {
+        long generation = node.getMetadata().getGeneration();
+        FederationNodeStatus previous = node.getStatus();
+        Map<String, Condition> c =
+                lastObserved(
+                        previous,
+                        Reasons.PAUSED,
+                        "not reconciled yet: the node is paused",
+                        generation);
         put(
                 c,
                 PAUSED,
@@ -273,23 +280,12 @@ public final class NodeConditions {
     public static FederationNodeStatus failed(FederationNode node, String error, Instant now) {
         long generation = node.getMetadata().getGeneration();
         FederationNodeStatus previous = node.getStatus();
-        Map<String, Condition> c = new LinkedHashMap<>();
-        if (previous != null && previous.getConditions() != null) {
-            for (Condition old : previous.getConditions()) {
-                c.put(old.getType(), new ConditionBuilder(old).build());
-            }
-        }
-        for (String type : TYPES) {
-            c.computeIfAbsent(
-                    type,
-                    t ->
-                            condition(
-                                    t,
-                                    UNKNOWN,
-                                    ConditionTypes.Reasons.RECONCILE_ERROR,
-                                    "not observed yet",
-                                    generation));
-        }
+        Map<String, Condition> c =
+                lastObserved(
+                        previous,
+                        ConditionTypes.Reasons.RECONCILE_ERROR,
+                        "not observed yet",
+                        generation);
         String message = "reconcile failed and is retried: " + error;
         put(c, READY, FALSE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         put(c, RECONCILING, TRUE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);

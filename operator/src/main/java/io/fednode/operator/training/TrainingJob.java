@@ -1,7 +1,5 @@
 package io.fednode.operator.training;
 
-import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -19,6 +17,7 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
+import io.fednode.operator.common.RestrictedSecurity;
 import io.fednode.operator.common.VolumeKind;
 import io.fednode.operator.common.WorkloadKind;
 import java.util.ArrayList;
@@ -93,14 +92,7 @@ public final class TrainingJob {
                                 ? null
                                 : new LinkedHashMap<>(compute.getNodeSelector()))
                 .withTolerations(compute.getTolerations())
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(runAsUser(run))
-                .withRunAsGroup(runAsGroup(run))
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RestrictedSecurity.pod(runAsUser(run), runAsGroup(run), null))
                 .withContainers(container(run, node, datasets))
                 .withVolumes(volumes(run, node))
                 .endSpec()
@@ -120,16 +112,7 @@ public final class TrainingJob {
                 .withEnv(environment(run, node))
                 .withResources(resources(run, node))
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withReadOnlyRootFilesystem(true)
-                .withAllowPrivilegeEscalation(false)
-                .withPrivileged(false)
-                .withCapabilities(dropAll())
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
+                .withSecurityContext(RestrictedSecurity.container())
                 .withVolumeMounts(mounts(run, node, datasets))
                 .build();
     }
@@ -142,10 +125,6 @@ public final class TrainingJob {
     static long runAsGroup(TrainingRun run) {
         Long gid = run.getSpec().getRunAsGroup();
         return gid == null ? DEFAULT_UID : gid;
-    }
-
-    static Capabilities dropAll() {
-        return new CapabilitiesBuilder().withDrop("ALL").build();
     }
 
     static List<EnvVar> environment(TrainingRun run, FederationNode node) {

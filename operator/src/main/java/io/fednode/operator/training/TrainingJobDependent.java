@@ -4,13 +4,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.HashSet;
@@ -28,7 +26,7 @@ import java.util.Set;
  * can take the slot.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = TrainingLabels.SELECTOR))
-public class TrainingJobDependent extends KubernetesDependentResource<Job, TrainingRun>
+public class TrainingJobDependent extends RunOwnedDependent<Job>
         implements Creator<Job, TrainingRun> {
     public static final String NAME = "trainingrun-job";
 
@@ -60,24 +58,8 @@ public class TrainingJobDependent extends KubernetesDependentResource<Job, Train
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(TrainingRun run, Context<TrainingRun> context) {
-        return new ResourceID(TrainingJob.name(run), run.getMetadata().getNamespace());
-    }
-
-    /** Ownership is part of {@code desired()}; JOSDK adds no references or annotations. */
-    @Override
-    protected void addReferenceHandlingMetadata(Job desired, TrainingRun run) {}
-
-    @Override
-    protected InformerEventSourceConfiguration.Builder<Job> informerConfigurationBuilder(
-            EventSourceContext<TrainingRun> context) {
-        return super.informerConfigurationBuilder(context)
-                .withPrimaryToSecondaryMapper(
-                        (TrainingRun run) ->
-                                Set.of(
-                                        new ResourceID(
-                                                TrainingJob.name(run),
-                                                run.getMetadata().getNamespace())));
+    protected String name(TrainingRun run) {
+        return TrainingJob.name(run);
     }
 
     @Override
@@ -93,14 +75,12 @@ public class TrainingJobDependent extends KubernetesDependentResource<Job, Train
      * its run's reconcile, which wakes the runs that can take it ({@link RunQueue#wakeNext}).
      */
     static Set<ResourceID> toRuns(Job job, IndexedResourceCache<TrainingRun> runs) {
-        var labels = job.getMetadata().getLabels();
-        String ns = job.getMetadata().getNamespace();
         Set<ResourceID> ids = new HashSet<>();
-        ResourceID owner = new ResourceID(labels.get(TrainingLabels.RUN), ns);
+        ResourceID owner = runOf(job);
         ids.add(owner);
-        String node = labels.get(TrainingLabels.RUN_NODE);
+        String node = job.getMetadata().getLabels().get(TrainingLabels.RUN_NODE);
         if (node != null && runs.get(owner).isEmpty()) {
-            RunQueue.oldestQueued(runs, ns, node).ifPresent(ids::add);
+            RunQueue.oldestQueued(runs, job.getMetadata().getNamespace(), node).ifPresent(ids::add);
         }
         return ids;
     }

@@ -3,17 +3,10 @@ package io.fednode.operator.training;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The run's egress NetworkPolicy ({@link TrainingNetworkPolicy#desired}), applied (server-side
@@ -24,7 +17,7 @@ import java.util.Set;
 @KubernetesDependent(
         informer = @Informer(labelSelector = TrainingLabels.SELECTOR),
         createResourceOnlyIfNotExistingWithSSA = false)
-public class TrainingPolicyDependent extends KubernetesDependentResource<NetworkPolicy, TrainingRun>
+public class TrainingPolicyDependent extends RunOwnedDependent<NetworkPolicy>
         implements Creator<NetworkPolicy, TrainingRun>, Updater<NetworkPolicy, TrainingRun> {
     public static final String NAME = "trainingrun-networkpolicy";
 
@@ -38,34 +31,7 @@ public class TrainingPolicyDependent extends KubernetesDependentResource<Network
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(TrainingRun run, Context<TrainingRun> context) {
-        return new ResourceID(TrainingNetworkPolicy.name(run), run.getMetadata().getNamespace());
-    }
-
-    /** Ownership is part of {@code desired()}; JOSDK adds no references or annotations. */
-    @Override
-    protected void addReferenceHandlingMetadata(NetworkPolicy desired, TrainingRun run) {}
-
-    @Override
-    protected InformerEventSourceConfiguration.Builder<NetworkPolicy> informerConfigurationBuilder(
-            EventSourceContext<TrainingRun> context) {
-        return super.informerConfigurationBuilder(context)
-                .withPrimaryToSecondaryMapper(
-                        (TrainingRun run) ->
-                                Set.of(
-                                        new ResourceID(
-                                                TrainingNetworkPolicy.name(run),
-                                                run.getMetadata().getNamespace())));
-    }
-
-    @Override
-    protected Optional<SecondaryToPrimaryMapper<NetworkPolicy>> getSecondaryToPrimaryMapper(
-            EventSourceContext<TrainingRun> context) {
-        return Optional.of(
-                policy ->
-                        Set.of(
-                                new ResourceID(
-                                        policy.getMetadata().getLabels().get(TrainingLabels.RUN),
-                                        policy.getMetadata().getNamespace())));
+    protected String name(TrainingRun run) {
+        return TrainingNetworkPolicy.name(run);
     }
 }

@@ -1,8 +1,6 @@
 package io.fednode.operator.training;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.Conditions;
@@ -13,7 +11,9 @@ import io.fednode.api.v1alpha1.TrainingRunConditions;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.common.JobPods;
 import io.fednode.operator.common.OperatorIdentity;
+import io.fednode.operator.common.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -349,13 +349,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
 
     /** The Kubernetes node of the Job's Pod (Pods are not cached; read once, when it runs). */
     private static String podNode(KubernetesClient client, Job job) {
-        List<Pod> pods =
-                client.pods()
-                        .inNamespace(job.getMetadata().getNamespace())
-                        .withLabel("batch.kubernetes.io/job-name", job.getMetadata().getName())
-                        .list()
-                        .getItems();
-        return pods.stream()
+        return JobPods.of(client, job).stream()
                 .map(p -> p.getSpec().getNodeName())
                 .filter(n -> n != null && !n.isEmpty())
                 .findFirst()
@@ -412,13 +406,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
 
     private static TrainingRun statusPatch(TrainingRun run, TrainingRunStatus status) {
-        TrainingRun patch = new TrainingRun();
-        patch.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName(run.getMetadata().getName())
-                        .withNamespace(run.getMetadata().getNamespace())
-                        .build());
-        patch.setStatus(status);
-        return patch;
+        return StatusPatch.of(run, status, TrainingRun::new);
     }
 }

@@ -20,6 +20,7 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.operator.common.JobPods;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
@@ -588,7 +589,7 @@ class DatasetReconcilerIT {
                                 job.getSpec().getTemplate().getSpec().getServiceAccountName()))
                 .createOr(e -> e.update());
         var labels = new java.util.HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
-        labels.put(DatasetReconciler.JOB_NAME_LABEL, job.getMetadata().getName());
+        labels.put(JobPods.JOB_NAME_LABEL, job.getMetadata().getName());
         Pod pod =
                 admin().resource(
                                 new PodBuilder()

@@ -384,8 +384,17 @@ class FederationNodeReconcilerIT {
     void aDeletedNetworkPolicyIsRestored() {
         String ns = "restore";
         create(node(ns, "guarded", NodeRole.DATA));
+        // The node's status is the operator's memory that the policy existed: delete it only once
+        // the status says so (under load the policy can exist a while before the status does).
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> policy(ns, "guarded-default-deny") != null);
+                .until(
+                        () ->
+                                policy(ns, "guarded-default-deny") != null
+                                        && "True"
+                                                .equals(
+                                                        status(
+                                                                get(ns, "guarded"),
+                                                                "NetworkIsolated")));
         String uid = policy(ns, "guarded-default-deny").getMetadata().getUid();
 
         admin().network()
