@@ -102,7 +102,13 @@ public class OperatorNodeBench {
             long rss1 = rssKb(operator.pid());
             double opN = viaOperator(admin, "op-many", n);
             long rssN = rssKb(operator.pid());
+            String threadsN = status(operator.pid(), "Threads:");
+            String reconcilesN = reconciles(port);
             long heapN = liveHeapKb(operator.pid());
+            // Idle threads of a cached pool live 60 s: what stays once the burst is over.
+            Thread.sleep(70_000);
+            long rssSettled = rssKb(operator.pid());
+            String threadsSettled = status(operator.pid(), "Threads:");
 
             // Objects the operator has no business with: in namespaces it does not watch, and
             // unlabelled Secrets in the namespaces it does (its informers select its own label).
@@ -122,6 +128,9 @@ public class OperatorNodeBench {
                     rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
             System.out.printf("operator live heap after a full GC: %d MiB idle, %d MiB with %d nodes (%.2f MiB per node)%n",
                     heapIdle / 1024, heapN / 1024, n + 1, (heapN - heapIdle) / 1024.0 / (n + 1));
+            System.out.printf("operator reconciles (started, per controller) for 1 + %d nodes: %s%n", n, reconcilesN);
+            System.out.printf("operator 70 s later: RSS %d MiB, threads %s (%s at %d nodes)%n",
+                    rssSettled / 1024, threadsSettled, threadsN, n + 1);
             System.out.println("operator threads: " + status(operator.pid(), "Threads:")
                     + " (" + threadNames(operator.pid()) + ")"
                     + "; native memory (committed, KiB): " + nativeMemory(operator.pid()));
@@ -368,7 +377,7 @@ public class OperatorNodeBench {
         return sb.toString();
     }
 
-    /** Thread counts by name with the numbers left out, largest first (the five largest). */
+    /** Thread counts by name with the numbers left out, largest first (the eight largest). */
     static String threadNames(long pid) throws Exception {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         String dump = run("jcmd", Long.toString(pid), "Thread.print");
@@ -377,10 +386,26 @@ public class OperatorNodeBench {
         System.err.println("[bench] operator thread dump: " + file);
         var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(dump);
         while (m.find()) {
-            counts.merge(m.group(1).replaceAll("\\d+", "N"), 1, Integer::sum);
+            counts.merge(m.group(1).replaceAll("\\d+$", "N"), 1, Integer::sum);
         }
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
                 .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** JOSDK's reconciliations-started counters from the operator's /metrics, per controller. */
+    static String reconciles(int port) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        var m = java.util.regex.Pattern.compile("(?m)^operator_sdk_reconciliations_started_total\\{([^}]*)\\} (\\S+)$").matcher(body);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            var c = java.util.regex.Pattern.compile("controller=\"([^\"]*)\"").matcher(m.group(1));
+            sb.append(sb.isEmpty() ? "" : ", ").append(c.find() ? c.group(1) : m.group(1)).append('=')
+                    .append((long) Double.parseDouble(m.group(2)));
+        }
+        return sb.toString();
     }
 
     static String status(long pid, String field) throws Exception {
