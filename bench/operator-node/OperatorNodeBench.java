@@ -73,10 +73,10 @@ public class OperatorNodeBench {
             System.err.println("[bench] operator log: " + log);
             Path kubeconfig = Files.createTempFile("fednode-operator-", ".kubeconfig");
             Files.writeString(kubeconfig, operatorKubeconfig(admin, api.kubeConfigYaml()));
-            // The chart's JVM: 70 % of the 512Mi limit as heap (-Xmx358m); NMT to say where RSS goes.
+            // The chart's JVM (operator-node.sh reads its javaOptions and limit); NMT says where RSS goes.
+            String javaOpts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim();
             List<String> command = new ArrayList<>(List.of("java"));
-            command.addAll(List.of(System.getenv().getOrDefault("BENCH_JAVA_OPTS",
-                    "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
+            command.addAll(List.of(javaOpts.split("\\s+")));
             command.add("-XX:NativeMemoryTracking=summary");
             command.addAll(List.of("-jar", args[2]));
             System.err.println("[bench] operator: " + String.join(" ", command));
@@ -123,9 +123,9 @@ public class OperatorNodeBench {
             System.out.printf(
                     "%-44s %8.2f s %8.2f s %7.1fx%n",
                     n + " nodes in " + n + " namespaces: apply -> Ready", rawN, opN, opN / rawN);
-            System.out.printf("operator RSS (-Xmx358m, as the chart's 512Mi limit): %d MiB idle, %d MiB with 1 node,"
+            System.out.printf("operator RSS (%s): %d MiB idle, %d MiB with 1 node,"
                     + " %d MiB with %d nodes; %.2f MiB per node%n",
-                    rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
+                    javaOpts, rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
             System.out.printf("operator live heap after a full GC: %d MiB idle, %d MiB with %d nodes (%.2f MiB per node)%n",
                     heapIdle / 1024, heapN / 1024, n + 1, (heapN - heapIdle) / 1024.0 / (n + 1));
             System.out.printf("operator reconciles (started, per controller) for 1 + %d nodes: %s%n", n, reconcilesN);
