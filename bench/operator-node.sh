@@ -32,5 +32,12 @@ if [[ -z $jar || ! -s $cp_file || -n ${BENCH_REBUILD:-} ]]; then
     jar=$(ls operator/target/fednode-operator-*-all.jar | head -1)
 fi
 classpath="$(cat "$cp_file")"
+# The operator's JVM runs with the chart's javaOptions, its memory limit standing in for the
+# container's (-XX:MaxRAM): what is measured is what the chart deploys. BENCH_JAVA_OPTS overrides.
+values=charts/fednode-operator/values.yaml
+limit=$(awk '/^  limits:/{f=1} f && /memory:/{print $2; exit}' "$values")
+chart_opts=$(sed -n 's/^javaOptions: "\(.*\)"$/\1/p' "$values")
+[[ $limit == *Mi && -n $chart_opts ]] || { echo "[bench] cannot read limits.memory/javaOptions from $values" >&2; exit 1; }
+export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:MaxRAM=${limit%Mi}m $chart_opts"}
 echo "[bench] $(nproc) cores; kube-apiserver $(~/.cache/fednode-tools/k8s-1.34.4/bin/kube-apiserver --version 2>/dev/null || true)" >&2
 exec java -cp "$classpath" "$here/operator-node/OperatorNodeBench.java" "$repo" "$nodes" "$repo/$jar"

@@ -63,7 +63,9 @@ public class OperatorNodeBench {
             SharedIndexInformer<PersistentVolumeClaim> binder = startBinder(admin);
 
             double raw1 = raw(admin, "raw-one", 1);
+            Map<String, Long> writesBefore = writes(admin);
             double rawN = raw(admin, "raw-many", n);
+            Map<String, Long> rawWrites = minus(writes(admin), writesBefore);
 
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -73,12 +75,16 @@ public class OperatorNodeBench {
             System.err.println("[bench] operator log: " + log);
             Path kubeconfig = Files.createTempFile("fednode-operator-", ".kubeconfig");
             Files.writeString(kubeconfig, operatorKubeconfig(admin, api.kubeConfigYaml()));
-            // The chart's JVM: 70 % of the 512Mi limit as heap (-Xmx358m); NMT to say where RSS goes.
+            // The chart's JVM (operator-node.sh reads its javaOptions and limit); NMT says where RSS goes.
+            String javaOpts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim();
             List<String> command = new ArrayList<>(List.of("java"));
-            command.addAll(List.of(System.getenv().getOrDefault("BENCH_JAVA_OPTS",
-                    "-Xmx358m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")));
+            command.addAll(List.of(javaOpts.split("\\s+")));
             command.add("-XX:NativeMemoryTracking=summary");
-            command.addAll(List.of("-jar", args[2]));
+            // A copy: a build in the same worktree may rewrite target/ while the operator runs.
+            Path jar = Files.createTempFile("fednode-operator-", ".jar");
+            Files.copy(Path.of(args[2]), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            jar.toFile().deleteOnExit();
+            command.addAll(List.of("-jar", jar.toString()));
             System.err.println("[bench] operator: " + String.join(" ", command));
             ProcessBuilder pb =
                     new ProcessBuilder(command)
@@ -100,9 +106,22 @@ public class OperatorNodeBench {
 
             double op1 = viaOperator(admin, "op-one", 1);
             long rss1 = rssKb(operator.pid());
+            double cpuBefore = cpuSeconds(operator.pid());
+            writesBefore = writes(admin);
             double opN = viaOperator(admin, "op-many", n);
+            Map<String, Long> opWrites = minus(writes(admin), writesBefore);
+            double cpuN = cpuSeconds(operator.pid()) - cpuBefore;
             long rssN = rssKb(operator.pid());
+            Path histogram = Files.createTempFile("fednode-operator-histogram-", ".txt");
+            Files.writeString(histogram, run("jcmd", Long.toString(operator.pid()), "GC.class_histogram"));
+            System.err.println("[bench] operator class histogram with " + (n + 1) + " nodes: " + histogram);
+            String threadsN = status(operator.pid(), "Threads:");
+            String reconcilesN = reconciles(port);
             long heapN = liveHeapKb(operator.pid());
+            // Idle threads of a cached pool live 60 s: what stays once the burst is over.
+            Thread.sleep(70_000);
+            long rssSettled = rssKb(operator.pid());
+            String threadsSettled = status(operator.pid(), "Threads:");
 
             // Objects the operator has no business with: in namespaces it does not watch, and
             // unlabelled Secrets in the namespaces it does (its informers select its own label).
@@ -117,11 +136,18 @@ public class OperatorNodeBench {
             System.out.printf(
                     "%-44s %8.2f s %8.2f s %7.1fx%n",
                     n + " nodes in " + n + " namespaces: apply -> Ready", rawN, opN, opN / rawN);
-            System.out.printf("operator RSS (-Xmx358m, as the chart's 512Mi limit): %d MiB idle, %d MiB with 1 node,"
+            System.out.printf("operator RSS (%s): %d MiB idle, %d MiB with 1 node,"
                     + " %d MiB with %d nodes; %.2f MiB per node%n",
-                    rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
+                    javaOpts, rssIdle / 1024, rss1 / 1024, rssN / 1024, n + 1, (rssN - rss1) / 1024.0 / n);
             System.out.printf("operator live heap after a full GC: %d MiB idle, %d MiB with %d nodes (%.2f MiB per node)%n",
                     heapIdle / 1024, heapN / 1024, n + 1, (heapN - heapIdle) / 1024.0 / (n + 1));
+            System.out.printf("API writes (apiserver_request_total) for the %d nodes: raw %d (%s), operator %d (%s)%n", n,
+                    total(rawWrites), rawWrites, total(opWrites), opWrites);
+            System.out.printf("operator CPU while the %d nodes became Ready: %.1f s (%.0f ms per node) of %.1f s wall%n",
+                    n, cpuN, cpuN * 1000 / n, opN);
+            System.out.printf("operator reconciles (started, per controller) for 1 + %d nodes: %s%n", n, reconcilesN);
+            System.out.printf("operator 70 s later: RSS %d MiB, threads %s (%s at %d nodes)%n",
+                    rssSettled / 1024, threadsSettled, threadsN, n + 1);
             System.out.println("operator threads: " + status(operator.pid(), "Threads:")
                     + " (" + threadNames(operator.pid()) + ")"
                     + "; native memory (committed, KiB): " + nativeMemory(operator.pid()));
@@ -343,8 +369,12 @@ public class OperatorNodeBench {
     static long liveHeapKb(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
         String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        var m = java.util.regex.Pattern.compile("(?m)^\\s*\\S.*(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
+        long used = 0;
+        while (m.find()) {
+            used += Long.parseLong(m.group(1));
+        }
+        return used;
     }
 
     static String run(String... command) throws Exception {
@@ -368,7 +398,7 @@ public class OperatorNodeBench {
         return sb.toString();
     }
 
-    /** Thread counts by name with the numbers left out, largest first (the five largest). */
+    /** Thread counts by name with the numbers left out, largest first (the eight largest). */
     static String threadNames(long pid) throws Exception {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         String dump = run("jcmd", Long.toString(pid), "Thread.print");
@@ -377,10 +407,71 @@ public class OperatorNodeBench {
         System.err.println("[bench] operator thread dump: " + file);
         var m = java.util.regex.Pattern.compile("(?m)^\"([^\"]*)\"").matcher(dump);
         while (m.find()) {
-            counts.merge(m.group(1).replaceAll("\\d+", "N"), 1, Integer::sum);
+            counts.merge(m.group(1).replaceAll("\\d+$", "N"), 1, Integer::sum);
         }
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5)
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
                 .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** JOSDK's reconciliations-started counters from the operator's /metrics, per primary kind. */
+    static String reconciles(int port) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        var m = java.util.regex.Pattern.compile("(?m)^operator_sdk_reconciliations_started_total\\{([^}]*)\\} (\\S+)$").matcher(body);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            var c = java.util.regex.Pattern.compile("kind=\"([^\"]*)\"").matcher(m.group(1));
+            sb.append(sb.isEmpty() ? "" : ", ").append(c.find() ? c.group(1) : m.group(1)).append('=')
+                    .append((long) Double.parseDouble(m.group(2)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The API server's count of write requests (POST, PUT, PATCH, DELETE) by verb and resource,
+     * from its {@code apiserver_request_total} metric; the bench's own client and binder included.
+     */
+    static Map<String, Long> writes(KubernetesClient admin) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        var line = java.util.regex.Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} (\\S+)$").matcher(admin.raw("/metrics"));
+        while (line.find()) {
+            Map<String, String> labels = new java.util.HashMap<>();
+            var l = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(line.group(1));
+            while (l.find()) {
+                labels.put(l.group(1), l.group(2));
+            }
+            String verb = labels.getOrDefault("verb", "");
+            if (List.of("POST", "PUT", "PATCH", "APPLY", "DELETE").contains(verb)) {
+                String sub = labels.getOrDefault("subresource", "");
+                out.merge(verb + " " + labels.get("resource") + (sub.isEmpty() ? "" : "/" + sub),
+                        (long) Double.parseDouble(line.group(2)), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d != 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
+
+    static long total(Map<String, Long> writes) {
+        return writes.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms). */
+    static double cpuSeconds(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     static String status(long pid, String field) throws Exception {
