@@ -92,8 +92,7 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () -> {
                             assertThat(dataset("orphan"))
-                                    .hasCondition("Ready", "False", "NodeNotFound");
-                            assertThat(dataset("orphan"))
+                                    .hasCondition("Ready", "False", "NodeNotFound")
                                     .hasCondition("Stalled", "True", "NodeNotFound");
                         });
         assertThat(condition("orphan", "Ready").getMessage())
@@ -110,8 +109,8 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () ->
                                 assertThat(dataset("on-compute"))
-                                        .hasCondition("Stalled", "True", "NodeHoldsNoData"));
-        assertThat(dataset("on-compute")).hasCondition("Ready", "False");
+                                        .hasCondition("Stalled", "True", "NodeHoldsNoData"))
+                .hasCondition("Ready", "False");
         assertThat(jobsOf("on-compute")).isEmpty();
     }
 
@@ -123,10 +122,8 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () -> {
                             assertThat(dataset("waiting"))
-                                    .hasCondition("Ready", "False", "WaitingForNode");
-                            assertThat(dataset("waiting"))
-                                    .hasCondition("Reconciling", "True", "WaitingForNode");
-                            assertThat(dataset("waiting"))
+                                    .hasCondition("Ready", "False", "WaitingForNode")
+                                    .hasCondition("Reconciling", "True", "WaitingForNode")
                                     .hasCondition("Stalled", "False", "NoBlockingErrors");
                         });
         assertThat(jobsOf("waiting")).isEmpty();
@@ -258,8 +255,9 @@ class DatasetReconcilerIT {
         assertThat(ds.getStatus().getCompletionTime()).isNotBlank();
         assertThat(ds.getStatus().getObservedGeneration())
                 .isEqualTo(ds.getMetadata().getGeneration());
-        assertThat(dataset("done")).hasCondition("Reconciling", "False", "Anonymised");
-        assertThat(dataset("done")).hasCondition("Failed", "False", "NotFailed");
+        assertThat(dataset("done"))
+                .hasCondition("Reconciling", "False", "Anonymised")
+                .hasCondition("Failed", "False", "NotFailed");
     }
 
     @Test
@@ -330,10 +328,8 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () -> {
                             assertThat(dataset("broken"))
-                                    .hasCondition("Failed", "True", "BackoffLimitExceeded");
-                            assertThat(dataset("broken"))
-                                    .hasCondition("Ready", "False", "AnonymisationFailed");
-                            assertThat(dataset("broken"))
+                                    .hasCondition("Failed", "True", "BackoffLimitExceeded")
+                                    .hasCondition("Ready", "False", "AnonymisationFailed")
                                     .hasCondition("Stalled", "True", "BackoffLimitExceeded");
                         });
         assertThat(condition("broken", "Failed").getMessage())
@@ -485,10 +481,8 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () -> {
                             assertThat(dataset("too-slow"))
-                                    .hasCondition("Failed", "True", "DeadlineExceeded");
-                            assertThat(dataset("too-slow"))
-                                    .hasCondition("Stalled", "True", "DeadlineExceeded");
-                            assertThat(dataset("too-slow"))
+                                    .hasCondition("Failed", "True", "DeadlineExceeded")
+                                    .hasCondition("Stalled", "True", "DeadlineExceeded")
                                     .hasCondition("Ready", "False", "AnonymisationFailed");
                         });
         assertThat(condition("too-slow", "Failed").getMessage())
