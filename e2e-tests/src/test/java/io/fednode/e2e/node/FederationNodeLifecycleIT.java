@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.fixtures.ConditionAssert;
 import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
@@ -106,8 +107,9 @@ class FederationNodeLifecycleIT {
                                             .inNamespace(ns)
                                             .withName(ns)
                                             .get();
-                            assertThat(condition(n, "StorageReady")).isEqualTo("True");
-                            assertThat(condition(n, "Ready")).isEqualTo("True");
+                            ConditionAssert.assertThat(n)
+                                    .hasCondition("StorageReady", "True")
+                                    .hasCondition("Ready", "True");
                         });
         for (String volume : List.of("raw", "anonymised", "scratch")) {
             assertThat(
@@ -120,17 +122,6 @@ class FederationNodeLifecycleIT {
                     .isEqualTo("Bound");
         }
         return admin().resources(FederationNode.class).inNamespace(ns).withName(ns).get();
-    }
-
-    static String condition(FederationNode n, String type) {
-        if (n == null || n.getStatus() == null) {
-            return null;
-        }
-        return n.getStatus().getConditions().stream()
-                .filter(c -> c.getType().equals(type))
-                .map(c -> c.getStatus())
-                .findFirst()
-                .orElse(null);
     }
 
     static void deleteAndAwaitGarbageCollection(String ns) {
