@@ -109,8 +109,8 @@ class DatasetReconcilerIT {
                 .untilAsserted(
                         () ->
                                 assertThat(dataset("on-compute"))
-                                        .hasCondition("Stalled", "True", "NodeHoldsNoData"))
-                .hasCondition("Ready", "False");
+                                        .hasCondition("Stalled", "True", "NodeHoldsNoData"));
+        assertThat(dataset("on-compute")).hasCondition("Ready", "False");
         assertThat(jobsOf("on-compute")).isEmpty();
     }
 
