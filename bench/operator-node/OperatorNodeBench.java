@@ -5,24 +5,17 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fednode.api.common.SecretKeyRef;
-import io.fednode.api.v1alpha1.AnonymisationSpec;
-import io.fednode.api.v1alpha1.ComputeSpec;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
-import io.fednode.api.v1alpha1.StorageSpec;
-import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.operator.node.NodeNetworkPolicy;
 import io.fednode.operator.node.PseudonymKeySecret;
 import io.fednode.operator.node.VolumeClaim;
 import io.fednode.operator.common.VolumeKind;
 import io.fednode.operator.common.WorkloadKind;
 import io.fednode.operator.node.WorkloadServiceAccount;
+import io.fednode.fixtures.FederationNodes;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -60,7 +53,7 @@ public class OperatorNodeBench {
                 watched.add("op-many-" + i);
             }
             io.fednode.testing.OperatorManifests.applyAllButDeployment(admin, watched);
-            SharedIndexInformer<PersistentVolumeClaim> binder = startBinder(admin);
+            SharedIndexInformer<PersistentVolumeClaim> binder = FakeVolumeController.start(admin);
 
             double raw1 = raw(admin, "raw-one", 1);
             Map<String, Long> writesBefore = writes(admin);
@@ -238,49 +231,7 @@ public class OperatorNodeBench {
     }
 
     static FederationNode node(String ns) {
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(ns);
-        spec.setRole(NodeRole.HYBRID);
-        HubSpec hub = new HubSpec();
-        hub.setEndpoint("https://hub.example.org:8443");
-        hub.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
-        spec.setHub(hub);
-        StorageSpec storage = new StorageSpec();
-        storage.setRaw(new VolumeSpec("500Gi"));
-        storage.setAnonymised(new VolumeSpec("500Gi"));
-        storage.setScratch(new VolumeSpec("50Gi"));
-        spec.setStorage(storage);
-        spec.setAnonymisation(new AnonymisationSpec());
-        spec.setCompute(new ComputeSpec());
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setEgressCIDRs(List.of("203.0.113.10/32"));
-        spec.setConnectivity(connectivity);
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName(ns);
-        node.getMetadata().setNamespace(ns);
-        node.setSpec(spec);
-        return node;
-    }
-
-    /** What a volume controller does: every new claim becomes Bound with what it asked for. */
-    static SharedIndexInformer<PersistentVolumeClaim> startBinder(KubernetesClient admin) {
-        return admin.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PersistentVolumeClaim c) {
-                admin.persistentVolumeClaims().inNamespace(c.getMetadata().getNamespace())
-                        .withName(c.getMetadata().getName()).editStatus(p -> {
-                            p.getStatus().setPhase("Bound");
-                            p.getStatus().setCapacity(Map.of("storage", p.getSpec().getResources().getRequests().get("storage")));
-                            return p;
-                        });
-            }
-
-            @Override
-            public void onUpdate(PersistentVolumeClaim o, PersistentVolumeClaim c) {}
-
-            @Override
-            public void onDelete(PersistentVolumeClaim c, boolean unknown) {}
-        });
+        return FederationNodes.hospital(ns, ns, NodeRole.HYBRID).storage("500Gi", "500Gi", "50Gi").build();
     }
 
     static String operatorKubeconfig(KubernetesClient admin, String adminKubeconfig) {

@@ -1,12 +1,14 @@
 package io.fednode.api;
 
+import static io.fednode.testing.ApiRejections.INVALID;
+import static io.fednode.testing.ApiRejections.assertCreateRejected;
+import static io.fednode.testing.ApiRejections.map;
+import static io.fednode.testing.ApiRejections.specOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.testing.RealApiServer;
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,22 +200,7 @@ class DatasetValidationIT {
         GenericKubernetesResource dataset =
                 valid("bad-" + Integer.toHexString(c.name().hashCode()));
         c.mutation().accept(dataset);
-        assertThatThrownBy(() -> client().resource(dataset).inNamespace(NS).create())
-                .isInstanceOfSatisfying(
-                        KubernetesClientException.class,
-                        e -> {
-                            assertThat(e.getCode()).isEqualTo(422);
-                            for (String fragment : c.expected()) {
-                                assertThat(e.getMessage()).contains(fragment);
-                            }
-                        });
-        assertThat(
-                        client().genericKubernetesResources("fednode.io/v1alpha1", "Dataset")
-                                .inNamespace(NS)
-                                .withName(dataset.getMetadata().getName())
-                                .get())
-                .as("nothing is stored for a rejected resource")
-                .isNull();
+        assertCreateRejected(client(), NS, dataset, INVALID, c.expected());
     }
 
     /** A valid Dataset, the base every invalid case changes one thing in. */
@@ -234,16 +220,6 @@ class DatasetValidationIT {
                 """
                         .formatted(name);
         return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> specOf(GenericKubernetesResource r) {
-        return (Map<String, Object>) r.getAdditionalProperties().get("spec");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return (Map<String, Object>) parent.get(key);
     }
 
     private static KubernetesClient client() {

@@ -1,12 +1,15 @@
 package io.fednode.api;
 
+import static io.fednode.testing.ApiRejections.INVALID;
+import static io.fednode.testing.ApiRejections.assertCreateRejected;
+import static io.fednode.testing.ApiRejections.assertUpdateRejected;
+import static io.fednode.testing.ApiRejections.map;
+import static io.fednode.testing.ApiRejections.specOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.testing.RealApiServer;
 import java.io.IOException;
@@ -80,19 +83,20 @@ class FederationNodeValidationIT {
         GenericKubernetesResource created =
                 client().resource(valid("immutable")).inNamespace(NS).create();
         specOf(created).put("nodeId", "another-id");
-        assertThatThrownBy(() -> client().resource(created).inNamespace(NS).update())
-                .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("spec.nodeId")
-                .hasMessageContaining("nodeId is immutable");
+        assertUpdateRejected(
+                client(), NS, created, INVALID, List.of("spec.nodeId", "nodeId is immutable"));
     }
 
     @Test
     void namesLongerThanALabelValueAreRejected() {
         GenericKubernetesResource node = valid("n".repeat(64));
         specOf(node).put("nodeId", "long-name");
-        assertThatThrownBy(() -> client().resource(node).inNamespace(NS).create())
-                .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("metadata.name must be at most 63 characters");
+        assertCreateRejected(
+                client(),
+                NS,
+                node,
+                INVALID,
+                List.of("metadata.name must be at most 63 characters"));
     }
 
     record Case(String name, Consumer<Map<String, Object>> mutation, List<String> expected) {
@@ -290,22 +294,7 @@ class FederationNodeValidationIT {
     void invalidResourceIsRejectedNamingTheField(Case c) {
         GenericKubernetesResource node = valid("bad-" + Integer.toHexString(c.name().hashCode()));
         c.mutation().accept(specOf(node));
-        assertThatThrownBy(() -> client().resource(node).inNamespace(NS).create())
-                .isInstanceOfSatisfying(
-                        KubernetesClientException.class,
-                        e -> {
-                            assertThat(e.getCode()).isEqualTo(422);
-                            for (String fragment : c.expected()) {
-                                assertThat(e.getMessage()).contains(fragment);
-                            }
-                        });
-        assertThat(
-                        client().genericKubernetesResources("fednode.io/v1alpha1", "FederationNode")
-                                .inNamespace(NS)
-                                .withName(node.getMetadata().getName())
-                                .get())
-                .as("nothing is stored for a rejected resource")
-                .isNull();
+        assertCreateRejected(client(), NS, node, INVALID, c.expected());
     }
 
     /** A valid hybrid node, the base every invalid case changes one thing in. */
@@ -339,16 +328,6 @@ class FederationNodeValidationIT {
                 """
                         .formatted(name, name);
         return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> specOf(GenericKubernetesResource r) {
-        return (Map<String, Object>) r.getAdditionalProperties().get("spec");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return (Map<String, Object>) parent.get(key);
     }
 
     private static KubernetesClient client() {

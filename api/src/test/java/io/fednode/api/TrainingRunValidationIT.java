@@ -1,12 +1,16 @@
 package io.fednode.api;
 
+import static io.fednode.testing.ApiRejections.BAD_REQUEST;
+import static io.fednode.testing.ApiRejections.INVALID;
+import static io.fednode.testing.ApiRejections.assertCreateRejected;
+import static io.fednode.testing.ApiRejections.assertUpdateRejected;
+import static io.fednode.testing.ApiRejections.map;
+import static io.fednode.testing.ApiRejections.specOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.testing.RealApiServer;
@@ -69,17 +73,14 @@ class TrainingRunValidationIT {
         GenericKubernetesResource created =
                 client().resource(valid("immutable")).inNamespace(NS).create();
         specOf(created).put("gpus", 2);
-        assertThatThrownBy(() -> client().resource(created).inNamespace(NS).update())
-                .isInstanceOfSatisfying(
-                        KubernetesClientException.class,
-                        e -> {
-                            assertThat(e.getCode()).isEqualTo(422);
-                            assertThat(e.getMessage())
-                                    .contains("spec: Invalid value")
-                                    .contains(
-                                            "spec is immutable: delete the TrainingRun and create"
-                                                    + " a new one");
-                        });
+        assertUpdateRejected(
+                client(),
+                NS,
+                created,
+                INVALID,
+                List.of(
+                        "spec: Invalid value",
+                        "spec is immutable: delete the TrainingRun and create a new one"));
     }
 
     /**
@@ -99,12 +100,12 @@ class TrainingRunValidationIT {
     }
 
     private static Case spec(String name, Consumer<Map<String, Object>> m, String... expected) {
-        return new Case(name, r -> m.accept(specOf(r)), 422, List.of(expected));
+        return new Case(name, r -> m.accept(specOf(r)), INVALID, List.of(expected));
     }
 
     private static Case undeclared(
             String name, Consumer<Map<String, Object>> m, String... expected) {
-        return new Case(name, r -> m.accept(specOf(r)), 400, List.of(expected));
+        return new Case(name, r -> m.accept(specOf(r)), BAD_REQUEST, List.of(expected));
     }
 
     static Stream<Arguments> invalidRuns() {
@@ -266,7 +267,7 @@ class TrainingRunValidationIT {
                 new Case(
                         "name too long for its Job",
                         r -> r.getMetadata().setName("r".repeat(64)),
-                        422,
+                        INVALID,
                         List.of(
                                 "metadata.name must be at most 63 characters (it names the run's"
                                         + " Job)")));
@@ -278,27 +279,8 @@ class TrainingRunValidationIT {
     void invalidRunIsRejectedNamingTheField(Case c) {
         GenericKubernetesResource run = valid("bad-" + Integer.toHexString(c.name().hashCode()));
         c.mutation().accept(run);
-        assertThatThrownBy(
-                        () ->
-                                client().resource(run)
-                                        .inNamespace(NS)
-                                        .fieldValidation(FieldValidateable.Validation.STRICT)
-                                        .create())
-                .isInstanceOfSatisfying(
-                        KubernetesClientException.class,
-                        e -> {
-                            assertThat(e.getCode()).isEqualTo(c.code());
-                            for (String fragment : c.expected()) {
-                                assertThat(e.getMessage()).contains(fragment);
-                            }
-                        });
-        assertThat(
-                        client().genericKubernetesResources("fednode.io/v1alpha1", "TrainingRun")
-                                .inNamespace(NS)
-                                .withName(run.getMetadata().getName())
-                                .get())
-                .as("nothing is stored for a rejected run")
-                .isNull();
+        assertCreateRejected(
+                client(), NS, run, FieldValidateable.Validation.STRICT, c.code(), c.expected());
     }
 
     /** A valid run, the base every invalid case changes one thing in. */
@@ -327,16 +309,6 @@ class TrainingRunValidationIT {
         specOf(r).put("datasets", new ArrayList<>(List.of("lung-ct")));
         specOf(r).put("aggregator", new LinkedHashMap<>(map(specOf(r), "aggregator")));
         return r;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> specOf(GenericKubernetesResource r) {
-        return (Map<String, Object>) r.getAdditionalProperties().get("spec");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return (Map<String, Object>) parent.get(key);
     }
 
     private static KubernetesClient client() {

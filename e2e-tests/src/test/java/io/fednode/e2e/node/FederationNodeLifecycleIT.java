@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fednode.api.common.SecretKeyRef;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
-import io.fednode.api.v1alpha1.StorageSpec;
-import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.fixtures.ConditionAssert;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
 import java.time.Duration;
@@ -85,29 +81,13 @@ class FederationNodeLifecycleIT {
     }
 
     static FederationNode node(String ns, DeletionPolicy policy) {
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(ns);
-        spec.setRole(NodeRole.DATA);
-        spec.setDeletionPolicy(policy);
-        HubSpec hub = new HubSpec();
-        hub.setEndpoint("https://hub.example.org:8443");
-        hub.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
-        spec.setHub(hub);
-        StorageSpec storage = new StorageSpec();
-        for (var volume : List.of("raw", "anonymised", "scratch")) {
-            VolumeSpec v = new VolumeSpec("1Gi");
-            v.setStorageClassName(STORAGE_CLASS);
-            switch (volume) {
-                case "raw" -> storage.setRaw(v);
-                case "anonymised" -> storage.setAnonymised(v);
-                default -> storage.setScratch(v);
-            }
-        }
-        spec.setStorage(storage);
-        FederationNode node = new FederationNode();
-        node.setMetadata(new ObjectMetaBuilder().withName(ns).withNamespace(ns).build());
-        node.setSpec(spec);
-        return node;
+        return FederationNodes.node(ns, ns)
+                .role(NodeRole.DATA)
+                .deletionPolicy(policy)
+                .joinToken("hub-join")
+                .storage("1Gi", "1Gi", "1Gi")
+                .storageClass(STORAGE_CLASS)
+                .build();
     }
 
     static KubernetesClient admin() {
@@ -127,8 +107,9 @@ class FederationNodeLifecycleIT {
                                             .inNamespace(ns)
                                             .withName(ns)
                                             .get();
-                            assertThat(condition(n, "StorageReady")).isEqualTo("True");
-                            assertThat(condition(n, "Ready")).isEqualTo("True");
+                            ConditionAssert.assertThat(n)
+                                    .hasCondition("StorageReady", "True")
+                                    .hasCondition("Ready", "True");
                         });
         for (String volume : List.of("raw", "anonymised", "scratch")) {
             assertThat(
@@ -141,17 +122,6 @@ class FederationNodeLifecycleIT {
                     .isEqualTo("Bound");
         }
         return admin().resources(FederationNode.class).inNamespace(ns).withName(ns).get();
-    }
-
-    static String condition(FederationNode n, String type) {
-        if (n == null || n.getStatus() == null) {
-            return null;
-        }
-        return n.getStatus().getConditions().stream()
-                .filter(c -> c.getType().equals(type))
-                .map(c -> c.getStatus())
-                .findFirst()
-                .orElse(null);
     }
 
     static void deleteAndAwaitGarbageCollection(String ns) {

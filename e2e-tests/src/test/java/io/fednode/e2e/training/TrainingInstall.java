@@ -7,15 +7,12 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.AggregatorSpec;
-import io.fednode.api.v1alpha1.ComputeSpec;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.OperatorManifests;
@@ -76,28 +73,21 @@ final class TrainingInstall implements AutoCloseable {
 
     /** A compute node whose GPU pods go to the kwok GPU nodes. Not Ready until {@link #ready}. */
     FederationNode node(String ns, String name, int maxGpusPerRun, int maxConcurrentRuns) {
-        FederationNode node = new FederationNode();
-        node.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(name);
-        spec.setRole(NodeRole.COMPUTE);
-        HubSpec hub = new HubSpec();
-        hub.setEndpoint("https://hub.example.org:8443");
-        spec.setHub(hub);
         // No volumes: nothing provisions them here, and a Pod with an unbound claim is never
         // scheduled. Scratch is then an emptyDir (the Job builder's unit tests cover the claims).
-        ComputeSpec compute = new ComputeSpec();
-        compute.setMaxGpusPerRun(maxGpusPerRun);
-        compute.setMaxConcurrentRuns(maxConcurrentRuns);
-        compute.setNodeSelector(Map.of(KwokCluster.GPU_NODE_LABEL, "true"));
-        compute.setAllowedImages(List.of("registry.example.org/fl/"));
-        compute.setRequireDigest(true);
-        compute.setMaxRuntime("1h");
-        spec.setCompute(compute);
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setEgressCIDRs(List.of("203.0.113.0/24"));
-        spec.setConnectivity(connectivity);
-        node.setSpec(spec);
+        FederationNode node =
+                FederationNodes.node(ns, name)
+                        .role(NodeRole.COMPUTE)
+                        .gpus(maxGpusPerRun, maxConcurrentRuns)
+                        .compute(
+                                c -> {
+                                    c.setNodeSelector(Map.of(KwokCluster.GPU_NODE_LABEL, "true"));
+                                    c.setMaxRuntime("1h");
+                                })
+                        .allowedImages("registry.example.org/fl/")
+                        .requireDigest()
+                        .egress("203.0.113.0/24")
+                        .build();
         FederationNode created = admin.resource(node).create();
         admin.resource(
                         new ServiceAccountBuilder()

@@ -8,16 +8,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.AggregatorSpec;
-import io.fednode.api.v1alpha1.ComputeSpec;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.training.TrainingJob;
@@ -374,25 +371,14 @@ class TrainingRunBenchmark {
 
     /** The benchmark's node of a namespace: compute, 4 GPUs per run, SLOTS runs at once. */
     private static FederationNode nodeObject(String ns) {
-        FederationNode node = new FederationNode();
-        node.setMetadata(new ObjectMetaBuilder().withName("node").withNamespace(ns).build());
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(ns);
-        spec.setRole(NodeRole.COMPUTE);
-        HubSpec hub = new HubSpec();
-        hub.setEndpoint("https://hub.example.org:8443");
-        spec.setHub(hub);
-        ComputeSpec compute = new ComputeSpec();
-        compute.setMaxGpusPerRun(4);
-        compute.setMaxConcurrentRuns(SLOTS);
-        compute.setAllowedImages(List.of("registry.example.org/fl/"));
-        compute.setRequireDigest(true);
-        spec.setCompute(compute);
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setEgressCIDRs(List.of("203.0.113.0/24"));
-        spec.setConnectivity(connectivity);
-        node.setSpec(spec);
-        return node;
+        return FederationNodes.node(ns, "node")
+                .nodeId(ns)
+                .role(NodeRole.COMPUTE)
+                .gpus(4, SLOTS)
+                .allowedImages("registry.example.org/fl/")
+                .requireDigest()
+                .egress("203.0.113.0/24")
+                .build();
     }
 
     private static <T> void parallel(List<T> items, Consumer<T> action) throws Exception {

@@ -1,5 +1,6 @@
 package io.fednode.operator.dataset;
 
+import static io.fednode.fixtures.ConditionAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -91,8 +92,9 @@ class DatasetReconcilerIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () -> {
-                            assertCondition("orphan", "Ready", "False", "NodeNotFound");
-                            assertCondition("orphan", "Stalled", "True", "NodeNotFound");
+                            assertThat(dataset("orphan"))
+                                    .hasCondition("Ready", "False", "NodeNotFound")
+                                    .hasCondition("Stalled", "True", "NodeNotFound");
                         });
         assertThat(condition("orphan", "Ready").getMessage())
                 .contains("spec.nodeRef")
@@ -106,8 +108,10 @@ class DatasetReconcilerIT {
         create(Fixtures.dataset(NS, "on-compute", "gpu-site", "imports/a"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
-                        () -> assertCondition("on-compute", "Stalled", "True", "NodeHoldsNoData"));
-        assertThat(condition("on-compute", "Ready").getStatus()).isEqualTo("False");
+                        () ->
+                                assertThat(dataset("on-compute"))
+                                        .hasCondition("Stalled", "True", "NodeHoldsNoData"));
+        assertThat(dataset("on-compute")).hasCondition("Ready", "False");
         assertThat(jobsOf("on-compute")).isEmpty();
     }
 
@@ -118,9 +122,10 @@ class DatasetReconcilerIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () -> {
-                            assertCondition("waiting", "Ready", "False", "WaitingForNode");
-                            assertCondition("waiting", "Reconciling", "True", "WaitingForNode");
-                            assertCondition("waiting", "Stalled", "False", "NoBlockingErrors");
+                            assertThat(dataset("waiting"))
+                                    .hasCondition("Ready", "False", "WaitingForNode")
+                                    .hasCondition("Reconciling", "True", "WaitingForNode")
+                                    .hasCondition("Stalled", "False", "NoBlockingErrors");
                         });
         assertThat(jobsOf("waiting")).isEmpty();
 
@@ -129,7 +134,9 @@ class DatasetReconcilerIT {
                 .untilAsserted(() -> assertThat(jobsOf("waiting")).hasSize(1));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
-                        () -> assertCondition("waiting", "Reconciling", "True", "Anonymising"));
+                        () ->
+                                assertThat(dataset("waiting"))
+                                        .hasCondition("Reconciling", "True", "Anonymising"));
     }
 
     @Test
@@ -234,7 +241,10 @@ class DatasetReconcilerIT {
         finishJob(job, true);
 
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertCondition("done", "Ready", "True", "Anonymised"));
+                .untilAsserted(
+                        () ->
+                                assertThat(dataset("done"))
+                                        .hasCondition("Ready", "True", "Anonymised"));
         Dataset ds = dataset("done");
         assertThat(ds.getStatus().getFiles().getSeen()).isEqualTo(3);
         assertThat(ds.getStatus().getFiles().getWritten()).isEqualTo(2);
@@ -246,8 +256,9 @@ class DatasetReconcilerIT {
         assertThat(ds.getStatus().getCompletionTime()).isNotBlank();
         assertThat(ds.getStatus().getObservedGeneration())
                 .isEqualTo(ds.getMetadata().getGeneration());
-        assertCondition("done", "Reconciling", "False", "Anonymised");
-        assertCondition("done", "Failed", "False", "NotFailed");
+        assertThat(dataset("done"))
+                .hasCondition("Reconciling", "False", "Anonymised")
+                .hasCondition("Failed", "False", "NotFailed");
     }
 
     @Test
@@ -317,9 +328,10 @@ class DatasetReconcilerIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () -> {
-                            assertCondition("broken", "Failed", "True", "BackoffLimitExceeded");
-                            assertCondition("broken", "Ready", "False", "AnonymisationFailed");
-                            assertCondition("broken", "Stalled", "True", "BackoffLimitExceeded");
+                            assertThat(dataset("broken"))
+                                    .hasCondition("Failed", "True", "BackoffLimitExceeded")
+                                    .hasCondition("Ready", "False", "AnonymisationFailed")
+                                    .hasCondition("Stalled", "True", "BackoffLimitExceeded");
                         });
         assertThat(condition("broken", "Failed").getMessage())
                 .contains("after 3 attempts")
@@ -340,7 +352,10 @@ class DatasetReconcilerIT {
         fakeKubeletTerminates(job, "gitops-r1-abcde", 0, JobOutcomeTest.REPORT);
         finishJob(job, true);
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertCondition("gitops", "Ready", "True", "Anonymised"));
+                .untilAsserted(
+                        () ->
+                                assertThat(dataset("gitops"))
+                                        .hasCondition("Ready", "True", "Anonymised"));
 
         // With the finished Job still there, an edit is observed.
         long second = describe("gitops", "edited while the Job is still there");
@@ -361,7 +376,7 @@ class DatasetReconcilerIT {
                                 assertThat(dataset("gitops").getStatus().getObservedGeneration())
                                         .as("observedGeneration after an edit once the Job is gone")
                                         .isEqualTo(third));
-        assertCondition("gitops", "Ready", "True", "Anonymised");
+        assertThat(dataset("gitops")).hasCondition("Ready", "True", "Anonymised");
         assertThat(condition("gitops", "Ready").getObservedGeneration()).isEqualTo(third);
         assertThat(dataset("gitops").getStatus().getFiles().getWritten())
                 .as("the finished revision's counts are kept")
@@ -404,8 +419,8 @@ class DatasetReconcilerIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () ->
-                                assertCondition(
-                                        "phi-paths", "Failed", "True", "BackoffLimitExceeded"));
+                                assertThat(dataset("phi-paths"))
+                                        .hasCondition("Failed", "True", "BackoffLimitExceeded"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(eventMessages("phi-paths")).isNotEmpty());
 
@@ -466,9 +481,10 @@ class DatasetReconcilerIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () -> {
-                            assertCondition("too-slow", "Failed", "True", "DeadlineExceeded");
-                            assertCondition("too-slow", "Stalled", "True", "DeadlineExceeded");
-                            assertCondition("too-slow", "Ready", "False", "AnonymisationFailed");
+                            assertThat(dataset("too-slow"))
+                                    .hasCondition("Failed", "True", "DeadlineExceeded")
+                                    .hasCondition("Stalled", "True", "DeadlineExceeded")
+                                    .hasCondition("Ready", "False", "AnonymisationFailed");
                         });
         assertThat(condition("too-slow", "Failed").getMessage())
                 .contains("too-slow-r1")
@@ -501,7 +517,9 @@ class DatasetReconcilerIT {
         admin().resources(FederationNode.class).inNamespace(NS).withName("node-gone").delete();
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
-                        () -> assertCondition("orphaned", "Stalled", "True", "NodeNotFound"));
+                        () ->
+                                assertThat(dataset("orphaned"))
+                                        .hasCondition("Stalled", "True", "NodeNotFound"));
 
         assertThat(admin().batch().v1().jobs().inNamespace(NS).withName("orphaned-r1").get())
                 .as("the running Job")
@@ -768,16 +786,6 @@ class DatasetReconcilerIT {
         assertThat(ds.getStatus()).as("status of %s", dataset).isNotNull();
         return DatasetConditionsBuilder.find(ds.getStatus(), type)
                 .orElseThrow(() -> new AssertionError("no " + type + " condition on " + dataset));
-    }
-
-    private static void assertCondition(String dataset, String type, String status, String reason) {
-        Condition c = condition(dataset, type);
-        assertThat(c.getStatus())
-                .as("%s status of %s (%s)", type, dataset, c.getMessage())
-                .isEqualTo(status);
-        assertThat(c.getReason())
-                .as("%s reason of %s (%s)", type, dataset, c.getMessage())
-                .isEqualTo(reason);
     }
 
     private static KubernetesClient admin() {

@@ -280,19 +280,10 @@ class EnrolmentCrashIT {
     }
 
     static FederationNode createNode(String nodeId) {
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName(nodeId);
-        node.getMetadata().setNamespace(NODE_NS);
-        node.setSpec(HubLinkIT.nodeSpec(nodeId, "https://localhost:" + port));
-        node.getSpec()
-                .getHub()
-                .setJoinTokenSecretRef(
-                        new io.fednode.api.common.SecretKeyRef(nodeId + "-join", "token"));
-        node.getSpec()
-                .getHub()
-                .setCaBundleSecretRef(
-                        new io.fednode.api.common.SecretKeyRef(nodeId + "-join", "ca.crt"));
-        node.getSpec().getConnectivity().setHeartbeatInterval("5s");
+        FederationNode node =
+                HubLinkIT.linkedNode(NODE_NS, nodeId, "https://localhost:" + port)
+                        .hubCredentials(nodeId + "-join")
+                        .build();
         return kube.resource(node).create();
     }
 

@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fednode.api.v1alpha1.ComputeSpec;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetSpec;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.hub.heartbeat.HeartbeatReport;
 import io.fednode.hub.http.Json;
 import java.time.Duration;
@@ -178,17 +177,7 @@ class HeartbeatContentTest {
     }
 
     static FederationNode node(NodeRole role, int slots, int gpusPerRun) {
-        FederationNode node = new FederationNode();
-        node.setMetadata(new ObjectMetaBuilder().withName("hospital-a").withNamespace(NS).build());
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId("hospital-a");
-        spec.setRole(role);
-        ComputeSpec compute = new ComputeSpec();
-        compute.setMaxConcurrentRuns(slots);
-        compute.setMaxGpusPerRun(gpusPerRun);
-        spec.setCompute(compute);
-        node.setSpec(spec);
-        return node;
+        return FederationNodes.node(NS, "hospital-a").role(role).gpus(gpusPerRun, slots).build();
     }
 
     static TrainingRun run(String name, String node, int gpus, TrainingRunStatus status) {

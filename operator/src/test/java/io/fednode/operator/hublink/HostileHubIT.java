@@ -163,12 +163,15 @@ class HostileHubIT {
     /** Runs the node's link once against the server and returns its Registered condition. */
     static LinkCondition enrolOnce(String nodeId, Answer a) {
         answer.set(a);
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName(nodeId);
-        node.getMetadata().setNamespace(NS);
-        node.setSpec(
-                HubLinkIT.nodeSpec(nodeId, "https://localhost:" + server.getAddress().getPort()));
-        node = kube.resource(node).create();
+        FederationNode node =
+                kube.resource(
+                                HubLinkIT.linkedNode(
+                                                NS,
+                                                nodeId,
+                                                "https://localhost:"
+                                                        + server.getAddress().getPort())
+                                        .build())
+                        .create();
         HubLink link = new HubLink(kube, node, "0.1.0-test", Clock.systemUTC(), () -> {});
         link.step();
         return link.status().registered();

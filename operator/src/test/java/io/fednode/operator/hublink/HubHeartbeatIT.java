@@ -7,12 +7,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fednode.api.common.SecretKeyRef;
-import io.fednode.api.v1alpha1.ComputeSpec;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetSource;
 import io.fednode.api.v1alpha1.DatasetSpec;
@@ -21,17 +17,16 @@ import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.FederationMemberStatus;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
-import io.fednode.api.v1alpha1.StorageSpec;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
-import io.fednode.api.v1alpha1.VolumeSpec;
+import io.fednode.fixtures.ConditionAssert;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.operator.node.FederationNodeReconciler;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -39,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,15 +130,15 @@ class HubHeartbeatIT {
         writeStatus(run("theirs-running", "hospital-z", 1), started(null));
 
         createNode("https://localhost:" + hub.nodePort());
-        bindClaims();
+        FakeVolumeController.bindAll(admin, NODE_NS);
 
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
-                            assertThat(nodeCondition("Registered").getStatus()).isEqualTo("True");
-                            assertThat(nodeCondition("Connected").getStatus()).isEqualTo("True");
-                            assertThat(nodeCondition("Ready").getStatus()).isEqualTo("True");
+                            ConditionAssert.assertThat(node()).hasCondition("Registered", "True");
+                            ConditionAssert.assertThat(node()).hasCondition("Connected", "True");
+                            ConditionAssert.assertThat(node()).hasCondition("Ready", "True");
                         });
 
         // The hub's member status: 2 slots x 4 GPUs per run; only the running run holds GPUs;
@@ -197,9 +191,8 @@ class HubHeartbeatIT {
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
-                            Condition connected = nodeCondition("Connected");
-                            assertThat(connected.getStatus()).isEqualTo("False");
-                            assertThat(connected.getReason()).isEqualTo("HubUnreachable");
+                            ConditionAssert.assertThat(node())
+                                    .hasCondition("Connected", "False", "HubUnreachable");
                             assertThat(events("HubUnreachable")).hasSize(1);
                         });
         assertThat(events("HubUnreachable").get(0).getType()).isEqualTo("Warning");
@@ -208,8 +201,8 @@ class HubHeartbeatIT {
                 .untilAsserted(
                         () -> {
                             assertThat(events("HubUnreachable")).hasSize(1);
-                            assertThat(nodeCondition("Ready").getStatus()).isEqualTo("True");
-                            assertThat(nodeCondition("Registered").getStatus()).isEqualTo("True");
+                            ConditionAssert.assertThat(node()).hasCondition("Ready", "True");
+                            ConditionAssert.assertThat(node()).hasCondition("Registered", "True");
                         });
 
         // Back: one more HubConnected (a new transition), still one Registered.
@@ -218,7 +211,7 @@ class HubHeartbeatIT {
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
-                            assertThat(nodeCondition("Connected").getStatus()).isEqualTo("True");
+                            ConditionAssert.assertThat(node()).hasCondition("Connected", "True");
                             assertThat(events("HubConnected")).hasSize(2);
                         });
         assertThat(events("Registered")).hasSize(1);
@@ -299,71 +292,21 @@ class HubHeartbeatIT {
     }
 
     static void createNode(String name, String endpoint, String joinSecret, String interval) {
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(name);
-        spec.setRole(NodeRole.HYBRID);
-        StorageSpec storage = new StorageSpec();
-        storage.setRaw(new VolumeSpec("1Gi"));
-        spec.setStorage(storage);
-        ComputeSpec compute = new ComputeSpec();
-        compute.setMaxConcurrentRuns(2);
-        compute.setMaxGpusPerRun(4);
-        compute.setAllowedImages(List.of("registry.example.org/fl/"));
-        spec.setCompute(compute);
-        HubSpec hubSpec = new HubSpec();
-        hubSpec.setEndpoint(endpoint);
-        hubSpec.setJoinTokenSecretRef(new SecretKeyRef(joinSecret, "token"));
-        hubSpec.setCaBundleSecretRef(new SecretKeyRef(joinSecret, "ca.crt"));
-        spec.setHub(hubSpec);
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setHeartbeatInterval(interval);
-        spec.setConnectivity(connectivity);
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName(name);
-        node.getMetadata().setNamespace(NODE_NS);
-        node.setSpec(spec);
-        admin.resource(node).create();
+        admin.resource(
+                        FederationNodes.node(NODE_NS, name)
+                                .role(NodeRole.HYBRID)
+                                .storage("1Gi", null, null)
+                                .gpus(4, 2)
+                                .allowedImages("registry.example.org/fl/")
+                                .hubEndpoint(endpoint)
+                                .hubCredentials(joinSecret)
+                                .heartbeatInterval(interval)
+                                .build())
+                .create();
     }
 
-    /** What a volume controller does: the operator's claims are Bound at the requested size. */
-    static void bindClaims() {
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () ->
-                                !admin.persistentVolumeClaims()
-                                        .inNamespace(NODE_NS)
-                                        .list()
-                                        .getItems()
-                                        .isEmpty());
-        for (PersistentVolumeClaim claim :
-                admin.persistentVolumeClaims().inNamespace(NODE_NS).list().getItems()) {
-            admin.persistentVolumeClaims()
-                    .inNamespace(NODE_NS)
-                    .withName(claim.getMetadata().getName())
-                    .editStatus(
-                            c -> {
-                                c.getStatus().setPhase("Bound");
-                                c.getStatus()
-                                        .setCapacity(
-                                                Map.of(
-                                                        "storage",
-                                                        c.getSpec()
-                                                                .getResources()
-                                                                .getRequests()
-                                                                .get("storage")));
-                                c.getStatus().setAccessModes(c.getSpec().getAccessModes());
-                                return c;
-                            });
-        }
-    }
-
-    static Condition nodeCondition(String type) {
-        FederationNode node =
-                admin.resources(FederationNode.class).inNamespace(NODE_NS).withName(NODE).get();
-        return node.getStatus().getConditions().stream()
-                .filter(c -> c.getType().equals(type))
-                .findFirst()
-                .orElseThrow();
+    static FederationNode node() {
+        return admin.resources(FederationNode.class).inNamespace(NODE_NS).withName(NODE).get();
     }
 
     static List<Event> events(String reason) {

@@ -8,14 +8,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fednode.api.common.SecretKeyRef;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
-import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.testing.Conflicts;
@@ -202,14 +199,13 @@ public class HubLinkIT {
                                                         hub.ca().certificate())))
                                 .build())
                 .create();
-        FederationNodeSpec spec = nodeSpec("hospital-b", "https://localhost:1");
-        spec.getHub().setJoinTokenSecretRef(new SecretKeyRef("no-such-secret", "token"));
-        spec.getHub().setCaBundleSecretRef(new SecretKeyRef("hub-ca-only", "ca.crt"));
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName("hospital-b");
-        node.getMetadata().setNamespace(NODE_NS);
-        node.setSpec(spec);
-        node = kube.resource(node).create();
+        FederationNode node =
+                kube.resource(
+                                linkedNode(NODE_NS, "hospital-b", "https://localhost:1")
+                                        .joinToken("no-such-secret")
+                                        .caBundle("hub-ca-only")
+                                        .build())
+                        .create();
         FederationNode created = node;
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(
@@ -275,27 +271,20 @@ public class HubLinkIT {
         return kube.secrets().inNamespace(HUB_NS).withName(name).get();
     }
 
-    static FederationNodeSpec nodeSpec(String nodeId, String endpoint) {
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId(nodeId);
-        spec.setRole(NodeRole.COMPUTE);
-        HubSpec hubSpec = new HubSpec();
-        hubSpec.setEndpoint(endpoint);
-        hubSpec.setJoinTokenSecretRef(new SecretKeyRef("hub-join", "token"));
-        hubSpec.setCaBundleSecretRef(new SecretKeyRef("hub-join", "ca.crt"));
-        spec.setHub(hubSpec);
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setHeartbeatInterval("5s");
-        spec.setConnectivity(connectivity);
-        return spec;
+    /**
+     * The hub link tests' node: compute, joining {@code endpoint} with the token and CA bundle of
+     * Secret {@code hub-join}, heartbeats every 5 s.
+     */
+    static FederationNodes.Builder linkedNode(String namespace, String nodeId, String endpoint) {
+        return FederationNodes.node(namespace, nodeId)
+                .role(NodeRole.COMPUTE)
+                .hubEndpoint(endpoint)
+                .hubCredentials("hub-join")
+                .heartbeatInterval("5s");
     }
 
     static FederationNode createNode(String endpoint) {
-        FederationNode node = new FederationNode();
-        node.getMetadata().setName("hospital-a");
-        node.getMetadata().setNamespace(NODE_NS);
-        node.setSpec(nodeSpec("hospital-a", endpoint));
-        return kube.resource(node).create();
+        return kube.resource(linkedNode(NODE_NS, "hospital-a", endpoint).build()).create();
     }
 
     static Secret identitySecret() {

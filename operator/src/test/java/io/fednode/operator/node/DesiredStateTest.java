@@ -1,5 +1,6 @@
 package io.fednode.operator.node;
 
+import static io.fednode.fixtures.ConditionAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.common.VolumeKind;
 import io.fednode.operator.common.WorkloadKind;
 import java.util.List;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The desired-state builders, without a cluster. */
 class DesiredStateTest {
     static FederationNode node(NodeRole role) {
-        FederationNode node = Nodes.node("ns", "hospital-a", role);
+        FederationNode node = FederationNodes.hospital("ns", "hospital-a", role).build();
         node.getMetadata().setUid("uid-1");
         return node;
     }
@@ -168,7 +170,7 @@ class DesiredStateTest {
                 NodeConditions.reconciled(
                         node, observation, java.time.Instant.parse("2026-01-01T01:00:00Z"));
         assertThat(NodeConditions.same(first, second)).isTrue();
-        assertThat(Nodes.status(node, "Ready")).isEqualTo("True");
+        assertThat(node).hasCondition("Ready", "True");
         assertThat(first.getConditions())
                 .extracting(c -> c.getType())
                 .containsExactlyElementsOf(NodeConditions.TYPES);

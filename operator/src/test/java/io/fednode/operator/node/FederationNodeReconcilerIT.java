@@ -1,8 +1,7 @@
 package io.fednode.operator.node;
 
-import static io.fednode.operator.node.Nodes.condition;
-import static io.fednode.operator.node.Nodes.node;
-import static io.fednode.operator.node.Nodes.status;
+import static io.fednode.fixtures.ConditionAssert.assertThat;
+import static io.fednode.fixtures.FederationNodes.hospital;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +29,7 @@ import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.VolumeSpec;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.Conflicts;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.RealApiServer;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -121,7 +121,7 @@ class FederationNodeReconcilerIT {
     }
 
     static void bind(String ns, String claimName) {
-        VolumeBinding.bind(admin(), ns, claimName);
+        FakeVolumeController.bind(admin(), ns, claimName);
     }
 
     static List<Event> events(String ns, String reason) {
@@ -139,7 +139,7 @@ class FederationNodeReconcilerIT {
     @Test
     void hybridNodeGetsItsObjectsAndIsReadyOnceItsVolumesAreBound() {
         String ns = "hybrid";
-        FederationNode created = create(node(ns, "hospital-a", NodeRole.HYBRID));
+        FederationNode created = create(hospital(ns, "hospital-a", NodeRole.HYBRID).build());
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
@@ -147,19 +147,17 @@ class FederationNodeReconcilerIT {
                             FederationNode n = get(ns, "hospital-a");
                             assertThat(n.getStatus()).isNotNull();
                             assertThat(n.getStatus().getObservedGeneration()).isEqualTo(1L);
-                            assertThat(status(n, "StorageReady")).isEqualTo("False");
-                            assertThat(condition(n, "StorageReady").orElseThrow().getReason())
-                                    .isEqualTo("VolumeClaimPending");
-                            assertThat(status(n, "Ready")).isEqualTo("False");
-                            assertThat(status(n, "Reconciling")).isEqualTo("True");
-                            assertThat(status(n, "Stalled")).isEqualTo("False");
-                            assertThat(status(n, "NetworkIsolated")).isEqualTo("True");
+                            assertThat(n)
+                                    .hasCondition("StorageReady", "False", "VolumeClaimPending")
+                                    .hasCondition("Ready", "False")
+                                    .hasCondition("Reconciling", "True")
+                                    .hasCondition("Stalled", "False")
+                                    .hasCondition("NetworkIsolated", "True");
                             // the test node names no CA bundle: the hub link says so
-                            assertThat(status(n, "Registered")).isEqualTo("False");
-                            assertThat(condition(n, "Registered").orElseThrow().getReason())
-                                    .isEqualTo("NoCaBundle");
-                            assertThat(status(n, "Connected")).isEqualTo("Unknown");
-                            assertThat(status(n, "Paused")).isEqualTo("False");
+                            assertThat(n)
+                                    .hasCondition("Registered", "False", "NoCaBundle")
+                                    .hasCondition("Connected", "Unknown")
+                                    .hasCondition("Paused", "False");
                         });
 
         for (String volume : List.of("raw", "anonymised", "scratch")) {
@@ -230,9 +228,10 @@ class FederationNodeReconcilerIT {
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "hospital-a");
-                            assertThat(status(n, "Ready")).isEqualTo("True");
-                            assertThat(status(n, "StorageReady")).isEqualTo("True");
-                            assertThat(status(n, "Reconciling")).isEqualTo("False");
+                            assertThat(n)
+                                    .hasCondition("Ready", "True")
+                                    .hasCondition("StorageReady", "True")
+                                    .hasCondition("Reconciling", "False");
                             assertThat(events(ns, "NodeReady")).hasSize(1);
                         });
         assertThat(events(ns, "PseudonymKeyGenerated")).hasSize(1);
@@ -242,7 +241,7 @@ class FederationNodeReconcilerIT {
     @Test
     void pseudonymKeyIsGeneratedOnceAndAUsersKeyIsNeverTouched() {
         String ns = "keys";
-        create(node(ns, "hospital-b", NodeRole.DATA));
+        create(hospital(ns, "hospital-b", NodeRole.DATA).build());
         await().atMost(Duration.ofSeconds(60))
                 .until(
                         () ->
@@ -298,16 +297,14 @@ class FederationNodeReconcilerIT {
                         .addToData("key", Base64.getEncoder().encodeToString(new byte[8]))
                         .build();
         admin().resource(own).create();
-        create(node(ns, "byok", NodeRole.DATA));
+        create(hospital(ns, "byok", NodeRole.DATA).build());
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "byok");
-                            assertThat(status(n, "Stalled")).isEqualTo("True");
-                            assertThat(condition(n, "Stalled").orElseThrow().getReason())
-                                    .isEqualTo("PseudonymKeyInvalid");
-                            assertThat(condition(n, "Ready").orElseThrow().getMessage())
-                                    .contains("at least 32 bytes");
+                            assertThat(n)
+                                    .hasCondition("Stalled", "True", "PseudonymKeyInvalid")
+                                    .hasMessageContaining("Ready", "at least 32 bytes");
                         });
         Secret after = admin().secrets().inNamespace(ns).withName("byok-pseudonym-key").get();
         assertThat(after.getData()).isEqualTo(own.getData());
@@ -317,7 +314,7 @@ class FederationNodeReconcilerIT {
     @Test
     void roleChangeConvergesAndKeepsVolumes() {
         String ns = "roles";
-        create(node(ns, "switch", NodeRole.HYBRID));
+        create(hospital(ns, "switch", NodeRole.HYBRID).build());
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
@@ -383,18 +380,15 @@ class FederationNodeReconcilerIT {
     @Test
     void aDeletedNetworkPolicyIsRestored() {
         String ns = "restore";
-        create(node(ns, "guarded", NodeRole.DATA));
+        create(hospital(ns, "guarded", NodeRole.DATA).build());
         // The node's status is the operator's memory that the policy existed: delete it only once
         // the status says so (under load the policy can exist a while before the status does).
         await().atMost(Duration.ofSeconds(60))
-                .until(
-                        () ->
-                                policy(ns, "guarded-default-deny") != null
-                                        && "True"
-                                                .equals(
-                                                        status(
-                                                                get(ns, "guarded"),
-                                                                "NetworkIsolated")));
+                .untilAsserted(
+                        () -> {
+                            assertThat(policy(ns, "guarded-default-deny")).isNotNull();
+                            assertThat(get(ns, "guarded")).hasCondition("NetworkIsolated", "True");
+                        });
         String uid = policy(ns, "guarded-default-deny").getMetadata().getUid();
 
         admin().network()
@@ -419,7 +413,7 @@ class FederationNodeReconcilerIT {
     @Test
     void aPausedNodeIsLeftAloneUntilResumed() {
         String ns = "pause";
-        create(node(ns, "frozen", NodeRole.DATA));
+        create(hospital(ns, "frozen", NodeRole.DATA).build());
         // The first reconcile has acted on generation 1 and said so (under load the policy can
         // exist before the status is written).
         await().atMost(Duration.ofSeconds(60))
@@ -444,9 +438,7 @@ class FederationNodeReconcilerIT {
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "frozen");
-                            assertThat(status(n, "Paused")).isEqualTo("True");
-                            assertThat(condition(n, "Paused").orElseThrow().getReason())
-                                    .isEqualTo("PausedByAnnotation");
+                            assertThat(n).hasCondition("Paused", "True", "PausedByAnnotation");
                             assertThat(events(ns, "PausedByAnnotation")).hasSize(1);
                         });
 
@@ -477,7 +469,7 @@ class FederationNodeReconcilerIT {
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "frozen");
-                            assertThat(status(n, "Paused")).isEqualTo("False");
+                            assertThat(n).hasCondition("Paused", "False");
                             assertThat(n.getStatus().getObservedGeneration()).isEqualTo(2L);
                             assertThat(policy(ns, "frozen-default-deny")).isNotNull();
                             assertThat(events(ns, "Resumed")).hasSize(1);
@@ -487,24 +479,22 @@ class FederationNodeReconcilerIT {
     @Test
     void volumesNeverShrinkAndARefusedExpansionIsReported() {
         String ns = "resize";
-        create(node(ns, "grow", NodeRole.DATA));
+        create(hospital(ns, "grow", NodeRole.DATA).build());
         for (String volume : List.of("raw", "anonymised", "scratch")) {
             bind(ns, "grow-" + volume);
         }
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> "True".equals(status(get(ns, "grow"), "Ready")));
+                .untilAsserted(() -> assertThat(get(ns, "grow")).hasCondition("Ready", "True"));
 
         edit(ns, "grow", n -> n.getSpec().getStorage().getRaw().setSize("512Mi"));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "grow");
-                            assertThat(status(n, "Stalled")).isEqualTo("True");
-                            assertThat(condition(n, "Stalled").orElseThrow().getReason())
-                                    .isEqualTo("VolumeShrinkNotAllowed");
-                            assertThat(condition(n, "Ready").orElseThrow().getMessage())
-                                    .contains("spec.storage.raw.size");
-                            assertThat(status(n, "Ready")).isEqualTo("False");
+                            assertThat(n)
+                                    .hasCondition("Stalled", "True", "VolumeShrinkNotAllowed")
+                                    .hasMessageContaining("Ready", "spec.storage.raw.size")
+                                    .hasCondition("Ready", "False");
                         });
         assertThat(claim(ns, "grow-raw").getSpec().getResources().getRequests().get("storage"))
                 .isEqualTo(new Quantity("1Gi"));
@@ -515,22 +505,21 @@ class FederationNodeReconcilerIT {
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, "grow");
-                            assertThat(condition(n, "StorageReady").orElseThrow().getReason())
-                                    .isEqualTo("VolumeClaimRejected");
-                            assertThat(condition(n, "StorageReady").orElseThrow().getMessage())
-                                    .contains("spec.storage.raw");
-                            assertThat(status(n, "Stalled")).isEqualTo("True");
+                            assertThat(n)
+                                    .hasReason("StorageReady", "VolumeClaimRejected")
+                                    .hasMessageContaining("StorageReady", "spec.storage.raw")
+                                    .hasCondition("Stalled", "True");
                         });
 
         edit(ns, "grow", n -> n.getSpec().getStorage().getRaw().setSize("1Gi"));
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> "True".equals(status(get(ns, "grow"), "Ready")));
+                .untilAsserted(() -> assertThat(get(ns, "grow")).hasCondition("Ready", "True"));
     }
 
     @Test
     void deletionPolicyDecidesWhetherVolumesAndKeyAreOwnedByTheNode() {
         String ns = "ownership";
-        FederationNode node = create(node(ns, "owned", NodeRole.DATA));
+        FederationNode node = create(hospital(ns, "owned", NodeRole.DATA).build());
         await().atMost(Duration.ofSeconds(60)).until(() -> claim(ns, "owned-raw") != null);
         assertThat(ownedBy(claim(ns, "owned-raw"), node)).isFalse();
 

@@ -1,5 +1,6 @@
 package io.fednode.operator.node;
 
+import static io.fednode.fixtures.ConditionAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,12 +18,14 @@ import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.hub.Hub;
 import io.fednode.hub.HubConfig;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.hublink.HubLinkIT;
 import io.fednode.testing.Conflicts;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.fednode.testing.ServiceAccountClients;
@@ -315,22 +318,23 @@ class LeaderElectionIT {
                                         .isEqualTo("operator-a"));
         Replica b = start("operator-b", chartEnv);
 
-        FederationNode node = Nodes.node(NS, NODE, NodeRole.DATA);
+        FederationNode node = FederationNodes.hospital(NS, NODE, NodeRole.DATA).build();
         node.getSpec().getHub().setEndpoint("https://127.0.0.1:" + hub.nodePort());
         node.getSpec().getHub().setCaBundleSecretRef(new SecretKeyRef("hub-join", "ca.crt"));
         node.getSpec().getConnectivity().setHeartbeatInterval(HEARTBEAT.toSeconds() + "s");
         API.client().resource(node).create();
         for (String volume : List.of("raw", "anonymised", "scratch")) {
-            VolumeBinding.bind(API.client(), NS, NODE + "-" + volume);
+            FakeVolumeController.bind(API.client(), NS, NODE + "-" + volume);
         }
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
                 .untilAsserted(
                         () -> {
                             FederationNode n = currentNode();
-                            assertThat(Nodes.status(n, "Ready")).isEqualTo("True");
-                            assertThat(Nodes.status(n, "Registered")).isEqualTo("True");
-                            assertThat(Nodes.status(n, "Connected")).isEqualTo("True");
+                            assertThat(n)
+                                    .hasCondition("Ready", "True")
+                                    .hasCondition("Registered", "True")
+                                    .hasCondition("Connected", "True");
                         });
         Secret key = API.client().secrets().inNamespace(NS).withName(NODE + "-pseudonym-key").get();
         Map<String, String> claims =
@@ -400,7 +404,7 @@ class LeaderElectionIT {
                         () -> {
                             FederationNode n = currentNode();
                             assertThat(n.getStatus().getObservedGeneration()).isEqualTo(2L);
-                            assertThat(Nodes.status(n, "Ready")).isEqualTo("True");
+                            assertThat(n).hasCondition("Ready", "True");
                         });
         assertThat(b.reconciliationsStarted()).isPositive();
         Secret keyAfter =
@@ -418,8 +422,7 @@ class LeaderElectionIT {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> lastHeartbeat().isAfter(afterTakeover));
         FederationNode linked = currentNode();
-        assertThat(Nodes.status(linked, "Connected")).isEqualTo("True");
-        assertThat(Nodes.status(linked, "Registered")).isEqualTo("True");
+        assertThat(linked).hasCondition("Connected", "True").hasCondition("Registered", "True");
         Secret identityAfter =
                 API.client().secrets().inNamespace(NS).withName(NODE + "-hub-identity").get();
         assertThat(identityAfter.getMetadata().getUid()).isEqualTo(identity.getMetadata().getUid());

@@ -1,8 +1,7 @@
 package io.fednode.operator.node;
 
-import static io.fednode.operator.node.Nodes.condition;
-import static io.fednode.operator.node.Nodes.node;
-import static io.fednode.operator.node.Nodes.status;
+import static io.fednode.fixtures.ConditionAssert.assertThat;
+import static io.fednode.fixtures.FederationNodes.hospital;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +13,7 @@ import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.RefusedClaimChange;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.Conflicts;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.RealApiServer;
 import java.time.Duration;
 import java.util.List;
@@ -105,12 +105,14 @@ class OperatorRestartIT {
     /** Creates a data node, binds its claims and waits for Ready. */
     static void readyNode(String ns, String name) {
         Nodes.namespace(admin(), ns);
-        admin().resources(FederationNode.class).resource(node(ns, name, NodeRole.DATA)).create();
+        admin().resources(FederationNode.class)
+                .resource(hospital(ns, name, NodeRole.DATA).build())
+                .create();
         for (String volume : List.of("raw", "anonymised", "scratch")) {
-            VolumeBinding.bind(admin(), ns, name + "-" + volume);
+            FakeVolumeController.bind(admin(), ns, name + "-" + volume);
         }
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> "True".equals(status(get(ns, name), "Ready")));
+                .untilAsserted(() -> assertThat(get(ns, name)).hasCondition("Ready", "True"));
     }
 
     /** Asks for 2Gi of the raw volume, which no StorageClass here can expand to. */
@@ -120,8 +122,7 @@ class OperatorRestartIT {
                 .untilAsserted(
                         () -> {
                             FederationNode n = get(ns, name);
-                            assertThat(condition(n, "StorageReady").orElseThrow().getReason())
-                                    .isEqualTo("VolumeClaimRejected");
+                            assertThat(n).hasReason("StorageReady", "VolumeClaimRejected");
                             assertThat(n.getStatus().getRefusedClaimChanges())
                                     .singleElement()
                                     .satisfies(
@@ -168,10 +169,9 @@ class OperatorRestartIT {
                                     .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
                         });
         FederationNode n = get(ns, "steady");
-        assertThat(condition(n, "StorageReady").orElseThrow().getReason())
-                .isEqualTo("VolumeClaimRejected");
-        assertThat(condition(n, "StorageReady").orElseThrow().getMessage())
-                .contains("spec.storage.raw");
+        assertThat(n)
+                .hasReason("StorageReady", "VolumeClaimRejected")
+                .hasMessageContaining("StorageReady", "spec.storage.raw");
         assertThat(n.getStatus().getRefusedClaimChanges()).isEqualTo(learnt);
         assertThat(claimWrites())
                 .as("the refused expansion is not sent again by the new operator")
@@ -183,7 +183,7 @@ class OperatorRestartIT {
                 .untilAsserted(
                         () -> {
                             FederationNode ready = get(ns, "steady");
-                            assertThat(status(ready, "Ready")).isEqualTo("True");
+                            assertThat(ready).hasCondition("Ready", "True");
                             assertThat(ready.getStatus().getRefusedClaimChanges()).isEmpty();
                         });
     }
@@ -200,10 +200,11 @@ class OperatorRestartIT {
                 readyNode(ns, "again");
             } else {
                 admin().resources(FederationNode.class)
-                        .resource(node(ns, "again", NodeRole.DATA))
+                        .resource(hospital(ns, "again", NodeRole.DATA).build())
                         .create();
                 await().atMost(Duration.ofSeconds(60))
-                        .until(() -> "True".equals(status(get(ns, "again"), "Ready")));
+                        .untilAsserted(
+                                () -> assertThat(get(ns, "again")).hasCondition("Ready", "True"));
             }
             long before = claimWrites();
             askForARefusedExpansion(ns, "again");

@@ -1,11 +1,14 @@
 package io.fednode.operator.node;
 
+import static io.fednode.fixtures.ConditionAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
+import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.OperatorSettings;
+import io.fednode.testing.FakeVolumeController;
 import io.fednode.testing.RealApiServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +67,7 @@ class SteadyStateIT {
                         "steady-compute");
         roles.forEach(
                 (role, name) -> {
-                    FederationNode node = Nodes.node(name, name, role);
+                    FederationNode node = FederationNodes.hospital(name, name, role).build();
                     Nodes.namespace(API.client(), name);
                     API.client().resource(node).create();
                 });
@@ -74,7 +77,7 @@ class SteadyStateIT {
                             role.holdsData()
                                     ? List.of("raw", "anonymised", "scratch")
                                     : List.of("anonymised", "scratch")) {
-                        VolumeBinding.bind(API.client(), name, name + "-" + volume);
+                        FakeVolumeController.bind(API.client(), name, name + "-" + volume);
                     }
                 });
         await().atMost(Duration.ofSeconds(90))
@@ -87,7 +90,7 @@ class SteadyStateIT {
                                                 .inNamespace(name)
                                                 .withName(name)
                                                 .get();
-                                assertThat(Nodes.status(n, "Ready")).as(name).isEqualTo("True");
+                                assertThat(n).hasCondition("Ready", "True");
                             }
                         });
         // Let one full round of resyncs pass so the status and caches have settled.

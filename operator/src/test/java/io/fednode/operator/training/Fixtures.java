@@ -6,20 +6,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fednode.api.v1alpha1.AggregatorSpec;
-import io.fednode.api.v1alpha1.ComputeSpec;
-import io.fednode.api.v1alpha1.ConnectivitySpec;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetSpec;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
-import io.fednode.api.v1alpha1.FederationNodeSpec;
-import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
-import io.fednode.api.v1alpha1.StorageSpec;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
-import io.fednode.api.v1alpha1.VolumeSpec;
-import java.util.ArrayList;
+import io.fednode.fixtures.FederationNodes;
 import java.util.List;
 import java.util.Map;
 
@@ -32,51 +26,35 @@ final class Fixtures {
     private Fixtures() {}
 
     static FederationNode node() {
-        FederationNode node = new FederationNode();
-        node.setMetadata(
-                new ObjectMetaBuilder()
-                        .withName("hospital-a")
-                        .withNamespace(NS)
-                        .withUid("node-uid")
-                        .build());
-        FederationNodeSpec spec = new FederationNodeSpec();
-        spec.setNodeId("hospital-a");
-        spec.setRole(NodeRole.HYBRID);
-        StorageSpec storage = new StorageSpec();
-        storage.setRaw(new VolumeSpec("10Gi"));
-        storage.setAnonymised(new VolumeSpec("10Gi"));
-        storage.setScratch(new VolumeSpec("1Gi"));
-        spec.setStorage(storage);
-        ComputeSpec compute = new ComputeSpec();
-        compute.setMaxGpusPerRun(4);
-        compute.setMaxConcurrentRuns(2);
-        compute.setRuntimeClassName("nvidia");
-        compute.setNodeSelector(Map.of("fednode.io/test-gpu", "true"));
-        compute.setTolerations(
-                List.of(
-                        new TolerationBuilder()
-                                .withKey("nvidia.com/gpu")
-                                .withOperator("Exists")
-                                .withEffect("NoSchedule")
-                                .build()));
-        compute.setAllowedImages(List.of("registry.example.org/fl/"));
-        compute.setRequireDigest(true);
-        compute.setMaxRuntime("24h");
-        compute.setDefaultResources(
-                new ResourceRequirementsBuilder()
-                        .addToRequests("cpu", new Quantity("1"))
-                        .addToRequests("memory", new Quantity("4Gi"))
-                        .addToLimits("memory", new Quantity("8Gi"))
-                        .build());
-        spec.setCompute(compute);
-        ConnectivitySpec connectivity = new ConnectivitySpec();
-        connectivity.setEgressCIDRs(List.of("203.0.113.0/24", "198.51.100.7/32"));
-        spec.setConnectivity(connectivity);
-        node.setSpec(spec);
-        FederationNodeStatus status = new FederationNodeStatus();
-        status.setConditions(new ArrayList<>(List.of(condition("Ready", "True"))));
-        node.setStatus(status);
-        return node;
+        return FederationNodes.node(NS, "hospital-a")
+                .uid("node-uid")
+                .role(NodeRole.HYBRID)
+                .storage("10Gi", "10Gi", "1Gi")
+                .gpus(4, 2)
+                .allowedImages("registry.example.org/fl/")
+                .requireDigest()
+                .compute(
+                        compute -> {
+                            compute.setRuntimeClassName("nvidia");
+                            compute.setNodeSelector(Map.of("fednode.io/test-gpu", "true"));
+                            compute.setTolerations(
+                                    List.of(
+                                            new TolerationBuilder()
+                                                    .withKey("nvidia.com/gpu")
+                                                    .withOperator("Exists")
+                                                    .withEffect("NoSchedule")
+                                                    .build()));
+                            compute.setMaxRuntime("24h");
+                            compute.setDefaultResources(
+                                    new ResourceRequirementsBuilder()
+                                            .addToRequests("cpu", new Quantity("1"))
+                                            .addToRequests("memory", new Quantity("4Gi"))
+                                            .addToLimits("memory", new Quantity("8Gi"))
+                                            .build());
+                        })
+                .egress("203.0.113.0/24", "198.51.100.7/32")
+                .condition("Ready", "True", "Test", "test")
+                .build();
     }
 
     static TrainingRun run(String name) {

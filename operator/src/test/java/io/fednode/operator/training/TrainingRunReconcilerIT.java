@@ -27,6 +27,7 @@ import io.fednode.api.v1alpha1.HubSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.fixtures.ConditionAssert;
 import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
@@ -178,17 +179,12 @@ class TrainingRunReconcilerIT {
         await().untilAsserted(
                         () -> {
                             TrainingRunStatus status = get(ns, "lung-ct-round-1").getStatus();
-                            assertThat(condition(status, "Admitted"))
-                                    .extracting(Condition::getStatus, Condition::getReason)
-                                    .containsExactly("True", "Admitted");
-                            assertThat(condition(status, "Queued").getStatus()).isEqualTo("False");
-                            assertThat(condition(status, "Running"))
-                                    .extracting(Condition::getStatus, Condition::getReason)
-                                    .containsExactly("False", "JobPending");
-                            assertThat(condition(status, "Succeeded").getStatus())
-                                    .isEqualTo("Unknown");
-                            assertThat(condition(status, "Reconciling").getStatus())
-                                    .isEqualTo("True");
+                            conditions(status)
+                                    .hasCondition("Admitted", "True", "Admitted")
+                                    .hasCondition("Queued", "False")
+                                    .hasCondition("Running", "False", "JobPending")
+                                    .hasCondition("Succeeded", "Unknown")
+                                    .hasCondition("Reconciling", "True");
                             assertThat(status.getJobName()).isEqualTo("lung-ct-round-1");
                             assertThat(status.getStartTime()).isNotNull();
                             assertThat(status.getActiveDeadlineSeconds()).isEqualTo(7200L);
@@ -269,20 +265,16 @@ class TrainingRunReconcilerIT {
                         () -> {
                             TrainingRunStatus status = get(ns, "refused").getStatus();
                             assertThat(status).isNotNull();
-                            assertThat(condition(status, "Admitted"))
-                                    .extracting(
-                                            Condition::getStatus,
-                                            Condition::getReason,
-                                            Condition::getMessage)
-                                    .containsExactly("False", refusal.reason(), refusal.message());
-                            assertThat(condition(status, "Failed"))
-                                    .extracting(Condition::getStatus, Condition::getReason)
-                                    .containsExactly("True", refusal.reason());
-                            assertThat(condition(status, "Succeeded").getStatus())
-                                    .isEqualTo("False");
-                            assertThat(condition(status, "Stalled").getStatus()).isEqualTo("True");
-                            assertThat(condition(status, "Reconciling").getStatus())
-                                    .isEqualTo("False");
+                            conditions(status)
+                                    .hasCondition(
+                                            "Admitted",
+                                            "False",
+                                            refusal.reason(),
+                                            refusal.message())
+                                    .hasCondition("Failed", "True", refusal.reason())
+                                    .hasCondition("Succeeded", "False")
+                                    .hasCondition("Stalled", "True")
+                                    .hasCondition("Reconciling", "False");
                             assertThat(status.getCompletionTime()).isNotNull();
                         });
         assertThat(admin().batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
@@ -314,9 +306,8 @@ class TrainingRunReconcilerIT {
         create(run);
         await().untilAsserted(
                         () ->
-                                assertThat(condition(get(ns, "on-data-node").getStatus(), "Failed"))
-                                        .extracting(Condition::getStatus, Condition::getReason)
-                                        .containsExactly("True", "NodeNotCompute"));
+                                conditions(get(ns, "on-data-node").getStatus())
+                                        .hasCondition("Failed", "True", "NodeNotCompute"));
     }
 
     @Test
@@ -331,12 +322,10 @@ class TrainingRunReconcilerIT {
         await().untilAsserted(
                         () -> {
                             TrainingRunStatus status = get(ns, "waits-for-data").getStatus();
-                            assertThat(condition(status, "Admitted"))
-                                    .extracting(Condition::getStatus, Condition::getReason)
-                                    .containsExactly("False", "DatasetNotReady");
-                            assertThat(condition(status, "Failed").getStatus()).isEqualTo("False");
-                            assertThat(condition(status, "Reconciling").getStatus())
-                                    .isEqualTo("True");
+                            conditions(status)
+                                    .hasCondition("Admitted", "False", "DatasetNotReady")
+                                    .hasCondition("Failed", "False")
+                                    .hasCondition("Reconciling", "True");
                         });
         assertThat(job(ns, "waits-for-data")).isEmpty();
 
@@ -355,9 +344,8 @@ class TrainingRunReconcilerIT {
         create(run(ns, "early", 1));
         await().untilAsserted(
                         () ->
-                                assertThat(condition(get(ns, "early").getStatus(), "Admitted"))
-                                        .extracting(Condition::getStatus, Condition::getReason)
-                                        .containsExactly("False", "NodeNotReady"));
+                                conditions(get(ns, "early").getStatus())
+                                        .hasCondition("Admitted", "False", "NodeNotReady"));
         assertThat(job(ns, "early")).isEmpty();
 
         markNodeReady(ns, "hospital-a");
@@ -378,14 +366,10 @@ class TrainingRunReconcilerIT {
                             assertThat(jobNames(ns)).containsExactlyInAnyOrder("run-1", "run-2");
                             for (String queued : List.of("run-3", "run-4", "run-5")) {
                                 TrainingRunStatus status = get(ns, queued).getStatus();
-                                assertThat(condition(status, "Admitted").getStatus())
-                                        .isEqualTo("True");
-                                assertThat(condition(status, "Queued"))
-                                        .extracting(
-                                                Condition::getStatus,
-                                                Condition::getReason,
-                                                Condition::getMessage)
-                                        .containsExactly(
+                                conditions(status)
+                                        .hasCondition("Admitted", "True")
+                                        .hasCondition(
+                                                "Queued",
                                                 "True",
                                                 "QuotaExceeded",
                                                 "node hospital-a runs at most 2 TrainingRuns at"
@@ -403,9 +387,8 @@ class TrainingRunReconcilerIT {
         await().untilAsserted(
                         () -> {
                             assertThat(jobNames(ns)).containsExactlyInAnyOrder("run-2", "run-3");
-                            assertThat(condition(get(ns, "run-1").getStatus(), "Failed"))
-                                    .extracting(Condition::getStatus, Condition::getReason)
-                                    .containsExactly("True", "JobDeleted");
+                            conditions(get(ns, "run-1").getStatus())
+                                    .hasCondition("Failed", "True", "JobDeleted");
                         });
         // Deleting a run that holds a slot frees it too (the Job goes with its owner; no garbage
         // collector runs here, so the test removes the Job as it would).
@@ -413,7 +396,7 @@ class TrainingRunReconcilerIT {
         admin().batch().v1().jobs().inNamespace(ns).withName("run-2").delete();
         await().untilAsserted(
                         () -> assertThat(jobNames(ns)).containsExactlyInAnyOrder("run-3", "run-4"));
-        assertThat(condition(get(ns, "run-5").getStatus(), "Queued").getStatus()).isEqualTo("True");
+        conditions(get(ns, "run-5").getStatus()).hasCondition("Queued", "True");
     }
 
     @Test
@@ -554,12 +537,9 @@ class TrainingRunReconcilerIT {
                 .orElseThrow();
     }
 
-    static Condition condition(TrainingRunStatus status, String type) {
+    static ConditionAssert conditions(TrainingRunStatus status) {
         assertThat(status).as("status").isNotNull();
-        return status.getConditions().stream()
-                .filter(c -> type.equals(c.getType()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no condition " + type));
+        return ConditionAssert.assertThatConditions("TrainingRun status", status.getConditions());
     }
 
     private static KubernetesClient admin() {
