@@ -74,36 +74,83 @@ public record HubConfig(
         }
 
         public static Listener defaults() {
-            return new Listener(
-                    Duration.ofSeconds(10),
-                    Duration.ofSeconds(60),
-                    16384,
-                    32,
-                    10,
-                    8,
-                    Duration.ofDays(365));
+            return builder().build();
         }
 
-        public Listener withServerCertificateLifetime(Duration lifetime) {
-            return new Listener(
-                    requestTimeout,
-                    idleTimeout,
-                    maxConnections,
-                    maxConnectionsPerAddress,
-                    enrolAttemptsPerMinute,
-                    maxConcurrentEnrolments,
-                    lifetime);
+        /** A builder holding the defaults. */
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Listener withEnrolAttemptsPerMinute(int perMinute) {
-            return new Listener(
-                    requestTimeout,
-                    idleTimeout,
-                    maxConnections,
-                    maxConnectionsPerAddress,
-                    perMinute,
-                    maxConcurrentEnrolments,
-                    serverCertificateLifetime);
+        /** A builder holding these settings. */
+        public Builder toBuilder() {
+            return new Builder()
+                    .requestTimeout(requestTimeout)
+                    .idleTimeout(idleTimeout)
+                    .maxConnections(maxConnections)
+                    .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                    .enrolAttemptsPerMinute(enrolAttemptsPerMinute)
+                    .maxConcurrentEnrolments(maxConcurrentEnrolments)
+                    .serverCertificateLifetime(serverCertificateLifetime);
+        }
+
+        /** Listener settings one by one; {@link #build} validates them all. */
+        public static final class Builder {
+            private Duration requestTimeout = Duration.ofSeconds(10);
+            private Duration idleTimeout = Duration.ofSeconds(60);
+            private int maxConnections = 16384;
+            private int maxConnectionsPerAddress = 32;
+            private int enrolAttemptsPerMinute = 10;
+            private int maxConcurrentEnrolments = 8;
+            private Duration serverCertificateLifetime = Duration.ofDays(365);
+
+            private Builder() {}
+
+            public Builder requestTimeout(Duration v) {
+                this.requestTimeout = v;
+                return this;
+            }
+
+            public Builder idleTimeout(Duration v) {
+                this.idleTimeout = v;
+                return this;
+            }
+
+            public Builder maxConnections(int v) {
+                this.maxConnections = v;
+                return this;
+            }
+
+            public Builder maxConnectionsPerAddress(int v) {
+                this.maxConnectionsPerAddress = v;
+                return this;
+            }
+
+            public Builder enrolAttemptsPerMinute(int v) {
+                this.enrolAttemptsPerMinute = v;
+                return this;
+            }
+
+            public Builder maxConcurrentEnrolments(int v) {
+                this.maxConcurrentEnrolments = v;
+                return this;
+            }
+
+            public Builder serverCertificateLifetime(Duration v) {
+                this.serverCertificateLifetime = v;
+                return this;
+            }
+
+            public Listener build() {
+                return new Listener(
+                        requestTimeout,
+                        idleTimeout,
+                        maxConnections,
+                        maxConnectionsPerAddress,
+                        enrolAttemptsPerMinute,
+                        maxConcurrentEnrolments,
+                        serverCertificateLifetime);
+            }
         }
 
         private static void positive(String name, Duration d) {
@@ -119,22 +166,148 @@ public record HubConfig(
         }
     }
 
+    public HubConfig {
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("--namespace (or POD_NAMESPACE) is required");
+        }
+        serverNames = List.copyOf(serverNames);
+    }
+
+    /** The defaults, in {@code namespace}. */
     public static HubConfig defaults(String namespace) {
-        return new HubConfig(
-                namespace,
-                "fednode-hub-ca",
-                "127.0.0.1",
-                8443,
-                "127.0.0.1",
-                9090,
-                List.of("localhost", "127.0.0.1"),
-                Duration.ofDays(30),
-                Duration.ofHours(24),
-                5,
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(10),
-                Duration.ofSeconds(1),
-                Listener.defaults());
+        return builder().namespace(namespace).build();
+    }
+
+    /** A builder holding the defaults; {@link Builder#namespace} must be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder()
+                .namespace(namespace)
+                .caSecret(caSecret)
+                .bindAddress(bindAddress)
+                .port(port)
+                .adminBindAddress(adminBindAddress)
+                .adminPort(adminPort)
+                .serverNames(serverNames)
+                .certificateLifetime(certificateLifetime)
+                .joinTokenLifetime(joinTokenLifetime)
+                .missedHeartbeats(missedHeartbeats)
+                .defaultHeartbeatInterval(defaultHeartbeatInterval)
+                .statusRefresh(statusRefresh)
+                .statusSyncPeriod(statusSyncPeriod)
+                .listener(listener);
+    }
+
+    /** Hub settings one by one, starting from the defaults; {@link #build} validates them. */
+    public static final class Builder {
+        private String namespace;
+        private String caSecret = "fednode-hub-ca";
+        private String bindAddress = "127.0.0.1";
+        private int port = 8443;
+        private String adminBindAddress = "127.0.0.1";
+        private int adminPort = 9090;
+        private List<String> serverNames = List.of("localhost", "127.0.0.1");
+        private Duration certificateLifetime = Duration.ofDays(30);
+        private Duration joinTokenLifetime = Duration.ofHours(24);
+        private int missedHeartbeats = 5;
+        private Duration defaultHeartbeatInterval = Duration.ofSeconds(30);
+        private Duration statusRefresh = Duration.ofMinutes(10);
+        private Duration statusSyncPeriod = Duration.ofSeconds(1);
+        private Listener listener = Listener.defaults();
+
+        private Builder() {}
+
+        public Builder namespace(String v) {
+            this.namespace = v;
+            return this;
+        }
+
+        public Builder caSecret(String v) {
+            this.caSecret = v;
+            return this;
+        }
+
+        public Builder bindAddress(String v) {
+            this.bindAddress = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            this.port = v;
+            return this;
+        }
+
+        public Builder adminBindAddress(String v) {
+            this.adminBindAddress = v;
+            return this;
+        }
+
+        public Builder adminPort(int v) {
+            this.adminPort = v;
+            return this;
+        }
+
+        public Builder serverNames(List<String> v) {
+            this.serverNames = v;
+            return this;
+        }
+
+        public Builder certificateLifetime(Duration v) {
+            this.certificateLifetime = v;
+            return this;
+        }
+
+        public Builder joinTokenLifetime(Duration v) {
+            this.joinTokenLifetime = v;
+            return this;
+        }
+
+        public Builder missedHeartbeats(int v) {
+            this.missedHeartbeats = v;
+            return this;
+        }
+
+        public Builder defaultHeartbeatInterval(Duration v) {
+            this.defaultHeartbeatInterval = v;
+            return this;
+        }
+
+        public Builder statusRefresh(Duration v) {
+            this.statusRefresh = v;
+            return this;
+        }
+
+        public Builder statusSyncPeriod(Duration v) {
+            this.statusSyncPeriod = v;
+            return this;
+        }
+
+        public Builder listener(Listener v) {
+            this.listener = v;
+            return this;
+        }
+
+        public HubConfig build() {
+            return new HubConfig(
+                    namespace,
+                    caSecret,
+                    bindAddress,
+                    port,
+                    adminBindAddress,
+                    adminPort,
+                    serverNames,
+                    certificateLifetime,
+                    joinTokenLifetime,
+                    missedHeartbeats,
+                    defaultHeartbeatInterval,
+                    statusRefresh,
+                    statusSyncPeriod,
+                    listener);
+        }
     }
 
     public static HubConfig from(String[] args, Map<String, String> env) {
@@ -160,43 +333,55 @@ public record HubConfig(
             throw new IllegalArgumentException("--namespace (or POD_NAMESPACE) is required");
         }
         HubConfig d = defaults(namespace);
-        return new HubConfig(
-                namespace,
-                values.getOrDefault("ca-secret", d.caSecret()),
-                values.getOrDefault("bind-address", d.bindAddress()),
-                Integer.parseInt(values.getOrDefault("port", "" + d.port())),
-                values.getOrDefault("admin-bind-address", d.adminBindAddress()),
-                Integer.parseInt(values.getOrDefault("admin-port", "" + d.adminPort())),
-                values.containsKey("server-names")
-                        ? List.of(values.get("server-names").split(","))
-                        : d.serverNames(),
-                duration(values, "certificate-lifetime", d.certificateLifetime()),
-                duration(values, "join-token-lifetime", d.joinTokenLifetime()),
-                Integer.parseInt(
-                        values.getOrDefault("missed-heartbeats", "" + d.missedHeartbeats())),
-                duration(values, "default-heartbeat-interval", d.defaultHeartbeatInterval()),
-                duration(values, "status-refresh", d.statusRefresh()),
-                duration(values, "status-sync-period", d.statusSyncPeriod()),
-                new Listener(
-                        duration(values, "request-timeout", d.listener().requestTimeout()),
-                        duration(values, "idle-timeout", d.listener().idleTimeout()),
-                        integer(values, "max-connections", d.listener().maxConnections()),
-                        integer(
-                                values,
-                                "max-connections-per-address",
-                                d.listener().maxConnectionsPerAddress()),
-                        integer(
-                                values,
-                                "enrol-attempts-per-minute",
-                                d.listener().enrolAttemptsPerMinute()),
-                        integer(
-                                values,
-                                "max-concurrent-enrolments",
-                                d.listener().maxConcurrentEnrolments()),
+        Listener l = d.listener();
+        return d.toBuilder()
+                .caSecret(values.getOrDefault("ca-secret", d.caSecret()))
+                .bindAddress(values.getOrDefault("bind-address", d.bindAddress()))
+                .port(integer(values, "port", d.port()))
+                .adminBindAddress(values.getOrDefault("admin-bind-address", d.adminBindAddress()))
+                .adminPort(integer(values, "admin-port", d.adminPort()))
+                .serverNames(
+                        values.containsKey("server-names")
+                                ? List.of(values.get("server-names").split(","))
+                                : d.serverNames())
+                .certificateLifetime(
+                        duration(values, "certificate-lifetime", d.certificateLifetime()))
+                .joinTokenLifetime(duration(values, "join-token-lifetime", d.joinTokenLifetime()))
+                .missedHeartbeats(integer(values, "missed-heartbeats", d.missedHeartbeats()))
+                .defaultHeartbeatInterval(
                         duration(
-                                values,
-                                "server-certificate-lifetime",
-                                d.listener().serverCertificateLifetime())));
+                                values, "default-heartbeat-interval", d.defaultHeartbeatInterval()))
+                .statusRefresh(duration(values, "status-refresh", d.statusRefresh()))
+                .statusSyncPeriod(duration(values, "status-sync-period", d.statusSyncPeriod()))
+                .listener(
+                        l.toBuilder()
+                                .requestTimeout(
+                                        duration(values, "request-timeout", l.requestTimeout()))
+                                .idleTimeout(duration(values, "idle-timeout", l.idleTimeout()))
+                                .maxConnections(
+                                        integer(values, "max-connections", l.maxConnections()))
+                                .maxConnectionsPerAddress(
+                                        integer(
+                                                values,
+                                                "max-connections-per-address",
+                                                l.maxConnectionsPerAddress()))
+                                .enrolAttemptsPerMinute(
+                                        integer(
+                                                values,
+                                                "enrol-attempts-per-minute",
+                                                l.enrolAttemptsPerMinute()))
+                                .maxConcurrentEnrolments(
+                                        integer(
+                                                values,
+                                                "max-concurrent-enrolments",
+                                                l.maxConcurrentEnrolments()))
+                                .serverCertificateLifetime(
+                                        duration(
+                                                values,
+                                                "server-certificate-lifetime",
+                                                l.serverCertificateLifetime()))
+                                .build())
+                .build();
     }
 
     private static int integer(Map<String, String> values, String key, int fallback) {
@@ -221,95 +406,5 @@ public record HubConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + key + ": " + e.getMessage());
         }
-    }
-
-    public HubConfig withPorts(int port, int adminPort) {
-        return new HubConfig(
-                namespace,
-                caSecret,
-                bindAddress,
-                port,
-                adminBindAddress,
-                adminPort,
-                serverNames,
-                certificateLifetime,
-                joinTokenLifetime,
-                missedHeartbeats,
-                defaultHeartbeatInterval,
-                statusRefresh,
-                statusSyncPeriod,
-                listener);
-    }
-
-    public HubConfig withCertificateLifetime(Duration lifetime) {
-        return new HubConfig(
-                namespace,
-                caSecret,
-                bindAddress,
-                port,
-                adminBindAddress,
-                adminPort,
-                serverNames,
-                lifetime,
-                joinTokenLifetime,
-                missedHeartbeats,
-                defaultHeartbeatInterval,
-                statusRefresh,
-                statusSyncPeriod,
-                listener);
-    }
-
-    public HubConfig withJoinTokenLifetime(Duration lifetime) {
-        return new HubConfig(
-                namespace,
-                caSecret,
-                bindAddress,
-                port,
-                adminBindAddress,
-                adminPort,
-                serverNames,
-                certificateLifetime,
-                lifetime,
-                missedHeartbeats,
-                defaultHeartbeatInterval,
-                statusRefresh,
-                statusSyncPeriod,
-                listener);
-    }
-
-    public HubConfig withStatusTiming(Duration refresh, Duration syncPeriod) {
-        return new HubConfig(
-                namespace,
-                caSecret,
-                bindAddress,
-                port,
-                adminBindAddress,
-                adminPort,
-                serverNames,
-                certificateLifetime,
-                joinTokenLifetime,
-                missedHeartbeats,
-                defaultHeartbeatInterval,
-                refresh,
-                syncPeriod,
-                listener);
-    }
-
-    public HubConfig withListener(Listener listener) {
-        return new HubConfig(
-                namespace,
-                caSecret,
-                bindAddress,
-                port,
-                adminBindAddress,
-                adminPort,
-                serverNames,
-                certificateLifetime,
-                joinTokenLifetime,
-                missedHeartbeats,
-                defaultHeartbeatInterval,
-                statusRefresh,
-                statusSyncPeriod,
-                listener);
     }
 }

@@ -84,4 +84,23 @@ class HubConfigTest {
                 .hasMessageContaining("--status-refresh")
                 .hasMessageContaining("'5 min'");
     }
+
+    @Test
+    void builderStartsFromTheDefaultsAndToBuilderChangesOnlyWhatIsSet() {
+        HubConfig d = HubConfig.defaults("x");
+        assertThat(d.port()).isEqualTo(8443);
+        assertThat(d.adminPort()).isEqualTo(9090);
+        assertThat(d.statusRefresh()).isEqualTo(Duration.ofMinutes(10));
+        HubConfig changed = d.toBuilder().port(0).statusSyncPeriod(Duration.ofMillis(200)).build();
+        assertThat(changed.port()).isZero();
+        assertThat(changed.statusSyncPeriod()).isEqualTo(Duration.ofMillis(200));
+        assertThat(changed.toBuilder().port(8443).statusSyncPeriod(Duration.ofSeconds(1)).build())
+                .isEqualTo(d);
+        assertThatThrownBy(() -> HubConfig.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--namespace");
+        assertThatThrownBy(() -> HubConfig.Listener.builder().idleTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--idle-timeout");
+    }
 }

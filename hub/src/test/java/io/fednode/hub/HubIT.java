@@ -65,13 +65,16 @@ class HubIT {
                         new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         HubConfig config =
-                HubConfig.defaults(NS)
-                        .withPorts(0, 0)
-                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200))
+                HubConfig.builder()
+                        .namespace(NS)
+                        .port(0)
+                        .adminPort(0)
+                        .statusRefresh(Duration.ofMinutes(10))
+                        .statusSyncPeriod(Duration.ofMillis(200))
                         // every test node enrols from 127.0.0.1, some 20 within seconds: more
                         // than the default 10 a minute per address (HubSurfaceIT tests that limit)
-                        .withListener(
-                                HubConfig.Listener.defaults().withEnrolAttemptsPerMinute(1000));
+                        .listener(HubConfig.Listener.builder().enrolAttemptsPerMinute(1000).build())
+                        .build();
         asHub = HubChart.installRbacAndLogIn(API, NS);
         hub = new Hub(asHub, config).start();
     }

@@ -83,12 +83,17 @@ class HubSurfaceIT {
                         new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         HubConfig config =
-                HubConfig.defaults(NS)
-                        .withPorts(0, 0)
-                        .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200))
-                        .withListener(
-                                HubConfig.Listener.defaults()
-                                        .withServerCertificateLifetime(SERVER_CERT_LIFETIME));
+                HubConfig.builder()
+                        .namespace(NS)
+                        .port(0)
+                        .adminPort(0)
+                        .statusRefresh(Duration.ofMinutes(10))
+                        .statusSyncPeriod(Duration.ofMillis(200))
+                        .listener(
+                                HubConfig.Listener.builder()
+                                        .serverCertificateLifetime(SERVER_CERT_LIFETIME)
+                                        .build())
+                        .build();
         assertThat(config.listener().maxConnectionsPerAddress()).isEqualTo(PER_ADDRESS);
         assertThat(config.listener().requestTimeout()).isEqualTo(REQUEST_TIMEOUT);
         assertThat(config.listener().enrolAttemptsPerMinute()).isEqualTo(ENROL_BURST);

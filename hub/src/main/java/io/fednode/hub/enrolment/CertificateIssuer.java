@@ -1,5 +1,7 @@
 package io.fednode.hub.enrolment;
 
+import io.fednode.api.common.Conditions;
+import io.fednode.api.v1alpha1.FederationMemberConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationMemberStatus.MemberCertificate;
 import io.fednode.hub.ca.FederationCa;
 import io.fednode.hub.ca.Pem;
@@ -67,7 +69,7 @@ public final class CertificateIssuer {
         X509Certificate cert = ca.signClient(state.nodeId(), key, lifetime);
         MemberCertificate record = new MemberCertificate();
         record.setSerialNumber(cert.getSerialNumber().toString(16));
-        record.setNotAfter(cert.getNotAfter().toInstant().toString());
+        record.setNotAfter(Conditions.timestamp(cert.getNotAfter().toInstant()));
         MemberCertificate previous = state.certificate();
         if (kind == Kind.RENEWAL && previous != null) {
             record.setPreviousSerialNumber(previous.getSerialNumber());
@@ -85,7 +87,7 @@ public final class CertificateIssuer {
         }
         events.normal(
                 state.resource(),
-                renewal ? "CertificateRenewed" : "Enrolled",
+                renewal ? Reasons.CERTIFICATE_RENEWED : Reasons.ENROLLED,
                 "client certificate "
                         + record.getSerialNumber()
                         + " issued, valid until "

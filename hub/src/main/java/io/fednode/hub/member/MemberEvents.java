@@ -2,9 +2,9 @@ package io.fednode.hub.member;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.FederationMember;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +27,7 @@ public final class MemberEvents {
     }
 
     private void emit(FederationMember member, String type, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = Conditions.timestamp(Instant.now());
         try {
             client.v1()
                     .events()

@@ -1,11 +1,12 @@
 package io.fednode.hub.member;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
+import io.fednode.api.v1alpha1.FederationMemberConditions;
+import io.fednode.api.v1alpha1.FederationMemberConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationMemberStatus;
 import io.fednode.api.v1alpha1.FederationMemberStatus.MemberDatasets;
 import io.fednode.api.v1alpha1.FederationMemberStatus.MemberGpus;
@@ -13,16 +14,11 @@ import io.fednode.hub.heartbeat.HeartbeatReport;
 import io.fednode.hub.http.Json;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /** The status a member should have, as a pure function of the hub's in-memory state and time. */
 public final class MemberStatusBuilder {
-    public static final String ENROLLED = "Enrolled";
-    public static final String AVAILABLE = "Available";
-
     private final int missedHeartbeats;
     private final Duration defaultInterval;
     private final Instant hubStartedAt;
@@ -60,7 +56,7 @@ public final class MemberStatusBuilder {
         }
         HeartbeatReport report = state.lastReport();
         HeartbeatReport.NodeCondition ready = report == null ? null : report.ready();
-        if (ready != null && "False".equals(ready.status())) {
+        if (ready != null && ConditionTypes.FALSE.equals(ready.status())) {
             return MemberHealth.UNAVAILABLE;
         }
         return MemberHealth.AVAILABLE;
@@ -83,8 +79,7 @@ public final class MemberStatusBuilder {
         status.setObservedGeneration(generation);
         status.setCertificate(state.certificate());
         Instant last = state.lastHeartbeat();
-        status.setLastHeartbeat(
-                last == null ? null : last.truncatedTo(ChronoUnit.SECONDS).toString());
+        status.setLastHeartbeat(last == null ? null : Conditions.timestamp(last));
         HeartbeatReport report = state.lastReport();
         if (report != null) {
             status.setVersion(report.version());
@@ -103,26 +98,24 @@ public final class MemberStatusBuilder {
         }
 
         MemberHealth health = health(state, now);
-        List<Condition> conditions = new ArrayList<>();
         Condition enrolled = enrolled(state, now, generation);
         Condition available = available(state, health, last, generation);
-        conditions.add(ready(enrolled, available, generation));
-        conditions.add(enrolled);
-        conditions.add(available);
-        for (Condition c : conditions) {
-            c.setLastTransitionTime(transitionTime(written, c, now));
-        }
-        status.setConditions(conditions);
+        // written may be the object of the informer's cache: settle only reads it
+        status.setConditions(
+                Conditions.settle(
+                        List.of(ready(enrolled, available, generation), enrolled, available),
+                        written == null ? null : written.getConditions(),
+                        now));
         return status;
     }
 
     private Condition enrolled(MemberState state, Instant now, long generation) {
         String secret = JoinTokens.secretName(state.resource().getMetadata().getName());
         if (state.enrolled()) {
-            return condition(
-                    ENROLLED,
+            return Conditions.of(
+                    FederationMemberConditions.ENROLLED,
                     ConditionTypes.TRUE,
-                    "Enrolled",
+                    Reasons.ENROLLED,
                     "client certificate "
                             + state.certificate().getSerialNumber()
                             + " valid until "
@@ -130,27 +123,27 @@ public final class MemberStatusBuilder {
                     generation);
         }
         if (state.revoked()) {
-            return condition(
-                    ENROLLED,
+            return Conditions.of(
+                    FederationMemberConditions.ENROLLED,
                     ConditionTypes.FALSE,
-                    "Revoked",
+                    Reasons.REVOKED,
                     "spec.revoked is true: no join token is issued",
                     generation);
         }
         Instant expiry = state.joinTokenExpiry();
         if (expiry == null) {
-            return condition(
-                    ENROLLED,
+            return Conditions.of(
+                    FederationMemberConditions.ENROLLED,
                     ConditionTypes.FALSE,
-                    "AwaitingJoinToken",
+                    Reasons.AWAITING_JOIN_TOKEN,
                     "the hub is issuing a join token in Secret " + secret,
                     generation);
         }
         if (!now.isBefore(expiry)) {
-            return condition(
-                    ENROLLED,
+            return Conditions.of(
+                    FederationMemberConditions.ENROLLED,
                     ConditionTypes.FALSE,
-                    "JoinTokenExpired",
+                    Reasons.JOIN_TOKEN_EXPIRED,
                     "the join token in Secret "
                             + secret
                             + " expired at "
@@ -158,10 +151,10 @@ public final class MemberStatusBuilder {
                             + "; delete the Secret to have a new one issued",
                     generation);
         }
-        return condition(
-                ENROLLED,
+        return Conditions.of(
+                FederationMemberConditions.ENROLLED,
                 ConditionTypes.FALSE,
-                "AwaitingEnrolment",
+                Reasons.AWAITING_ENROLMENT,
                 "hand the join token in Secret " + secret + " to the node; valid until " + expiry,
                 generation);
     }
@@ -170,33 +163,33 @@ public final class MemberStatusBuilder {
             MemberState state, MemberHealth health, Instant last, long generation) {
         return switch (health) {
             case REVOKED ->
-                    condition(
-                            AVAILABLE,
+                    Conditions.of(
+                            FederationMemberConditions.AVAILABLE,
                             ConditionTypes.FALSE,
-                            "Revoked",
+                            Reasons.REVOKED,
                             "spec.revoked is true: the hub refuses every request from the node",
                             generation);
             case PENDING ->
-                    condition(
-                            AVAILABLE,
+                    Conditions.of(
+                            FederationMemberConditions.AVAILABLE,
                             ConditionTypes.UNKNOWN,
-                            "NotEnrolled",
+                            Reasons.NOT_ENROLLED,
                             "the node has not enrolled yet",
                             generation);
             case UNKNOWN ->
                     last == null
-                            ? condition(
-                                    AVAILABLE,
+                            ? Conditions.of(
+                                    FederationMemberConditions.AVAILABLE,
                                     ConditionTypes.UNKNOWN,
-                                    "NoHeartbeatYet",
+                                    Reasons.NO_HEARTBEAT_YET,
                                     "enrolled; no heartbeat received yet",
                                     generation)
-                            : condition(
-                                    AVAILABLE,
+                            : Conditions.of(
+                                    FederationMemberConditions.AVAILABLE,
                                     ConditionTypes.UNKNOWN,
-                                    "HeartbeatsStopped",
+                                    Reasons.HEARTBEATS_STOPPED,
                                     "no heartbeat since "
-                                            + last.truncatedTo(ChronoUnit.SECONDS)
+                                            + Conditions.timestamp(last)
                                             + " ("
                                             + missedHeartbeats
                                             + " x "
@@ -205,19 +198,19 @@ public final class MemberStatusBuilder {
                                     generation);
             case UNAVAILABLE -> {
                 HeartbeatReport.NodeCondition ready = state.lastReport().ready();
-                yield condition(
-                        AVAILABLE,
+                yield Conditions.of(
+                        FederationMemberConditions.AVAILABLE,
                         ConditionTypes.FALSE,
-                        "NodeNotReady",
+                        Reasons.NODE_NOT_READY,
                         "the node reports Ready=False"
                                 + (ready.reason() == null ? "" : " (" + ready.reason() + ")"),
                         generation);
             }
             case AVAILABLE ->
-                    condition(
-                            AVAILABLE,
+                    Conditions.of(
+                            FederationMemberConditions.AVAILABLE,
                             ConditionTypes.TRUE,
-                            "HeartbeatReceived",
+                            Reasons.HEARTBEAT_RECEIVED,
                             "heartbeating every " + interval(state).toSeconds() + "s",
                             generation);
         };
@@ -226,7 +219,7 @@ public final class MemberStatusBuilder {
     private static Condition ready(Condition enrolled, Condition available, long generation) {
         for (Condition c : List.of(enrolled, available)) {
             if (!ConditionTypes.TRUE.equals(c.getStatus())) {
-                return condition(
+                return Conditions.of(
                         ConditionTypes.READY,
                         ConditionTypes.FALSE,
                         c.getReason(),
@@ -234,10 +227,10 @@ public final class MemberStatusBuilder {
                         generation);
             }
         }
-        return condition(
+        return Conditions.of(
                 ConditionTypes.READY,
                 ConditionTypes.TRUE,
-                "Available",
+                Reasons.AVAILABLE,
                 "enrolled and heartbeating",
                 generation);
     }
@@ -258,44 +251,22 @@ public final class MemberStatusBuilder {
         return d;
     }
 
-    private static String transitionTime(FederationMemberStatus written, Condition c, Instant now) {
-        if (written != null && written.getConditions() != null) {
-            for (Condition old : written.getConditions()) {
-                if (old.getType().equals(c.getType())
-                        && old.getStatus().equals(c.getStatus())
-                        && old.getLastTransitionTime() != null) {
-                    return old.getLastTransitionTime();
-                }
-            }
-        }
-        return now.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private static Condition condition(
-            String type, String status, String reason, String message, long generation) {
-        return new ConditionBuilder()
-                .withType(type)
-                .withStatus(status)
-                .withReason(reason)
-                .withMessage(message)
-                .withObservedGeneration(generation)
-                .build();
-    }
-
-    /** Whether two statuses differ in anything but the heartbeat time. */
+    /**
+     * Whether two statuses differ in anything but the heartbeat time and the conditions' transition
+     * times.
+     */
     public static boolean differs(FederationMemberStatus a, FederationMemberStatus b) {
         if (a == null || b == null) {
             return a != b;
         }
-        return !withoutHeartbeatTime(a).equals(withoutHeartbeatTime(b));
+        return !Conditions.sameMeaning(a.getConditions(), b.getConditions())
+                || !withoutTimesAndConditions(a).equals(withoutTimesAndConditions(b));
     }
 
-    private static JsonNode withoutHeartbeatTime(FederationMemberStatus status) {
+    private static JsonNode withoutTimesAndConditions(FederationMemberStatus status) {
         ObjectNode tree = Json.MAPPER.valueToTree(status);
         tree.remove("lastHeartbeat");
-        if (tree.get("conditions") instanceof ArrayNode conditions) {
-            conditions.forEach(c -> ((ObjectNode) c).remove("lastTransitionTime"));
-        }
+        tree.remove("conditions");
         return tree;
     }
 }

@@ -1,10 +1,14 @@
 package io.fednode.hub.member;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberConditions;
+import io.fednode.api.v1alpha1.FederationMemberConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationMemberStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -115,9 +119,7 @@ public final class MemberStatusSync implements AutoCloseable {
         Instant last = state.lastHeartbeat();
         return last != null
                 && !now.isBefore(state.writtenAt.plus(refresh))
-                && !Objects.equals(
-                        last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
-                        state.written.getLastHeartbeat());
+                && !Objects.equals(Conditions.timestamp(last), state.written.getLastHeartbeat());
     }
 
     /**
@@ -180,30 +182,26 @@ public final class MemberStatusSync implements AutoCloseable {
         if (Objects.equals(was, is)) {
             return;
         }
-        var condition =
-                after.getConditions().stream()
-                        .filter(c -> MemberStatusBuilder.AVAILABLE.equals(c.getType()))
-                        .findFirst()
+        Condition condition =
+                Conditions.find(after.getConditions(), FederationMemberConditions.AVAILABLE)
                         .orElseThrow();
         if (ConditionTypes.UNKNOWN.equals(is)
-                && "HeartbeatsStopped".equals(condition.getReason())) {
-            events.warning(member, "HeartbeatsStopped", condition.getMessage());
+                && Reasons.HEARTBEATS_STOPPED.equals(condition.getReason())) {
+            events.warning(member, Reasons.HEARTBEATS_STOPPED, condition.getMessage());
         } else if (ConditionTypes.TRUE.equals(is)) {
-            events.normal(member, "Available", "heartbeats received; " + condition.getMessage());
+            events.normal(
+                    member, Reasons.AVAILABLE, "heartbeats received; " + condition.getMessage());
         } else if (ConditionTypes.FALSE.equals(is)) {
             events.warning(member, condition.getReason(), condition.getMessage());
         }
     }
 
     private static String availability(FederationMemberStatus status) {
-        if (status == null || status.getConditions() == null) {
+        if (status == null) {
             return null;
         }
-        return status.getConditions().stream()
-                .filter(c -> MemberStatusBuilder.AVAILABLE.equals(c.getType()))
-                .map(c -> c.getStatus() + "/" + c.getReason())
-                .findFirst()
-                .map(s -> s.substring(0, s.indexOf('/')))
+        return Conditions.find(status.getConditions(), FederationMemberConditions.AVAILABLE)
+                .map(Condition::getStatus)
                 .orElse(null);
     }
 

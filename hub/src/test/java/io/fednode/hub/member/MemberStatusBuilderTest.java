@@ -101,6 +101,30 @@ class MemberStatusBuilderTest {
                 .isTrue();
     }
 
+    @Test
+    void transitionTimeMovesOnlyWithTheStatusAndTheWrittenStatusIsNotChanged() {
+        MemberState state = member(true);
+        state.heartbeat(report(10, "True"), T0);
+        FederationMemberStatus first = builder.build(state, T0.plusMillis(700));
+        assertThat(condition(first, "Available").getLastTransitionTime())
+                .as("whole seconds, RFC 3339 UTC")
+                .isEqualTo("2026-01-01T10:00:00Z");
+        state.written = first; // as if read from the informer's cache
+        String before = condition(first, "Available").toString();
+
+        FederationMemberStatus silent = builder.build(state, T0.plusSeconds(56));
+        assertThat(condition(silent, "Available").getStatus()).isEqualTo("Unknown");
+        assertThat(condition(silent, "Available").getLastTransitionTime())
+                .isEqualTo("2026-01-01T10:00:56Z");
+        assertThat(condition(silent, "Enrolled").getLastTransitionTime())
+                .as("Enrolled did not change")
+                .isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(condition(first, "Available").toString())
+                .as("the previous status is only read")
+                .isEqualTo(before);
+        assertThat(MemberStatusBuilder.differs(first, silent)).isTrue();
+    }
+
     static MemberState member(boolean enrolled) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName("m");

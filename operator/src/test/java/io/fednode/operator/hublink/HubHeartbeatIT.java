@@ -90,9 +90,13 @@ class HubHeartbeatIT {
     static Hub startHub(int port) throws Exception {
         return new Hub(
                         admin,
-                        HubConfig.defaults(HUB_NS)
-                                .withPorts(port, 0)
-                                .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200)))
+                        HubConfig.builder()
+                                .namespace(HUB_NS)
+                                .port(port)
+                                .adminPort(0)
+                                .statusRefresh(Duration.ofMinutes(10))
+                                .statusSyncPeriod(Duration.ofMillis(200))
+                                .build())
                 .start();
     }
 

@@ -74,10 +74,14 @@ public class HubLinkIT {
     static Hub startHub(int port) throws Exception {
         return new Hub(
                         kube,
-                        HubConfig.defaults(HUB_NS)
-                                .withPorts(port, 0)
-                                .withCertificateLifetime(LIFETIME)
-                                .withStatusTiming(Duration.ofMinutes(10), Duration.ofMillis(200)))
+                        HubConfig.builder()
+                                .namespace(HUB_NS)
+                                .port(port)
+                                .adminPort(0)
+                                .certificateLifetime(LIFETIME)
+                                .statusRefresh(Duration.ofMinutes(10))
+                                .statusSyncPeriod(Duration.ofMillis(200))
+                                .build())
                 .start();
     }
 

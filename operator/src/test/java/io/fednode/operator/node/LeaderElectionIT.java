@@ -122,10 +122,13 @@ class LeaderElectionIT {
         hub =
                 new Hub(
                                 API.client(),
-                                HubConfig.defaults(HUB_NS)
-                                        .withPorts(0, 0)
-                                        .withStatusTiming(
-                                                Duration.ofMinutes(10), Duration.ofMillis(200)))
+                                HubConfig.builder()
+                                        .namespace(HUB_NS)
+                                        .port(0)
+                                        .adminPort(0)
+                                        .statusRefresh(Duration.ofMinutes(10))
+                                        .statusSyncPeriod(Duration.ofMillis(200))
+                                        .build())
                         .start();
         FederationMember m = new FederationMember();
         m.getMetadata().setName(NODE);
