@@ -167,7 +167,16 @@ class HubMetricsIT {
         assertThat(value(beating, "fednode_hub_heartbeat_duration_seconds_count"))
                 .isEqualTo(accepted + 1.0);
         assertThat(value(beating, "fednode_hub_heartbeat_duration_seconds_sum")).isPositive();
-        assertThat(value(beating, "fednode_hub_members", "health", "available")).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                value(
+                                                        scrape(),
+                                                        "fednode_hub_members",
+                                                        "health",
+                                                        "available"))
+                                        .isEqualTo(1.0));
 
         // The node goes silent: after 5 missed 1 s heartbeats the member is unknown.
         await().atMost(Duration.ofSeconds(20))

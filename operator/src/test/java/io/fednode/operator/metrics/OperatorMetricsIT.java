@@ -309,6 +309,8 @@ class OperatorMetricsIT {
                         });
         // The first run goes: the queued one takes the slot with its 1 GPU.
         admin.resources(TrainingRun.class).inNamespace(NS).withName("round-1").delete();
+        // its Job goes with it (no garbage collector runs here, so the test deletes it)
+        admin.batch().v1().jobs().inNamespace(NS).withName("round-1").delete();
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
                 .untilAsserted(
