@@ -19,11 +19,13 @@ public final class AnonymiserJobFakes {
     /** The kubelet's part: a Pod of the Job whose container terminated with a message. */
     public static void fakeKubeletTerminates(
             KubernetesClient admin, Job job, String podName, int exitCode, String message) {
-        admin.resource(
-                        serviceAccount(
-                                job.getMetadata().getNamespace(),
-                                job.getSpec().getTemplate().getSpec().getServiceAccountName()))
-                .createOr(e -> e.update());
+        // The Pod's ServiceAccount, unless the node reconciler (when it runs) already made it:
+        // replacing the operator's own object would fight its server-side apply.
+        String namespace = job.getMetadata().getNamespace();
+        String account = job.getSpec().getTemplate().getSpec().getServiceAccountName();
+        if (admin.serviceAccounts().inNamespace(namespace).withName(account).get() == null) {
+            admin.resource(serviceAccount(namespace, account)).create();
+        }
         var labels = new java.util.HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put(DatasetReconciler.JOB_NAME_LABEL, job.getMetadata().getName());
         Pod pod =
