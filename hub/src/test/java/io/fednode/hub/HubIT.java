@@ -59,23 +59,13 @@ class HubIT {
     @BeforeAll
     static void startHub() throws Exception {
         kube = API.client();
-        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        kube.namespaces()
-                .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-                .create();
+        asHub = TestHubs.prepare(API, NS);
         HubConfig config =
-                HubConfig.builder()
-                        .namespace(NS)
-                        .port(0)
-                        .adminPort(0)
-                        .statusRefresh(Duration.ofMinutes(10))
-                        .statusSyncPeriod(Duration.ofMillis(200))
+                TestHubs.config(NS)
                         // every test node enrols from 127.0.0.1, some 20 within seconds: more
                         // than the default 10 a minute per address (HubSurfaceIT tests that limit)
                         .listener(HubConfig.Listener.builder().enrolAttemptsPerMinute(1000).build())
                         .build();
-        asHub = HubChart.installRbacAndLogIn(API, NS);
         hub = new Hub(asHub, config).start();
     }
 

@@ -3,7 +3,6 @@ package io.fednode.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationMember;
@@ -22,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -77,18 +75,9 @@ class HubSurfaceIT {
     @BeforeAll
     static void startHub() throws Exception {
         kube = API.client();
-        API.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
-        kube.namespaces()
-                .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-                .create();
+        KubernetesClient asHub = TestHubs.prepare(API, NS);
         HubConfig config =
-                HubConfig.builder()
-                        .namespace(NS)
-                        .port(0)
-                        .adminPort(0)
-                        .statusRefresh(Duration.ofMinutes(10))
-                        .statusSyncPeriod(Duration.ofMillis(200))
+                TestHubs.config(NS)
                         .listener(
                                 HubConfig.Listener.builder()
                                         .serverCertificateLifetime(SERVER_CERT_LIFETIME)
@@ -97,7 +86,7 @@ class HubSurfaceIT {
         assertThat(config.listener().maxConnectionsPerAddress()).isEqualTo(PER_ADDRESS);
         assertThat(config.listener().requestTimeout()).isEqualTo(REQUEST_TIMEOUT);
         assertThat(config.listener().enrolAttemptsPerMinute()).isEqualTo(ENROL_BURST);
-        hub = new Hub(HubChart.installRbacAndLogIn(API, NS), config).start();
+        hub = new Hub(asHub, config).start();
     }
 
     @AfterAll
