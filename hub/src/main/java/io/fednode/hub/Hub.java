@@ -10,6 +10,7 @@ import io.fednode.hub.enrolment.EnrolmentEndpoint;
 import io.fednode.hub.fleet.FleetEndpoint;
 import io.fednode.hub.fleet.FleetPage;
 import io.fednode.hub.fleet.FleetView;
+import io.fednode.hub.fleet.MemberCertificateExpiry;
 import io.fednode.hub.fleet.MetricsEndpoint;
 import io.fednode.hub.heartbeat.HeartbeatEndpoint;
 import io.fednode.hub.heartbeat.RenewalEndpoint;
@@ -277,6 +278,7 @@ public final class Hub implements AutoCloseable {
                     .tag("health", h.name().toLowerCase())
                     .register(meters);
         }
+        meters.getPrometheusRegistry().register(new MemberCertificateExpiry(members, clock));
     }
 
     public int nodePort() {

@@ -2,6 +2,7 @@ package io.fednode.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fednode.operator.metrics.Readiness;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -11,12 +12,19 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** {@code /metrics} (Prometheus text format) and {@code /healthz} on one port. */
+/**
+ * {@code /metrics} (Prometheus text format), {@code /healthz} (liveness) and {@code /readyz}
+ * (informers synced and leadership settled, see {@link Readiness}) on one port.
+ */
 public final class OperatorHttpServer implements AutoCloseable {
     private final HttpServer server;
 
     public OperatorHttpServer(
-            String bindAddress, int port, PrometheusMeterRegistry registry, Operator operator) {
+            String bindAddress,
+            int port,
+            PrometheusMeterRegistry registry,
+            Operator operator,
+            Readiness readiness) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
         } catch (IOException e) {
@@ -34,6 +42,16 @@ public final class OperatorHttpServer implements AutoCloseable {
                             exchange,
                             healthy ? 200 : 503,
                             healthy ? "ok\n" : "unhealthy: event sources not healthy\n",
+                            "text/plain");
+                });
+        server.createContext(
+                "/readyz",
+                exchange -> {
+                    var notReady = readiness.notReady(operator.getRuntimeInfo());
+                    respond(
+                            exchange,
+                            notReady.isEmpty() ? 200 : 503,
+                            notReady.map(r -> "not ready: " + r + "\n").orElse("ready\n"),
                             "text/plain");
                 });
         server.setExecutor(Executors.newFixedThreadPool(2));

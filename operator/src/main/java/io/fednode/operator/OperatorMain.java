@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.hublink.HubLinks;
+import io.fednode.operator.metrics.DomainMetrics;
+import io.fednode.operator.metrics.Readiness;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.javaoperatorsdk.operator.Operator;
@@ -15,6 +17,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -41,7 +44,7 @@ public final class OperatorMain {
                         TrainingRun resources in the namespaces FEDNODE_WATCH_NAMESPACES lists
                         (comma-separated; the chart grants a Role in exactly those). Empty means
                         all namespaces, which needs cluster-wide rights the chart never grants.
-                        Serves /metrics (Prometheus) and /healthz on the HTTP port.
+                        Serves /metrics (Prometheus), /healthz and /readyz on the HTTP port.
 
                         Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
                         FEDNODE_HTTP_BIND_ADDRESS, FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
@@ -78,6 +81,7 @@ public final class OperatorMain {
                 MicrometerMetrics.newMicrometerMetricsBuilder(registry)
                         .notCollectingMetricsPerResource()
                         .build();
+        Readiness readiness = new Readiness(settings.leaderElection());
         Operator operator =
                 new Operator(
                         o -> {
@@ -91,12 +95,32 @@ public final class OperatorMain {
                                 o.withLeaderElectionConfiguration(
                                         new LeaderElectionConfiguration(
                                                 OperatorSettings.LEASE_NAME,
-                                                settings.leaseNamespace()));
+                                                settings.leaseNamespace(),
+                                                LeaderElectionConfiguration
+                                                        .LEASE_DURATION_DEFAULT_VALUE,
+                                                LeaderElectionConfiguration
+                                                        .RENEW_DEADLINE_DEFAULT_VALUE,
+                                                LeaderElectionConfiguration
+                                                        .RETRY_PERIOD_DEFAULT_VALUE,
+                                                null,
+                                                readiness.leaderCallbacks(),
+                                                true));
                             }
                         });
+        HubLinks hubLinks = new HubLinks(client, AnonymiserImage.OPERATOR_VERSION);
+        FederationNodeReconciler nodes = new FederationNodeReconciler(hubLinks);
+        DatasetReconciler datasets = new DatasetReconciler();
+        TrainingRunReconciler runs = new TrainingRunReconciler();
+        registry.getPrometheusRegistry()
+                .register(
+                        new DomainMetrics(
+                                nodes.cached(),
+                                datasets.cached(),
+                                runs.cached(),
+                                hubLinks::certificateNotAfter,
+                                Clock.systemUTC()));
         operator.register(
-                new FederationNodeReconciler(
-                        new HubLinks(client, AnonymiserImage.OPERATOR_VERSION)),
+                nodes,
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {
@@ -104,7 +128,7 @@ public final class OperatorMain {
                     }
                 });
         operator.register(
-                new DatasetReconciler(),
+                datasets,
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {
@@ -112,7 +136,7 @@ public final class OperatorMain {
                     }
                 });
         operator.register(
-                new TrainingRunReconciler(),
+                runs,
                 c -> {
                     c.withReconciliationMaxInterval(settings.resyncPeriod());
                     if (!settings.namespaces().isEmpty()) {
@@ -120,10 +144,15 @@ public final class OperatorMain {
                     }
                 });
         operator.start();
+        readiness.synced();
         OperatorHttpServer http =
                 settings.httpPort() >= 0
                         ? new OperatorHttpServer(
-                                settings.httpBindAddress(), settings.httpPort(), registry, operator)
+                                settings.httpBindAddress(),
+                                settings.httpPort(),
+                                registry,
+                                operator,
+                                readiness)
                         : null;
         LOG.info(
                 "fednode operator started against {} (namespaces {}, resync {}, leader election"

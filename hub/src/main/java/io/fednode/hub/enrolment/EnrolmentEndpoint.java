@@ -5,7 +5,11 @@ import io.fednode.hub.http.JsonEndpoint;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.hub.member.MemberState;
 import io.fednode.hub.member.Members;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +29,32 @@ public final class EnrolmentEndpoint
     private static final Pattern TOKEN_SHAPE = Pattern.compile("^[A-Za-z0-9_-]{16,256}$");
     private static final String REFUSED = "join token refused";
 
+    /**
+     * The {@code reason} label of {@code fednode_hub_enrolments_total}: {@code none} when enrolled,
+     * else why the hub refused (bounded; the caller only ever sees "join token refused" or the
+     * request error).
+     */
+    public static final List<String> REASONS =
+            List.of(
+                    "none",
+                    "invalid_request",
+                    "no_member",
+                    "revoked",
+                    "no_token",
+                    "token_wrong_node",
+                    "token_expired",
+                    "token_mismatch",
+                    "token_already_used",
+                    "timeout",
+                    "too_large",
+                    "busy",
+                    "internal_error",
+                    "other");
+
     private final Members members;
     private final JoinTokens tokens;
     private final CertificateIssuer issuer;
+    private final Map<String, Counter> outcomes = new HashMap<>();
 
     public EnrolmentEndpoint(
             Members members, JoinTokens tokens, CertificateIssuer issuer, MeterRegistry meters) {
@@ -35,6 +62,53 @@ public final class EnrolmentEndpoint
         this.members = members;
         this.tokens = tokens;
         this.issuer = issuer;
+        for (String reason : REASONS) {
+            outcomes.put(
+                    reason,
+                    Counter.builder("fednode_hub_enrolments")
+                            .description("enrolment attempts by outcome and refusal reason")
+                            .tag("outcome", reason.equals("none") ? "enrolled" : "refused")
+                            .tag("reason", reason)
+                            .register(meters));
+        }
+    }
+
+    /** A refusal that knows its {@link #REASONS} entry. */
+    private static final class Refused extends ApiException {
+        final String reason;
+
+        Refused(ApiException answer, String reason) {
+            super(answer.status(), answer.getMessage());
+            this.reason = reason;
+        }
+    }
+
+    @Override
+    protected void answered(int status, RuntimeException error, long nanos) {
+        String reason =
+                switch (status) {
+                    case 200 -> "none";
+                    case 400 -> "invalid_request";
+                    case 408 -> "timeout";
+                    case 413 -> "too_large";
+                    case 503 -> "busy";
+                    case 500 -> "internal_error";
+                    default -> "other";
+                };
+        if (error instanceof Refused r) {
+            reason = r.reason;
+        }
+        outcomes.get(reason).increment();
+    }
+
+    private static String reason(JoinTokens.Refusal refusal) {
+        return switch (refusal) {
+            case NO_TOKEN -> "no_token";
+            case WRONG_NODE -> "token_wrong_node";
+            case EXPIRED -> "token_expired";
+            case MISMATCH -> "token_mismatch";
+            case ALREADY_USED -> "token_already_used";
+        };
     }
 
     /**
@@ -67,7 +141,8 @@ public final class EnrolmentEndpoint
                     "enrolment of {} refused: {}",
                     csr.nodeId(),
                     state == null ? "no FederationMember" : "member revoked");
-            throw ApiException.forbidden(REFUSED);
+            throw new Refused(
+                    ApiException.forbidden(REFUSED), state == null ? "no_member" : "revoked");
         }
         synchronized (state) {
             state.enrolling(true);
@@ -75,7 +150,7 @@ public final class EnrolmentEndpoint
                 JoinTokens.Refusal refusal = tokens.redeem(state, body.token(), csr.publicKey());
                 if (refusal != null) {
                     LOG.warn("enrolment of {} refused: {}", csr.nodeId(), refusal);
-                    throw ApiException.forbidden(REFUSED);
+                    throw new Refused(ApiException.forbidden(REFUSED), reason(refusal));
                 }
                 LOG.info("node {} enrolled; join token burnt", csr.nodeId());
                 return issuer.issue(state, csr.publicKey(), CertificateIssuer.Kind.ENROLMENT);

@@ -4,9 +4,13 @@ import io.fednode.hub.http.ApiException;
 import io.fednode.hub.http.JsonEndpoint;
 import io.fednode.hub.member.MemberState;
 import io.fednode.hub.member.Members;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -18,11 +22,36 @@ public final class HeartbeatEndpoint extends JsonEndpoint<HeartbeatReport, Membe
 
     private final Members members;
     private final Clock clock;
+    private final Counter accepted;
+    private final Counter rejected;
+    private final Timer duration;
 
     public HeartbeatEndpoint(Members members, Clock clock, MeterRegistry meters) {
         super("heartbeat", HeartbeatReport.class, MAX_BODY_BYTES, meters);
         this.members = members;
         this.clock = clock;
+        this.accepted = heartbeats(meters, "accepted");
+        this.rejected = heartbeats(meters, "rejected");
+        this.duration =
+                Timer.builder("fednode_hub_heartbeat_duration")
+                        .description("time to handle one heartbeat, from its headers to the answer")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(meters);
+    }
+
+    private static Counter heartbeats(MeterRegistry meters, String outcome) {
+        return Counter.builder("fednode_hub_heartbeats")
+                .description("heartbeats received: accepted (200) or rejected (any other answer)")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
+
+    @Override
+    protected void answered(int status, RuntimeException error, long nanos) {
+        (status == 200 ? accepted : rejected).increment();
+        duration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -178,7 +178,7 @@ public abstract class JsonEndpoint<T, P> extends Handler.Abstract {
                     finish(e);
                     return;
                 }
-                answer(200, result);
+                answer(200, result, null);
             } finally {
                 if (limit != null) {
                     limit.release();
@@ -188,14 +188,14 @@ public abstract class JsonEndpoint<T, P> extends Handler.Abstract {
 
         void finish(RuntimeException e) {
             if (e instanceof ApiException api) {
-                answer(api.status(), Map.of("error", api.getMessage()));
+                answer(api.status(), Map.of("error", api.getMessage()), api);
             } else {
                 LOG.error("{} failed", request.getHttpURI().getPath(), e);
-                answer(500, Map.of("error", "internal error"));
+                answer(500, Map.of("error", "internal error"), e);
             }
         }
 
-        private void answer(int status, Object result) {
+        private void answer(int status, Object result, RuntimeException error) {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
@@ -216,8 +216,16 @@ public abstract class JsonEndpoint<T, P> extends Handler.Abstract {
                     .publishPercentiles(0.5, 0.99)
                     .register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            answered(status, error, System.nanoTime() - start);
         }
     }
+
+    /**
+     * Called once per request after it was answered: its status, the refusal or failure behind a
+     * non-200 answer (null on success or when the status was decided elsewhere), and how long it
+     * took from its headers. For an endpoint's own metrics.
+     */
+    protected void answered(int status, RuntimeException error, long nanos) {}
 
     /** Statuses answered before the body has been read to its end. */
     static boolean bodyMayBeUnread(int status) {

@@ -10,6 +10,7 @@ import io.fednode.api.v1alpha1.DatasetConditions;
 import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.DatasetStatus;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.CachedResources;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.dataset.DatasetConditionsBuilder.Refusal;
@@ -67,6 +68,13 @@ import org.slf4j.LoggerFactory;
                     useEventSourceWithName = DatasetReconciler.JOB)
         })
 public class DatasetReconciler implements Reconciler<Dataset> {
+    private final CachedResources<Dataset> cached = new CachedResources<>();
+
+    /** The informer's Datasets, for scrape-time metrics (no API call). */
+    public CachedResources<Dataset> cached() {
+        return cached;
+    }
+
     public static final String NAME = "dataset";
     public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
@@ -95,6 +103,7 @@ public class DatasetReconciler implements Reconciler<Dataset> {
     /** The node each Dataset names; the Jobs and the policy are the dependents' event sources. */
     @Override
     public List<EventSource<?, Dataset>> prepareEventSources(EventSourceContext<Dataset> context) {
+        cached.attach(context.getPrimaryCache());
         context.getPrimaryCache()
                 .addIndexer(
                         BY_NODE,

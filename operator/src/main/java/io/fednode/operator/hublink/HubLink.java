@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ final class HubLink {
 
     private volatile FederationNode node;
     private volatile HubLinkStatus status;
-    private NodeIdentity identity;
+    private volatile NodeIdentity identity;
     private HubClient mtls;
     private String mtlsFor;
     private int failures;
@@ -71,6 +72,14 @@ final class HubLink {
 
     FederationNode node() {
         return node;
+    }
+
+    /** When the node's current hub certificate expires; empty before enrolment. */
+    Optional<Instant> certificateNotAfter() {
+        NodeIdentity current = identity;
+        return current == null || !current.enrolled()
+                ? Optional.empty()
+                : Optional.of(current.certificate().getNotAfter().toInstant());
     }
 
     HubLinkStatus status() {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -113,6 +114,15 @@ public final class HubLinks implements AutoCloseable {
      */
     void afterReceive(Runnable hook) {
         this.afterReceive = hook;
+    }
+
+    /**
+     * When the node's hub certificate expires, as its link holds it in memory; empty before
+     * enrolment or without a running link.
+     */
+    public Optional<Instant> certificateNotAfter(String namespace, String name) {
+        return Optional.ofNullable(links.get(key(namespace, name)))
+                .flatMap(r -> r.link.certificateNotAfter());
     }
 
     public Optional<HubLinkStatus> status(String namespace, String name) {

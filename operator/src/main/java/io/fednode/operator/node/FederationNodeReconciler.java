@@ -17,6 +17,7 @@ import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.RefusedClaimChange;
+import io.fednode.operator.common.CachedResources;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.hublink.HubLinkStatus;
@@ -66,6 +67,13 @@ import org.slf4j.LoggerFactory;
         triggerReconcilerOnAllEvents = true,
         informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 public class FederationNodeReconciler implements Reconciler<FederationNode> {
+    private final CachedResources<FederationNode> cached = new CachedResources<>();
+
+    /** The informer's FederationNodes, for scrape-time metrics (no API call). */
+    public CachedResources<FederationNode> cached() {
+        return cached;
+    }
+
     public static final String NAME = "federationnode";
     public static final String FIELD_MANAGER = OperatorIdentity.NAME;
 
@@ -95,6 +103,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     @Override
     public List<EventSource<?, FederationNode>> prepareEventSources(
             EventSourceContext<FederationNode> context) {
+        cached.attach(context.getPrimaryCache());
         List<EventSource<?, FederationNode>> sources =
                 new ArrayList<>(workflow.eventSources(context));
         if (hubLinks != null) {

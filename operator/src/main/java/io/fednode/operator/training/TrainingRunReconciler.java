@@ -12,6 +12,7 @@ import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunConditions;
 import io.fednode.api.v1alpha1.TrainingRunConditions.Reasons;
 import io.fednode.api.v1alpha1.TrainingRunStatus;
+import io.fednode.operator.common.CachedResources;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -75,6 +76,13 @@ import org.slf4j.LoggerFactory;
         })
 @ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = OperatorIdentity.NAME)
 public class TrainingRunReconciler implements Reconciler<TrainingRun> {
+    private final CachedResources<TrainingRun> cached = new CachedResources<>();
+
+    /** The informer's TrainingRuns, for scrape-time metrics (no API call). */
+    public CachedResources<TrainingRun> cached() {
+        return cached;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRunReconciler.class);
 
     public static final String NAME = "trainingrun";
@@ -103,6 +111,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(
             EventSourceContext<TrainingRun> context) {
+        cached.attach(context.getPrimaryCache());
         context.getPrimaryCache()
                 .addIndexer(RunQueue.BY_NODE, run -> List.of(RunQueue.nodeKey(run)));
         IndexedResourceCache<TrainingRun> runs = context.getPrimaryCache();

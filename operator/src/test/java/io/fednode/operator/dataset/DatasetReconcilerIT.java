@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -209,7 +208,8 @@ class DatasetReconcilerIT {
 
         // The namespace enforces the restricted Pod Security profile: a Pod made from the
         // template is admitted (dry run: nothing is stored).
-        admin().resource(serviceAccount("hospital-a-anonymiser")).createOr(e -> e.update());
+        admin().resource(AnonymiserJobFakes.serviceAccount(NS, "hospital-a-anonymiser"))
+                .createOr(e -> e.update());
         Pod fromTemplate =
                 new PodBuilder()
                         .withNewMetadata()
@@ -580,130 +580,18 @@ class DatasetReconcilerIT {
         return admin().batch().v1().jobs().inNamespace(NS).withName(name).get();
     }
 
-    /** The kubelet's part: a Pod of the Job whose container terminated with a message. */
     private static void fakeKubeletTerminates(
             Job job, String podName, int exitCode, String message) {
-        admin().resource(
-                        serviceAccount(
-                                job.getSpec().getTemplate().getSpec().getServiceAccountName()))
-                .createOr(e -> e.update());
-        var labels = new java.util.HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
-        labels.put(DatasetReconciler.JOB_NAME_LABEL, job.getMetadata().getName());
-        Pod pod =
-                admin().resource(
-                                new PodBuilder()
-                                        .withNewMetadata()
-                                        .withName(podName)
-                                        .withNamespace(NS)
-                                        .withLabels(labels)
-                                        .endMetadata()
-                                        .withSpec(job.getSpec().getTemplate().getSpec())
-                                        .build())
-                        .create();
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        pod.setStatus(
-                new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                        .addNewContainerStatus()
-                        .withName(AnonymisationJob.CONTAINER)
-                        .withImage(
-                                job.getSpec()
-                                        .getTemplate()
-                                        .getSpec()
-                                        .getContainers()
-                                        .get(0)
-                                        .getImage())
-                        .withImageID("")
-                        .withReady(false)
-                        .withRestartCount(0)
-                        .withNewState()
-                        .withNewTerminated()
-                        .withExitCode(exitCode)
-                        .withMessage(message)
-                        .withReason(exitCode == 0 ? "Completed" : "Error")
-                        .withStartedAt(now)
-                        .withFinishedAt(now)
-                        .endTerminated()
-                        .endState()
-                        .endContainerStatus()
-                        .build());
-        admin().resource(pod).updateStatus();
+        AnonymiserJobFakes.fakeKubeletTerminates(admin(), job, podName, exitCode, message);
     }
 
-    /** The Job controller's part: the terminal conditions and counts. */
     private static void finishJob(Job job, boolean succeeded) {
-        finishJob(
-                job,
-                succeeded,
-                AnonymisationJob.BACKOFF_LIMIT + 1,
-                "BackoffLimitExceeded",
-                "Job has reached the specified backoff limit");
+        AnonymiserJobFakes.finishJob(admin(), job, succeeded);
     }
 
     private static void finishJob(
             Job job, boolean succeeded, int failed, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        Job current =
-                admin().batch()
-                        .v1()
-                        .jobs()
-                        .inNamespace(NS)
-                        .withName(job.getMetadata().getName())
-                        .get();
-        var status =
-                new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(now);
-        if (succeeded) {
-            status.withSucceeded(1)
-                    .withCompletionTime(now)
-                    .addNewCondition()
-                    .withType("SuccessCriteriaMet")
-                    .withStatus("True")
-                    .withReason("CompletionsReached")
-                    .withLastTransitionTime(now)
-                    .withLastProbeTime(now)
-                    .endCondition()
-                    .addNewCondition()
-                    .withType("Complete")
-                    .withStatus("True")
-                    .withReason("CompletionsReached")
-                    .withLastTransitionTime(now)
-                    .withLastProbeTime(now)
-                    .endCondition();
-        } else {
-            status.withFailed(failed)
-                    .addNewCondition()
-                    .withType("FailureTarget")
-                    .withStatus("True")
-                    .withReason(reason)
-                    .withMessage(message)
-                    .withLastTransitionTime(now)
-                    .withLastProbeTime(now)
-                    .endCondition()
-                    .addNewCondition()
-                    .withType("Failed")
-                    .withStatus("True")
-                    .withReason(reason)
-                    .withMessage(message)
-                    .withLastTransitionTime(now)
-                    .withLastProbeTime(now)
-                    .endCondition();
-        }
-        status.withReady(0)
-                .withActive(0)
-                .withNewUncountedTerminatedPods()
-                .endUncountedTerminatedPods();
-        current.setStatus(status.build());
-        admin().resource(current).updateStatus();
-    }
-
-    private static io.fabric8.kubernetes.api.model.ServiceAccount serviceAccount(String name) {
-        return new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .endMetadata()
-                .withAutomountServiceAccountToken(false)
-                .build();
+        AnonymiserJobFakes.finishJob(admin(), job, succeeded, failed, reason, message);
     }
 
     private static void createNode(String name, NodeRole role, String ready) {

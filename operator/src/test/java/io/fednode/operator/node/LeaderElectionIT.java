@@ -81,6 +81,18 @@ class LeaderElectionIT {
         double reconciliationsStarted() throws Exception {
             return metric(port, "operator_sdk_reconciliations_started_total", "");
         }
+
+        /** The HTTP status of its {@code /readyz}. */
+        int readyz() throws Exception {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        }
     }
 
     /** The sum of a Prometheus metric's samples whose line contains {@code label}. */
@@ -339,6 +351,11 @@ class LeaderElectionIT {
         assertThat(a.reconciliationsStarted()).isPositive();
         assertThat(b.reconciliationsStarted()).as("the standby reconciles nothing").isZero();
         assertThat(holder()).isEqualTo("operator-a");
+        // Readiness follows leadership: the leader is ready, the synced standby is not.
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(a.readyz()).as("leader /readyz").isEqualTo(200));
+        assertThat(b.readyz()).as("standby /readyz").isEqualTo(503);
 
         // The leader enrolled the node once; the hub keeps what it issued.
         Secret identity =
@@ -384,6 +401,10 @@ class LeaderElectionIT {
                 takeover.toMillis(),
                 firstHeartbeat.toMillis());
         assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(RETRY).plus(Duration.ofSeconds(5)));
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> assertThat(b.readyz()).as("new leader /readyz").isEqualTo(200));
         assertThat(firstHeartbeat)
                 .isLessThanOrEqualTo(LEASE.plus(RETRY).plus(Duration.ofSeconds(15)));
 

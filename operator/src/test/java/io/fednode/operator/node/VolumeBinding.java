@@ -10,10 +10,10 @@ import java.util.Map;
  * What a volume controller does once a claim has a volume, for API servers without controllers: the
  * claim's status says Bound with the requested capacity.
  */
-final class VolumeBinding {
+public final class VolumeBinding {
     private VolumeBinding() {}
 
-    static void bind(KubernetesClient admin, String ns, String claimName) {
+    public static void bind(KubernetesClient admin, String ns, String claimName) {
         var claim = admin.persistentVolumeClaims().inNamespace(ns).withName(claimName);
         await().atMost(Duration.ofSeconds(30)).until(() -> claim.get() != null);
         claim.editStatus(
