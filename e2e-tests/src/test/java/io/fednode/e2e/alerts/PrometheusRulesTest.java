@@ -11,14 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fednode.e2e.alerts.PrometheusBinaries.Run;
 import io.fednode.e2e.alerts.ShippedMonitoring.Chart;
 import io.fednode.testing.KubernetesBinaries;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -224,34 +222,7 @@ class PrometheusRulesTest {
                 .isEqualTo(chart == Chart.HUB ? "admin" : "http");
     }
 
-    private String helmTemplate(Chart chart, String showOnly, String... sets) throws Exception {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                KubernetesBinaries.binary("helm").toString(),
-                                "template",
-                                chart.name,
-                                chart.dir().toString(),
-                                "--namespace",
-                                "monitoring-test"));
-        if (chart == Chart.OPERATOR) {
-            command.addAll(List.of("--set", "watchNamespaces={hospital-a}"));
-        }
-        for (String set : sets) {
-            command.addAll(List.of("--set", set));
-        }
-        if (showOnly != null) {
-            command.addAll(List.of("--show-only", showOnly));
-        }
-        Path out = Files.createTempFile(tmp, "helm", ".out");
-        Process p =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .start();
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(text).isZero();
-        return text;
+    private String helmTemplate(Chart chart, String showOnly, String... sets) {
+        return ShippedMonitoring.helmTemplate(chart, tmp, showOnly, sets);
     }
 }
