@@ -134,12 +134,11 @@ class PrometheusRulesTest {
     @EnumSource(Chart.class)
     void theRenderedPrometheusRuleHoldsTheRuleFile(Chart chart) throws Exception {
         JsonNode rendered =
-                YAML.readTree(
-                        helmTemplate(
-                                chart,
-                                "templates/prometheusrule.yaml",
-                                "metrics.prometheusRule.enabled=true",
-                                "metrics.prometheusRule.labels.release=kube-prometheus-stack"));
+                rendered(
+                        chart,
+                        "templates/prometheusrule.yaml",
+                        "metrics.prometheusRule.enabled=true",
+                        "metrics.prometheusRule.labels.release=kube-prometheus-stack");
         assertThat(rendered.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(rendered.path("kind").asText()).isEqualTo("PrometheusRule");
         assertThat(rendered.path("metadata").path("labels").path("release").asText())
@@ -155,12 +154,11 @@ class PrometheusRulesTest {
     @EnumSource(Chart.class)
     void runbookLinksFollowTheConfiguredBase(Chart chart) throws Exception {
         JsonNode rendered =
-                YAML.readTree(
-                        helmTemplate(
-                                chart,
-                                "templates/prometheusrule.yaml",
-                                "metrics.prometheusRule.enabled=true",
-                                "metrics.prometheusRule.runbookBaseUrl=https://wiki.example.org/rb/"));
+                rendered(
+                        chart,
+                        "templates/prometheusrule.yaml",
+                        "metrics.prometheusRule.enabled=true",
+                        "metrics.prometheusRule.runbookBaseUrl=https://wiki.example.org/rb/");
         List<String> urls = new ArrayList<>();
         rendered.path("spec")
                 .path("groups")
@@ -186,11 +184,7 @@ class PrometheusRulesTest {
     @EnumSource(Chart.class)
     void theDashboardConfigMapCarriesTheSidecarLabelAndTheDashboard(Chart chart) throws Exception {
         JsonNode rendered =
-                YAML.readTree(
-                        helmTemplate(
-                                chart,
-                                "templates/dashboard.yaml",
-                                "metrics.dashboard.enabled=true"));
+                rendered(chart, "templates/dashboard.yaml", "metrics.dashboard.enabled=true");
         assertThat(rendered.path("kind").asText()).isEqualTo("ConfigMap");
         assertThat(rendered.path("metadata").path("labels").path("grafana_dashboard").asText())
                 .isEqualTo("1");
@@ -224,5 +218,10 @@ class PrometheusRulesTest {
 
     private String helmTemplate(Chart chart, String showOnly, String... sets) {
         return ShippedMonitoring.helmTemplate(chart, tmp, showOnly, sets);
+    }
+
+    /** One rendered template, parsed. */
+    private JsonNode rendered(Chart chart, String template, String... sets) throws Exception {
+        return YAML.readTree(helmTemplate(chart, template, sets));
     }
 }
