@@ -13,6 +13,7 @@ help: ## list the targets
 
 tools: ## build the Kubernetes binaries from source (cached), install the test tools, make the image base
 	tools/build-k8s.sh
+	tools/build-prometheus.sh
 	tools/install-test-deps.sh
 	tools/build-base-image.sh
 
