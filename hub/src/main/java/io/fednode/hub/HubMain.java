@@ -2,6 +2,7 @@ package io.fednode.hub;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fednode.api.common.LogFormat;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the hub until the process is told to stop. */
@@ -26,11 +27,14 @@ public final class HubMain {
                           request-timeout, idle-timeout, max-connections,
                           max-connections-per-address, enrol-attempts-per-minute,
                           max-concurrent-enrolments, server-certificate-lifetime.
+                        Logs: FEDNODE_LOG_FORMAT=text (default) or json, one object a line.
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
                 return;
             }
         }
+        // logback.xml has chosen its appender by now; a value it has none for would mean no logs.
+        LogFormat.from(System.getenv());
         HubConfig config = HubConfig.from(args, System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
         Hub hub = new Hub(client, config).start();

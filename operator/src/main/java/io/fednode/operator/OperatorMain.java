@@ -2,6 +2,7 @@ package io.fednode.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fednode.api.common.LogFormat;
 import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.hublink.HubLinks;
@@ -45,12 +46,14 @@ public final class OperatorMain {
 
                         Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
                         FEDNODE_HTTP_BIND_ADDRESS, FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
-                        FEDNODE_WATCH_NAMESPACES.
+                        FEDNODE_WATCH_NAMESPACES, FEDNODE_LOG_FORMAT (text or json).
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
                 return;
             }
         }
+        // logback.xml has chosen its appender by now; a value it has none for would mean no logs.
+        LogFormat.from(System.getenv());
         OperatorSettings settings = OperatorSettings.from(System.getenv(), args);
         if (settings.namespaces().isEmpty()) {
             LOG.warn(
