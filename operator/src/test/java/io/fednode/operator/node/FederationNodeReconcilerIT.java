@@ -160,6 +160,18 @@ class FederationNodeReconcilerIT {
                                     .isEqualTo("NoCaBundle");
                             assertThat(status(n, "Connected")).isEqualTo("Unknown");
                             assertThat(status(n, "Paused")).isEqualTo("False");
+                            // A person can see that the node waits for its volumes.
+                            assertThat(events(ns, "VolumeClaimPending"))
+                                    .singleElement()
+                                    .satisfies(
+                                            e -> {
+                                                assertThat(e.getType()).isEqualTo("Normal");
+                                                assertThat(e.getInvolvedObject().getUid())
+                                                        .isEqualTo(created.getMetadata().getUid());
+                                                assertThat(e.getMessage())
+                                                        .startsWith("StorageReady is False: ")
+                                                        .contains("waiting for a volume");
+                                            });
                         });
 
         for (String volume : List.of("raw", "anonymised", "scratch")) {
