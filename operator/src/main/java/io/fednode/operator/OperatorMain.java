@@ -3,12 +3,14 @@ package io.fednode.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fednode.api.common.LogFormat;
+import io.fednode.operator.common.MdcExecutorService;
 import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.hublink.HubLinks;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +92,14 @@ public final class OperatorMain {
                                     .checkingCRDAndValidateLocalModel(false)
                                     .withStopOnInformerErrorDuringStartup(true)
                                     .withCacheSyncTimeout(Duration.ofMinutes(2))
-                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30));
+                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
+                                    // JOSDK's default pool, passing the reconcile's MDC
+                                    // (resource.namespace/name) on to the dependents.
+                                    .withWorkflowExecutorService(
+                                            new MdcExecutorService(
+                                                    Executors.newFixedThreadPool(
+                                                            ConfigurationService
+                                                                    .DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER)));
                             if (settings.leaderElection()) {
                                 o.withLeaderElectionConfiguration(
                                         new LeaderElectionConfiguration(

@@ -603,6 +603,15 @@ class HubConnectivityE2EIT {
                                         .startsWith("event Normal JobCreated on Dataset "))
                 .isNotEmpty()
                 .allSatisfy(j -> assertResourceInMdc(j, "Dataset", DATASET));
+        // Logged by a dependent of the node's reconcile (JOSDK's workflow threads, step 1).
+        assertThat(operatorLines)
+                .filteredOn(
+                        j ->
+                                j.path("formattedMessage")
+                                        .asText()
+                                        .startsWith("event Normal VolumeClaimCreated on "))
+                .hasSize(3)
+                .allSatisfy(j -> assertResourceInMdc(j, "FederationNode", NODE));
         // Logged by the node's hub link (its own thread, step 1): the same keys.
         assertThat(operatorLines)
                 .filteredOn(j -> j.path("formattedMessage").asText().contains("enrolled with the"))
