@@ -57,6 +57,12 @@ public final class OperatorMain {
         }
         // logback.xml has chosen its appender by now; a value it has none for would mean no logs.
         LogFormat.from(System.getenv());
+        // From here on a failure, at start or later on any thread, is a log line (a JSON object
+        // in the json format) rather than a bare stack trace on stderr.
+        Thread.setDefaultUncaughtExceptionHandler(
+                (thread, e) ->
+                        LOG.error(
+                                "thread {} stopped by an uncaught exception", thread.getName(), e));
         OperatorSettings settings = OperatorSettings.from(System.getenv(), args);
         if (settings.namespaces().isEmpty()) {
             LOG.warn(
