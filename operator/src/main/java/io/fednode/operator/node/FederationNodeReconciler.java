@@ -149,8 +149,7 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         for (String type : List.of(PAUSED, STALLED, STORAGE_READY, NETWORK_ISOLATED, READY)) {
             Optional<Condition> was = NodeConditions.find(before, type);
             Condition now = NodeConditions.find(after, type).orElseThrow();
-            if (was.map(c -> Objects.equals(c.getStatus(), now.getStatus())).orElse(false)
-                    && !nowWaitingForAVolume(type, was.get(), now)) {
+            if (was.map(c -> Objects.equals(c.getStatus(), now.getStatus())).orElse(false)) {
                 continue;
             }
             boolean good =
@@ -177,16 +176,6 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                     type + " is " + now.getStatus() + ": " + now.getMessage());
         }
         announceHubLinkTransitions(node, context, before, after);
-    }
-
-    /**
-     * A claim that waits for a volume is news even though StorageReady stays False (it was False
-     * while the claims were being created): a person may have to provide the volume.
-     */
-    private static boolean nowWaitingForAVolume(String type, Condition was, Condition now) {
-        return type.equals(STORAGE_READY)
-                && Reasons.VOLUME_CLAIM_PENDING.equals(now.getReason())
-                && !Reasons.VOLUME_CLAIM_PENDING.equals(was.getReason());
     }
 
     /**

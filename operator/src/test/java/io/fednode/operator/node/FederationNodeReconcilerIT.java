@@ -160,8 +160,10 @@ class FederationNodeReconcilerIT {
                                     .isEqualTo("NoCaBundle");
                             assertThat(status(n, "Connected")).isEqualTo("Unknown");
                             assertThat(status(n, "Paused")).isEqualTo("False");
-                            // A person can see that the node waits for its volumes.
+                            // A person can see that the node waits for its volumes (the
+                            // same reason is also on the "Ready is False" event).
                             assertThat(events(ns, "VolumeClaimPending"))
+                                    .filteredOn(e -> e.getMessage().startsWith("StorageReady "))
                                     .singleElement()
                                     .satisfies(
                                             e -> {
