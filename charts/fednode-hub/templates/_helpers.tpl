@@ -13,3 +13,14 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 app.kubernetes.io/name: {{ include "fednode-hub.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
+
+{{/*
+The log format, text or json (FEDNODE_LOG_FORMAT); anything else fails the install, as the
+process would refuse it at start.
+*/}}
+{{- define "fednode-hub.logFormat" -}}
+{{- if not (has .Values.logFormat (list "text" "json")) -}}
+{{- fail (printf "logFormat: %q is not a log format: use text or json" (toString .Values.logFormat)) -}}
+{{- end -}}
+{{- .Values.logFormat -}}
+{{- end -}}

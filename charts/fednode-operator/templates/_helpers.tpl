@@ -32,3 +32,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- $clean | uniq | toJson -}}
 {{- end -}}
+
+{{/*
+The log format, text or json (FEDNODE_LOG_FORMAT); anything else fails the install, as the
+process would refuse it at start.
+*/}}
+{{- define "fednode-operator.logFormat" -}}
+{{- if not (has .Values.logFormat (list "text" "json")) -}}
+{{- fail (printf "logFormat: %q is not a log format: use text or json" (toString .Values.logFormat)) -}}
+{{- end -}}
+{{- .Values.logFormat -}}
+{{- end -}}

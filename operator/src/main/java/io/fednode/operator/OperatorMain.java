@@ -2,6 +2,8 @@ package io.fednode.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fednode.api.common.LogFormat;
+import io.fednode.operator.common.MdcExecutorService;
 import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.hublink.HubLinks;
@@ -10,6 +12,7 @@ import io.fednode.operator.metrics.Readiness;
 import io.fednode.operator.node.FederationNodeReconciler;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +52,20 @@ public final class OperatorMain {
 
                         Environment: FEDNODE_RESYNC_PERIOD, FEDNODE_HTTP_PORT,
                         FEDNODE_HTTP_BIND_ADDRESS, FEDNODE_LEADER_ELECTION, POD_NAMESPACE (the Lease's namespace),
-                        FEDNODE_WATCH_NAMESPACES.
+                        FEDNODE_WATCH_NAMESPACES, FEDNODE_LOG_FORMAT (text or json).
                         Cluster: in-cluster ServiceAccount, else $KUBECONFIG, else ~/.kube/config.
                         """);
                 return;
             }
         }
+        // logback.xml has chosen its appender by now; a value it has none for would mean no logs.
+        LogFormat.from(System.getenv());
+        // From here on a failure, at start or later on any thread, is a log line (a JSON object
+        // in the json format) rather than a bare stack trace on stderr.
+        Thread.setDefaultUncaughtExceptionHandler(
+                (thread, e) ->
+                        LOG.error(
+                                "thread {} stopped by an uncaught exception", thread.getName(), e));
         OperatorSettings settings = OperatorSettings.from(System.getenv(), args);
         if (settings.namespaces().isEmpty()) {
             LOG.warn(
@@ -90,7 +102,14 @@ public final class OperatorMain {
                                     .checkingCRDAndValidateLocalModel(false)
                                     .withStopOnInformerErrorDuringStartup(true)
                                     .withCacheSyncTimeout(Duration.ofMinutes(2))
-                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30));
+                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
+                                    // JOSDK's default pool, passing the reconcile's MDC
+                                    // (resource.namespace/name) on to the dependents.
+                                    .withWorkflowExecutorService(
+                                            new MdcExecutorService(
+                                                    Executors.newFixedThreadPool(
+                                                            ConfigurationService
+                                                                    .DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER)));
                             if (settings.leaderElection()) {
                                 o.withLeaderElectionConfiguration(
                                         new LeaderElectionConfiguration(

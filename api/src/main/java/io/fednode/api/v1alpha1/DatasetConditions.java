@@ -56,6 +56,9 @@ public final class DatasetConditions {
         /** Event: the operator created the Job of a revision. */
         public static final String JOB_CREATED = "JobCreated";
 
+        /** Event (Warning): a revision was anonymised, but some of its files were quarantined. */
+        public static final String FILES_QUARANTINED = "FilesQuarantined";
+
         private Reasons() {}
     }
 

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.LogFormat;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationMemberStatus.MemberCertificate;
@@ -106,6 +107,13 @@ class HubConnectivityE2EIT {
     private static int adminPort;
     private static int stepsPassed;
     private static RealNodeVolumes volumes;
+    private static Path hubKubeconfig;
+    private static Path operatorKubeconfig;
+
+    /** What the flow handled that its logs must not hold (step 6). */
+    private static String joinToken;
+
+    private static PhiCorpus corpus;
 
     @BeforeAll
     static void installAndStart() throws Exception {
@@ -129,14 +137,14 @@ class HubConnectivityE2EIT {
         deleteLogs(logDir);
         hubPort = freePort();
         adminPort = freePort();
-        Path hubKubeconfig =
+        hubKubeconfig =
                 ServiceAccountKubeconfig.write(
                         admin,
                         CLUSTER.kubeConfigYaml(),
                         HUB_NS,
                         hubServiceAccount,
                         tmp.resolve("hub.kubeconfig"));
-        Path operatorKubeconfig =
+        operatorKubeconfig =
                 ServiceAccountKubeconfig.write(
                         admin,
                         CLUSTER.kubeConfigYaml(),
@@ -148,7 +156,11 @@ class HubConnectivityE2EIT {
                         new JarProcess(
                                 "hub",
                                 jar("fednode.hub.jar"),
-                                Map.of("KUBECONFIG", hubKubeconfig.toString()),
+                                Map.of(
+                                        "KUBECONFIG",
+                                        hubKubeconfig.toString(),
+                                        LogFormat.VARIABLE,
+                                        LogFormat.JSON),
                                 logDir));
         operator =
                 LOGS.watch(
@@ -163,7 +175,10 @@ class HubConnectivityE2EIT {
                                         // Other test classes share the cluster: only this
                                         // test's hospital.
                                         "FEDNODE_WATCH_NAMESPACES",
-                                        HOSPITAL_NS),
+                                        HOSPITAL_NS,
+                                        // Both processes log JSON: step 6 reads every line.
+                                        LogFormat.VARIABLE,
+                                        LogFormat.JSON),
                                 logDir));
         startHub(FIRST_LIFETIME);
         startOperator();
@@ -224,6 +239,7 @@ class HubConnectivityE2EIT {
 
         // Out of band: the central operator hands token and CA to the hospital.
         Secret token = joinTokenSecret();
+        joinToken = decode(token.getData().get("token"));
         admin().resource(
                         new SecretBuilder()
                                 .withNewMetadata()
@@ -381,8 +397,7 @@ class HubConnectivityE2EIT {
                         });
 
         // The node's own work goes on: a Dataset created now is anonymised on the real node.
-        PhiCorpus corpus =
-                PhiCorpus.write(volumes.folder("raw").resolve("imports/2026-11/chest-ct"));
+        corpus = PhiCorpus.write(volumes.folder("raw").resolve("imports/2026-11/chest-ct"));
         admin().resource(
                         Serialization.unmarshal(
                                 """
@@ -539,6 +554,125 @@ class HubConnectivityE2EIT {
         // Refused by the hub, the node still works locally.
         assertNodeCondition(ConditionTypes.READY, ConditionTypes.TRUE, null);
         stepsPassed = 5;
+    }
+
+    /**
+     * The logs of the whole flow, every run of both processes: each line a JSON object with the
+     * fields docs/operator.md and docs/hub.md list, lines about a resource naming it in the MDC,
+     * and no secret material in any of them (LogSecretScan): the join token, the node's and the
+     * CA's private keys, the pseudonymisation key, the ServiceAccount tokens, PEM blocks, bearer
+     * tokens, the raw input paths, file names and PHI of the DICOM data.
+     */
+    @Test
+    @Order(6)
+    void theFlowsLogsAreJsonLinesAndHoldNoSecretMaterial() throws Exception {
+        beginStep(6);
+        // Stopped first, so that what they log on the way out is read too.
+        operator.stop();
+        hub.stop();
+        List<Path> files = new java.util.ArrayList<>(operator.logFiles());
+        files.addAll(hub.logFiles());
+        assertThat(files).hasSize(4); // two runs of each (steps 2 and 3 restarted them)
+
+        List<JsonNode> operatorLines = new java.util.ArrayList<>();
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            assertThat(lines.get(0)).as("the command line JarProcess writes").startsWith("$ ");
+            assertThat(lines.size()).as(file + " has log lines").isGreaterThan(1);
+            for (String line : lines.subList(1, lines.size())) {
+                JsonNode json = LogSecretScan.parse(line);
+                assertThat(json).as("a JSON object: %s", file.getFileName()).isNotNull();
+                assertThat(json.path("timestamp").isIntegralNumber()).isTrue();
+                assertThat(json.path("level").asText())
+                        .isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+                assertThat(json.path("loggerName").asText()).isNotBlank();
+                assertThat(json.path("threadName").asText()).isNotBlank();
+                assertThat(json.path("formattedMessage").isTextual()).isTrue();
+                assertThat(json.path("mdc").isObject()).isTrue();
+                if (file.getFileName().toString().startsWith("operator")) {
+                    operatorLines.add(json);
+                }
+            }
+        }
+        // Logged inside JOSDK's reconcile of the Dataset (step 3): JOSDK's MDC.
+        assertThat(operatorLines)
+                .filteredOn(
+                        j ->
+                                j.path("formattedMessage")
+                                        .asText()
+                                        .startsWith("event Normal JobCreated on Dataset "))
+                .isNotEmpty()
+                .allSatisfy(j -> assertResourceInMdc(j, "Dataset", DATASET));
+        // Logged by a dependent of the node's reconcile (JOSDK's workflow threads, step 1).
+        assertThat(operatorLines)
+                .filteredOn(
+                        j ->
+                                j.path("formattedMessage")
+                                        .asText()
+                                        .startsWith("event Normal VolumeClaimCreated on "))
+                .hasSize(3)
+                .allSatisfy(j -> assertResourceInMdc(j, "FederationNode", NODE));
+        // Logged by the node's hub link (its own thread, step 1): the same keys.
+        assertThat(operatorLines)
+                .filteredOn(j -> j.path("formattedMessage").asText().contains("enrolled with the"))
+                .singleElement()
+                .satisfies(j -> assertResourceInMdc(j, "FederationNode", NODE));
+
+        LogSecretScan scan =
+                new LogSecretScan()
+                        .secret("the join token", joinToken)
+                        .pem(
+                                "the node's private key",
+                                decode(identitySecret().getData().get("tls.key")))
+                        .pem(
+                                "the federation CA's private key",
+                                decode(caSecret().getData().get("tls.key")))
+                        .secret("the hub's ServiceAccount token", tokenIn(hubKubeconfig))
+                        .secret("the operator's ServiceAccount token", tokenIn(operatorKubeconfig))
+                        .secret("the Dataset's input path", "imports/2026-11/chest-ct")
+                        .secret(
+                                "the input folder on the node",
+                                volumes.folder("raw")
+                                        .resolve("imports/2026-11/chest-ct")
+                                        .toString());
+        String pseudonymKey =
+                admin().secrets()
+                        .inNamespace(HOSPITAL_NS)
+                        .withName(NODE + "-pseudonym-key")
+                        .get()
+                        .getData()
+                        .get("key");
+        scan.secret("the pseudonymisation key (base64)", pseudonymKey)
+                .secret(
+                        "the pseudonymisation key (hex)",
+                        java.util.HexFormat.of()
+                                .formatHex(Base64.getDecoder().decode(pseudonymKey)));
+        for (Path input : corpus.files()) {
+            scan.secret("an input file's name", input.getFileName().toString());
+        }
+        corpus.phi().stream()
+                .filter(v -> v.length() >= LogSecretScan.MIN_SECRET_LENGTH)
+                .forEach(v -> scan.secret("a PHI value of the input", v));
+        assertThat(scan.scan(files)).as("secret material in the logs").isEmpty();
+        stepsPassed = 6;
+    }
+
+    private static void assertResourceInMdc(JsonNode line, String kind, String name) {
+        JsonNode mdc = line.path("mdc");
+        assertThat(mdc.path("resource.kind").asText())
+                .as("resource.kind in " + mdc)
+                .isEqualTo(kind);
+        assertThat(mdc.path("resource.namespace").asText()).isEqualTo(HOSPITAL_NS);
+        assertThat(mdc.path("resource.name").asText()).isEqualTo(name);
+    }
+
+    /** The TokenRequest token ServiceAccountKubeconfig wrote ({@code token: ...}). */
+    private static String tokenIn(Path kubeconfig) throws IOException {
+        var m =
+                java.util.regex.Pattern.compile("(?m)^\\s*token: (\\S+)$")
+                        .matcher(Files.readString(kubeconfig));
+        assertThat(m.find()).as("a token in " + kubeconfig).isTrue();
+        return m.group(1);
     }
 
     // ---- the processes

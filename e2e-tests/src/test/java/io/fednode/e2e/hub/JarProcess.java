@@ -1,5 +1,6 @@
 package io.fednode.e2e.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -121,20 +122,46 @@ final class JarProcess implements AutoCloseable {
         return name;
     }
 
-    /** The current (or last) run's log. */
+    /**
+     * The current (or last) run's log, as text to search: a JSON line ({@code
+     * FEDNODE_LOG_FORMAT=json}) stands there as its message, so the same text is found in either
+     * format (the JSON encoder writes {@code /} as {@code \/}).
+     */
     String log() {
+        String raw;
         try {
-            return log == null ? "" : Files.readString(log, StandardCharsets.UTF_8);
+            raw = log == null ? "" : Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
+        StringBuilder out = new StringBuilder();
+        raw.lines()
+                .forEach(
+                        line -> {
+                            JsonNode json = LogSecretScan.parse(line);
+                            out.append(
+                                            json != null && json.has("formattedMessage")
+                                                    ? json.path("formattedMessage").asText()
+                                                    : line)
+                                    .append('\n');
+                        });
+        return out.toString();
+    }
+
+    /** The log files of every run so far, as written. */
+    List<Path> logFiles() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= starts; i++) {
+            files.add(logDir.resolve(name + "-" + i + ".log"));
+        }
+        return files;
     }
 
     /** The last lines of every run's log, for a failure report. */
     String tail(int lines) {
         StringBuilder out = new StringBuilder();
         for (int i = 1; i <= starts; i++) {
-            Path file = logDir.resolve(name + "-" + i + ".log");
+            Path file = logFiles().get(i - 1);
             out.append("----- ")
                     .append(file.toAbsolutePath())
                     .append(" (last ")

@@ -68,6 +68,11 @@ public final class PhiCorpus {
         return files;
     }
 
+    /** The PHI values planted in the files (names, IDs, addresses, dates...). */
+    public List<String> phi() {
+        return phi;
+    }
+
     /** Bytes of the input files. */
     public long bytes() {
         return files.stream().mapToLong(PhiCorpus::size).sum();

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events on fednode's resources, shown by {@code kubectl describe} and {@code kubectl
  * events}. Written only for transitions, never on a reconcile that changes nothing. A failure to
- * write one is logged, not fatal: events are a courtesy, the status is the contract.
+ * write one is logged, not fatal: events are a courtesy, the status is the contract. Each one is
+ * also logged at INFO.
  */
 public final class EventRecorder {
     public static final String NORMAL = "Normal";
@@ -67,6 +68,16 @@ public final class EventRecorder {
                         .withReportingComponent(COMPONENT)
                         .withReportingInstance(instance)
                         .build();
+        // The same line in the log, which outlives the Event (the API server drops Events after an
+        // hour). Messages are written for people and never carry secrets or input paths.
+        LOG.info(
+                "event {} {} on {} {}/{}: {}",
+                type,
+                reason,
+                about.getKind(),
+                meta.getNamespace(),
+                meta.getName(),
+                message);
         try {
             client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
         } catch (KubernetesClientException e) {

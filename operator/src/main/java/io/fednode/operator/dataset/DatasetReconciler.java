@@ -221,6 +221,51 @@ public class DatasetReconciler implements Reconciler<Dataset> {
                     now.get().getReason(),
                     now.get().getMessage());
         }
+        announceQuarantine(dataset, context, after);
+    }
+
+    /**
+     * A revision anonymised with quarantined files is Ready, yet a person must look at the files
+     * left behind: a Warning of its own, once per revision, with the counts by reason (reason names
+     * the anonymiser reports, checked by AnonymiserReport; never a file's path).
+     */
+    private void announceQuarantine(
+            Dataset dataset, Context<Dataset> context, DatasetStatus after) {
+        var files = after.getFiles();
+        var now = DatasetConditionsBuilder.find(after, ConditionTypes.READY);
+        if (files == null
+                || files.getQuarantined() == null
+                || files.getQuarantined() == 0
+                || now.isEmpty()
+                || !Reasons.ANONYMISED.equals(now.get().getReason())) {
+            return;
+        }
+        DatasetStatus before = dataset.getStatus();
+        boolean announced =
+                before != null
+                        && Objects.equals(before.getRevision(), after.getRevision())
+                        && DatasetConditionsBuilder.find(before, ConditionTypes.READY)
+                                .map(c -> Reasons.ANONYMISED.equals(c.getReason()))
+                                .orElse(false);
+        if (announced) {
+            return;
+        }
+        events.record(
+                context.getClient(),
+                dataset,
+                EventRecorder.WARNING,
+                Reasons.FILES_QUARANTINED,
+                "revision "
+                        + after.getRevision()
+                        + ": "
+                        + files.getQuarantined()
+                        + " of "
+                        + files.getSeen()
+                        + " files quarantined"
+                        + (after.getQuarantineReasons() == null
+                                        || after.getQuarantineReasons().isEmpty()
+                                ? ""
+                                : " " + after.getQuarantineReasons()));
     }
 
     private static Dataset statusPatch(Dataset dataset, DatasetStatus status) {

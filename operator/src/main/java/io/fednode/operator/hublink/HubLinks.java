@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The hub links of all FederationNodes this operator reconciles. The reconciler calls {@link
@@ -165,6 +166,18 @@ public final class HubLinks implements AutoCloseable {
             return; // forgotten, or replaced by a new configuration
         }
         HubLink link = running.link;
+        // The keys JOSDK puts in the MDC while it reconciles: a hub-link line names its node the
+        // same way a reconcile's line does (docs/operator.md, "Logs and events").
+        try (var kind = MDC.putCloseable("resource.kind", "FederationNode");
+                var namespace =
+                        MDC.putCloseable(
+                                "resource.namespace", link.node().getMetadata().getNamespace());
+                var name = MDC.putCloseable("resource.name", link.node().getMetadata().getName())) {
+            step(key, running, link);
+        }
+    }
+
+    private void step(String key, Running running, HubLink link) {
         HubLinkStatus before = link.status();
         Duration next;
         try {

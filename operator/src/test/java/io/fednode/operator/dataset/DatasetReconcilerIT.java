@@ -260,6 +260,63 @@ class DatasetReconcilerIT {
                 .hasCondition("Failed", "False", "NotFailed");
     }
 
+    /**
+     * The Events a person sees for an anonymisation: the Job created, the revision anonymised, and
+     * a Warning of its own when files were quarantined (none when no file was).
+     */
+    @Test
+    void anAnonymisedRevisionIsAnEventAndQuarantinedFilesAWarning() {
+        createNode("node-ev", NodeRole.DATA, "True");
+        create(Fixtures.dataset(NS, "quarantining", "node-ev", "imports/q"));
+        create(Fixtures.dataset(NS, "clean", "node-ev", "imports/c"));
+        Job quarantining = awaitJob("quarantining-r1");
+        Job clean = awaitJob("clean-r1");
+        fakeKubeletTerminates(quarantining, "quarantining-r1-abcde", 0, JobOutcomeTest.REPORT);
+        fakeKubeletTerminates(
+                clean,
+                "clean-r1-abcde",
+                0,
+                "{\"filesSeen\":3,\"filesWritten\":3,\"filesQuarantined\":0,\"bytesIn\":30,"
+                        + "\"bytesOut\":30,\"quarantineReasons\":{}}\n");
+        finishJob(quarantining, true);
+        finishJob(clean, true);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertThat(dataset("quarantining"))
+                                    .hasCondition("Ready", "True", "Anonymised");
+                            assertThat(dataset("clean"))
+                                    .hasCondition("Ready", "True", "Anonymised");
+                            assertThat(events("quarantining", "FilesQuarantined"))
+                                    .singleElement()
+                                    .satisfies(
+                                            e -> {
+                                                assertThat(e.getType()).isEqualTo("Warning");
+                                                assertThat(e.getMessage())
+                                                        .isEqualTo(
+                                                                "revision 1: 1 of 3 files"
+                                                                        + " quarantined"
+                                                                        + " {not-dicom=1}");
+                                            });
+                        });
+        for (String dataset : List.of("quarantining", "clean")) {
+            assertThat(events(dataset, "JobCreated"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+            assertThat(events(dataset, "Anonymised"))
+                    .singleElement()
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getType()).isEqualTo("Normal");
+                                assertThat(e.getInvolvedObject().getKind()).isEqualTo("Dataset");
+                                assertThat(e.getInvolvedObject().getUid())
+                                        .isEqualTo(dataset(dataset).getMetadata().getUid());
+                            });
+        }
+        assertThat(events("clean", "FilesQuarantined")).isEmpty();
+    }
+
     @Test
     void specChangeMakesANewRevisionAndLeavesTheRunningJobAlone() {
         createNode("node-rev", NodeRole.DATA, "True");
@@ -572,6 +629,14 @@ class DatasetReconcilerIT {
                 .inNamespace(NS)
                 .withName(dataset + "-anonymiser-isolation")
                 .get();
+    }
+
+    private static List<io.fabric8.kubernetes.api.model.Event> events(
+            String dataset, String reason) {
+        return admin().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> dataset.equals(e.getInvolvedObject().getName()))
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
     }
 
     private static List<String> eventMessages(String dataset) {

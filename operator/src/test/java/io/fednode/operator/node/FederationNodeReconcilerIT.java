@@ -158,6 +158,20 @@ class FederationNodeReconcilerIT {
                                     .hasCondition("Registered", "False", "NoCaBundle")
                                     .hasCondition("Connected", "Unknown")
                                     .hasCondition("Paused", "False");
+                            // A person can see that the node waits for its volumes (the
+                            // same reason is also on the "Ready is False" event).
+                            assertThat(events(ns, "VolumeClaimPending"))
+                                    .filteredOn(e -> e.getMessage().startsWith("StorageReady "))
+                                    .singleElement()
+                                    .satisfies(
+                                            e -> {
+                                                assertThat(e.getType()).isEqualTo("Normal");
+                                                assertThat(e.getInvolvedObject().getUid())
+                                                        .isEqualTo(created.getMetadata().getUid());
+                                                assertThat(e.getMessage())
+                                                        .startsWith("StorageReady is False: ")
+                                                        .contains("waiting for a volume");
+                                            });
                         });
 
         for (String volume : List.of("raw", "anonymised", "scratch")) {

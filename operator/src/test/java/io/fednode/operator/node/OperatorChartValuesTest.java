@@ -90,4 +90,20 @@ class OperatorChartValuesTest {
                                     + "\n");
         }
     }
+
+    @Test
+    void logFormatIsTextByDefaultJsonOnRequestAndNothingElse() throws Exception {
+        String env = "            - name: FEDNODE_LOG_FORMAT\n              value: ";
+        Render text = helmTemplate("watchNamespaces={hospital-a}");
+        assertThat(text.exit()).as(text.output()).isZero();
+        assertThat(text.output()).contains(env + "\"text\"\n");
+        Render json = helmTemplate("watchNamespaces={hospital-a}", "logFormat=json");
+        assertThat(json.exit()).as(json.output()).isZero();
+        assertThat(json.output()).contains(env + "\"json\"\n");
+        // The operator would log nothing with a format logback.xml has no appender for.
+        Render bad = helmTemplate("watchNamespaces={hospital-a}", "logFormat=JSON");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.output())
+                .contains("logFormat: \"JSON\" is not a log format: use text or json");
+    }
 }

@@ -333,6 +333,36 @@ class TrainingRunReconcilerIT {
         Job job = awaitJob(ns, "waits-for-data");
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
                 .anySatisfy(m -> assertThat(m.getSubPath()).isEqualTo("brain-mr/r1"));
+        // A person sees it wait, then start (admitted: its Job exists), on the run itself.
+        await().untilAsserted(
+                        () ->
+                                assertThat(
+                                                admin()
+                                                        .v1()
+                                                        .events()
+                                                        .inNamespace(ns)
+                                                        .list()
+                                                        .getItems()
+                                                        .stream()
+                                                        .filter(
+                                                                e ->
+                                                                        e.getInvolvedObject()
+                                                                                .getUid()
+                                                                                .equals(
+                                                                                        job.getMetadata()
+                                                                                                .getOwnerReferences()
+                                                                                                .get(
+                                                                                                        0)
+                                                                                                .getUid()))
+                                                        .toList())
+                                        .extracting(
+                                                io.fabric8.kubernetes.api.model.Event::getReason,
+                                                io.fabric8.kubernetes.api.model.Event::getType)
+                                        .contains(
+                                                org.assertj.core.groups.Tuple.tuple(
+                                                        "DatasetNotReady", "Normal"),
+                                                org.assertj.core.groups.Tuple.tuple(
+                                                        "JobPending", "Normal")));
     }
 
     @Test
