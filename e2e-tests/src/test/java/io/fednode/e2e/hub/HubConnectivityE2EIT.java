@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.ConditionTypes;
-import io.fednode.api.common.LogFormat;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationMemberStatus.MemberCertificate;
@@ -23,13 +20,9 @@ import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.e2e.realnode.PhiCorpus;
 import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.testing.Conflicts;
-import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
-import io.fednode.testing.Manifests;
-import io.fednode.testing.OperatorManifests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +35,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +93,7 @@ class HubConnectivityE2EIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private static FederationProcesses processes;
     private static JarProcess hub;
     private static JarProcess operator;
     private static int hubPort;
@@ -117,69 +110,23 @@ class HubConnectivityE2EIT {
 
     @BeforeAll
     static void installAndStart() throws Exception {
-        KubernetesClient admin = admin();
-        Path root = KubernetesBinaries.repoRoot();
-        Manifests.apply(admin, root.resolve("crds/federationmembers.fednode.io-v1.yml"));
-        OperatorManifests.applyAllButDeployment(admin, List.of(HOSPITAL_NS));
-        for (String ns : List.of(HUB_NS, HOSPITAL_NS)) {
-            admin.resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
-        }
-        String hubServiceAccount = HubChartRbac.install(admin, HUB_NS);
-        volumes = RealNodeVolumes.create(CLUSTER, HOSPITAL_NS, NODE);
-
-        Path logDir = Path.of("target", "hub-connectivity-e2e").toAbsolutePath();
-        deleteLogs(logDir);
-        hubPort = freePort();
-        adminPort = freePort();
-        hubKubeconfig =
-                ServiceAccountKubeconfig.write(
-                        admin,
-                        CLUSTER.kubeConfigYaml(),
+        processes =
+                FederationProcesses.install(
+                        CLUSTER,
+                        LOGS,
+                        tmp,
+                        Path.of("target", "hub-connectivity-e2e").toAbsolutePath(),
                         HUB_NS,
-                        hubServiceAccount,
-                        tmp.resolve("hub.kubeconfig"));
-        operatorKubeconfig =
-                ServiceAccountKubeconfig.write(
-                        admin,
-                        CLUSTER.kubeConfigYaml(),
+                        HOSPITAL_NS,
                         OPERATOR_NS,
-                        "fednode-operator",
-                        tmp.resolve("operator.kubeconfig"));
-        hub =
-                LOGS.watch(
-                        new JarProcess(
-                                "hub",
-                                jar("fednode.hub.jar"),
-                                Map.of(
-                                        "KUBECONFIG",
-                                        hubKubeconfig.toString(),
-                                        LogFormat.VARIABLE,
-                                        LogFormat.JSON),
-                                logDir));
-        operator =
-                LOGS.watch(
-                        new JarProcess(
-                                "operator",
-                                jar("fednode.operator.jar"),
-                                Map.of(
-                                        "KUBECONFIG",
-                                        operatorKubeconfig.toString(),
-                                        "POD_NAMESPACE",
-                                        OPERATOR_NS,
-                                        // Other test classes share the cluster: only this
-                                        // test's hospital.
-                                        "FEDNODE_WATCH_NAMESPACES",
-                                        HOSPITAL_NS,
-                                        // Both processes log JSON: step 6 reads every line.
-                                        LogFormat.VARIABLE,
-                                        LogFormat.JSON),
-                                logDir));
+                        NODE);
+        hub = processes.hub;
+        operator = processes.operator;
+        hubPort = processes.hubPort;
+        adminPort = processes.adminPort;
+        volumes = processes.volumes;
+        hubKubeconfig = processes.hubKubeconfig;
+        operatorKubeconfig = processes.operatorKubeconfig;
         startHub(FIRST_LIFETIME);
         startOperator();
     }
@@ -198,22 +145,7 @@ class HubConnectivityE2EIT {
     @Order(1)
     void memberGetsATokenTheNodeEnrolsAndHeartbeats() throws Exception {
         beginStep(1);
-        FederationMember member =
-                admin().resource(
-                                Serialization.unmarshal(
-                                        """
-                                        apiVersion: fednode.io/v1alpha1
-                                        kind: FederationMember
-                                        metadata: {name: %s, namespace: %s}
-                                        spec:
-                                          nodeId: %s
-                                          role: data
-                                          displayName: Hospital A (e2e)
-                                          country: NL
-                                        """
-                                                .formatted(MEMBER, HUB_NS, NODE),
-                                        FederationMember.class))
-                        .create();
+        FederationMember member = processes.createMember(MEMBER);
 
         // The hub issues the join token next to the member and says so in the member's status.
         await().atMost(Duration.ofMinutes(1))
@@ -240,17 +172,8 @@ class HubConnectivityE2EIT {
         // Out of band: the central operator hands token and CA to the hospital.
         Secret token = joinTokenSecret();
         joinToken = decode(token.getData().get("token"));
-        admin().resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(HOSPITAL_NS)
-                                .endMetadata()
-                                .addToData("token", token.getData().get("token"))
-                                .addToData("ca.crt", token.getData().get("ca.crt"))
-                                .build())
-                .create();
-        admin().resource(federationNode()).create();
+        processes.handOverJoinToken(token);
+        processes.createNode(INTERVAL);
 
         await().atMost(Duration.ofMinutes(2))
                 .ignoreExceptions()
@@ -678,35 +601,12 @@ class HubConnectivityE2EIT {
     // ---- the processes
 
     private static void startHub(String certificateLifetime) {
-        hub.start(
-                List.of(
-                        "--namespace=" + HUB_NS,
-                        "--bind-address=127.0.0.1",
-                        "--admin-bind-address=127.0.0.1",
-                        "--port=" + hubPort,
-                        "--admin-port=" + adminPort,
-                        "--server-names=localhost,127.0.0.1",
-                        "--certificate-lifetime=" + certificateLifetime,
-                        "--missed-heartbeats=" + MISSED_HEARTBEATS));
-        hub.awaitLog("hub serving nodes on https://127.0.0.1:" + hubPort, Duration.ofMinutes(1));
+        processes.startHub(certificateLifetime, MISSED_HEARTBEATS);
     }
 
-    /**
-     * The operator's HTTP server (metrics, health) binds to all interfaces and has no bind-address
-     * setting, so it is turned off here; the test waits for the start-up log line instead.
-     */
+    /** The operator's HTTP server (metrics, health) is not needed here and is turned off. */
     private static void startOperator() {
-        operator.start(List.of("--http-port=-1"));
-        operator.awaitLog("fednode operator started against", Duration.ofMinutes(2));
-    }
-
-    private static Path jar(String property) {
-        String path = System.getProperty(property);
-        if (path == null) {
-            throw new IllegalStateException(
-                    "system property " + property + " is not set (e2e-tests/pom.xml sets it)");
-        }
-        return Path.of(path);
+        processes.startOperator(List.of("--http-port=-1"));
     }
 
     // ---- what the hub and the operator wrote
@@ -723,7 +623,7 @@ class HubConnectivityE2EIT {
     }
 
     private static Secret joinTokenSecret() {
-        return admin().secrets().inNamespace(HUB_NS).withName(MEMBER + "-join-token").get();
+        return processes.joinTokenSecret(MEMBER);
     }
 
     /**
@@ -838,40 +738,6 @@ class HubConnectivityE2EIT {
 
     // ---- set-up
 
-    private static FederationNode federationNode() {
-        return Serialization.unmarshal(
-                """
-                apiVersion: fednode.io/v1alpha1
-                kind: FederationNode
-                metadata: {name: %s, namespace: %s}
-                spec:
-                  nodeId: %s
-                  role: data
-                  hub:
-                    endpoint: https://127.0.0.1:%d
-                    caBundleSecretRef: {name: hub-join, key: ca.crt}
-                    joinTokenSecretRef: {name: hub-join, key: token}
-                  storage:
-                    raw: {size: 1Gi, storageClassName: %s}
-                    anonymised: {size: 1Gi, storageClassName: %s}
-                    scratch: {size: 1Gi, storageClassName: %s}
-                  # One thread: its core request fits the 2-core real node.
-                  anonymisation: {parallelism: 1}
-                  connectivity:
-                    heartbeatInterval: %ds
-                """
-                        .formatted(
-                                NODE,
-                                HOSPITAL_NS,
-                                NODE,
-                                hubPort,
-                                RealNodeVolumes.STORAGE_CLASS,
-                                RealNodeVolumes.STORAGE_CLASS,
-                                RealNodeVolumes.STORAGE_CLASS,
-                                INTERVAL.toSeconds()),
-                FederationNode.class);
-    }
-
     /** Static volumes of a no-provisioner class (kwok has no provisioner) for the node's claims. */
     private static void beginStep(int step) {
         assertThat(stepsPassed)
@@ -894,21 +760,6 @@ class HubConnectivityE2EIT {
 
     private static String decode(String base64) {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteLogs(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
     }
 
     private static KubernetesClient admin() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * report says what the hub and the operator were doing. Printed once per class: the later steps of
  * an ordered scenario fail at once after the first failure and add nothing.
  */
-final class ProcessLogTails
+public final class ProcessLogTails
         implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
     private static final int LINES = 60;
     private final List<JarProcess> processes = new CopyOnWriteArrayList<>();
