@@ -195,7 +195,7 @@ public final class DomainMetrics implements MultiCollector {
 
     private static double isTrue(
             List<io.fabric8.kubernetes.api.model.Condition> conditions, String type) {
-        return ConditionTypes.TRUE.equals(ResourceStates.status(conditions, type)) ? 1 : 0;
+        return ResourceStates.isTrue(conditions, type) ? 1 : 0;
     }
 
     /** One gauge family being filled. */

@@ -2,6 +2,7 @@ package io.fednode.operator.metrics;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fednode.api.common.ConditionTypes;
+import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions;
 import io.fednode.api.v1alpha1.TrainingRun;
@@ -44,7 +45,7 @@ public final class ResourceStates {
         if (isTrue(conditions, ConditionTypes.READY)) {
             return "Ready";
         }
-        Optional<Condition> ready = find(conditions, ConditionTypes.READY);
+        Optional<Condition> ready = Conditions.find(conditions, ConditionTypes.READY);
         if (ready.isPresent() && ANONYMISING.contains(ready.get().getReason())) {
             return "Running";
         }
@@ -89,30 +90,24 @@ public final class ResourceStates {
 
     /** Its Job was created and has not finished: Queued False because it started, no outcome. */
     private static boolean holdsSlot(List<Condition> conditions) {
-        return find(conditions, TrainingRunConditions.QUEUED)
+        return Conditions.find(conditions, TrainingRunConditions.QUEUED)
                         .filter(c -> ConditionTypes.FALSE.equals(c.getStatus()))
                         .filter(c -> TrainingRunConditions.Reasons.STARTED.equals(c.getReason()))
                         .isPresent()
-                && find(conditions, TrainingRunConditions.SUCCEEDED)
+                && Conditions.find(conditions, TrainingRunConditions.SUCCEEDED)
                         .filter(c -> ConditionTypes.UNKNOWN.equals(c.getStatus()))
                         .isPresent();
     }
 
     /** The status of a condition type; Unknown when it is missing. */
     public static String status(List<Condition> conditions, String type) {
-        return find(conditions, type)
+        return Conditions.find(conditions, type)
                 .map(Condition::getStatus)
                 .filter(s -> s.equals(ConditionTypes.TRUE) || s.equals(ConditionTypes.FALSE))
                 .orElse(ConditionTypes.UNKNOWN);
     }
 
-    private static boolean isTrue(List<Condition> conditions, String type) {
-        return ConditionTypes.TRUE.equals(status(conditions, type));
-    }
-
-    private static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null
-                ? Optional.empty()
-                : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    static boolean isTrue(List<Condition> conditions, String type) {
+        return Conditions.is(conditions, type, ConditionTypes.TRUE);
     }
 }
