@@ -263,6 +263,27 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
+    /**
+     * The host's address on the real node's network ({@code 10.213.X.1}, the host end of its veth;
+     * docs/local-cluster.md): the one address of this machine outside the cluster that the node's
+     * Pods can reach, so a server a test runs on the host for Pods (a federation's aggregator)
+     * listens there.
+     */
+    public String hostAddress() {
+        if (!realNode) {
+            throw new IllegalStateException("a kwok-only cluster has no real node network");
+        }
+        try {
+            String index = Files.readString(workDir.resolve("real-node/index")).strip();
+            if (!index.matches("[0-9]{1,2}")) {
+                throw new IllegalStateException("unexpected real-node index " + index);
+            }
+            return "10.213." + index + ".1";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Imports image tars (docker-archive or OCI) into the real node's containerd. */
     public void loadImages(List<Path> tars) {
         List<String> args = new java.util.ArrayList<>(List.of("load-image"));
