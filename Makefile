@@ -11,11 +11,12 @@ BASE_IMAGE ?=
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-tools: ## build the Kubernetes binaries from source (cached), install the test tools, make the image base
+tools: ## build the Kubernetes binaries from source (cached), install the test tools, make the image base and the trainer image
 	tools/build-k8s.sh
 	tools/build-prometheus.sh
 	tools/install-test-deps.sh
 	tools/build-base-image.sh
+	tools/build-trainer-image.sh
 
 test: tools ## run every test: unit, integration (real kube-apiserver), e2e (local cluster with a real node)
 	$(MVN) -Pimages verify

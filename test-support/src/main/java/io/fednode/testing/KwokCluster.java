@@ -100,8 +100,9 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     /**
      * A cluster of its own with a real node ({@link #REAL_NODE}: kubelet, containerd and runc,
      * kube-proxy, kube-router enforcing NetworkPolicies, CoreDNS) next to the kwok nodes, which are
-     * tainted so that Pods without a toleration run for real. fednode's images are loaded into the
-     * real node's containerd.
+     * tainted so that Pods without a toleration run for real. fednode's images and the sample
+     * trainer image ({@link ProjectImages#realNodeTars()}) are loaded into the real node's
+     * containerd.
      */
     public static KwokCluster withRealNode() {
         return new KwokCluster(true, false);
@@ -138,7 +139,7 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
             addNode("cpu-node-0", 0);
             waitForNodesReady();
             if (realNode) {
-                loadImages(ProjectImages.tars());
+                loadImages(ProjectImages.realNodeTars());
             }
         } catch (IOException e) {
             close();

@@ -60,6 +60,13 @@ public final class ProjectImages {
         return read("trainer", tar, json);
     }
 
+    /** What a real node imports: the three images' tars and the trainer's. */
+    public static List<Path> realNodeTars() {
+        List<Path> tars = new java.util.ArrayList<>(tars());
+        tars.add(trainer().tar());
+        return tars;
+    }
+
     /** The tars of all three images. */
     public static List<Path> tars() {
         return MODULES.stream().map(m -> image(m).tar()).toList();
