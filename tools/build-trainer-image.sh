@@ -65,7 +65,7 @@ wheels() {
 install_wheels() {
     local target=$1; shift
     local platforms=(); for p in "${PLATFORMS[@]}"; do platforms+=(--platform "$p"); done
-    python3 -m pip install --quiet --disable-pip-version-check --no-index --find-links "$WHEELS" \
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-index --find-links "$WHEELS" \
         --no-deps --require-hashes --only-binary=:all: --no-compile --implementation cp \
         --python-version "$PYTHON_ABI" "${platforms[@]}" --target "$target" -r "$REQUIREMENTS" "$@" >&2
     # Console scripts name the building python in their first line; the image runs none of them.
@@ -154,10 +154,13 @@ umoci config --image "$layout:img" --created "$CREATED" --history.created "$CREA
     --config.entrypoint python3 --config.entrypoint /opt/fednode-trainer/fednode_trainer.py \
     --config.label "org.opencontainers.image.description=fednode sample trainer: Flower $FLWR_VERSION client, numpy logistic regression" \
     --config.label "io.fednode.trainer.key=$KEY"
-config_digest=$(skopeo inspect --raw "oci:$layout:img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["digest"])')
 
 log "skopeo: docker-archive $REF"
 skopeo copy --quiet "oci:$layout:img" "docker-archive:$work/trainer.tar:$REF" >&2
+# The image ID as containerd and the kubelet report it: the digest of the archive's config blob.
+config_digest=sha256:$(python3 -c 'import json, sys, tarfile
+t = tarfile.open(sys.argv[1])
+print(json.load(t.extractfile("manifest.json"))[0]["Config"].split(".")[0].split(":")[-1])' "$work/trainer.tar")
 printf '{"image":"%s","imageId":"%s","flwr":"%s"}\n' "$REF" "$config_digest" "$FLWR_VERSION" >"$OUT.json"
 mv "$work/trainer.tar" "$OUT"
 touch "$OUT.ok"
