@@ -197,6 +197,8 @@ class FlowerTrainingE2EIT {
     void twoHospitalsTrainOneModelWithFlowerAndReachOnlyTheAggregator() throws IOException {
         KubernetesClient k = CLUSTER.client();
         String probe = other.getAddress().getHostString() + ":" + other.getAddress().getPort();
+        // By digest, as a FederatedJob must name it.
+        String image = TrainerImage.pinnedReference(k);
         for (String ns : HOSPITALS) {
             TrainingRun run =
                     Serialization.unmarshal(
@@ -210,11 +212,7 @@ class FlowerTrainingE2EIT {
                               maxRuntime: 10m
                               aggregator: {endpoint: "%s"}
                             """
-                                    .formatted(
-                                            ns,
-                                            ns,
-                                            ProjectImages.trainer().reference(),
-                                            flower.endpoint()),
+                                    .formatted(ns, ns, image, flower.endpoint()),
                             TrainingRun.class);
             run.getSpec()
                     .setEnv(
