@@ -159,7 +159,7 @@ class FlowerTrainingE2EIT {
                                     anonymised: {size: 1Gi, storageClassName: %2$s}
                                     scratch: {size: 1Gi, storageClassName: %2$s}
                                   compute:
-                                    maxGpusPerRun: 0
+                                    maxGpusPerRun: 1
                                     maxConcurrentRuns: 2
                                     nodeSelector: {"%3$s": "true"}
                                     allowedImages: ["%4$s"]

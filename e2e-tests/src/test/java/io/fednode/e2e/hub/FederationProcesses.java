@@ -162,16 +162,24 @@ public final class FederationProcesses {
 
     /** Starts the hub (node API on {@link #hubPort}, admin on {@link #adminPort}). */
     public void startHub(String certificateLifetime, int missedHeartbeats) {
-        hub.start(
-                List.of(
-                        "--namespace=" + hubNs,
-                        "--bind-address=127.0.0.1",
-                        "--admin-bind-address=127.0.0.1",
-                        "--port=" + hubPort,
-                        "--admin-port=" + adminPort,
-                        "--server-names=localhost,127.0.0.1",
-                        "--certificate-lifetime=" + certificateLifetime,
-                        "--missed-heartbeats=" + missedHeartbeats));
+        startHub(certificateLifetime, missedHeartbeats, List.of());
+    }
+
+    /** {@link #startHub(String, int)} with more arguments. */
+    public void startHub(String certificateLifetime, int missedHeartbeats, List<String> more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--namespace=" + hubNs,
+                                "--bind-address=127.0.0.1",
+                                "--admin-bind-address=127.0.0.1",
+                                "--port=" + hubPort,
+                                "--admin-port=" + adminPort,
+                                "--server-names=localhost,127.0.0.1",
+                                "--certificate-lifetime=" + certificateLifetime,
+                                "--missed-heartbeats=" + missedHeartbeats));
+        args.addAll(more);
+        hub.start(args);
         hub.awaitLog("hub serving nodes on https://127.0.0.1:" + hubPort, Duration.ofMinutes(1));
     }
 
@@ -189,6 +197,49 @@ public final class FederationProcesses {
     public void stopAll() {
         operator.stop();
         hub.stop();
+    }
+
+    /**
+     * Another hospital with its own operator process ({@link HospitalProcess}), enrolling with this
+     * hub; its operator runs as the same ServiceAccount, watching only {@code ns}.
+     */
+    public HospitalProcess addHospital(
+            KwokCluster cluster,
+            ProcessLogTails logs,
+            Path tmp,
+            Path logDir,
+            String operatorNs,
+            String ns,
+            String nodeId)
+            throws IOException {
+        return HospitalProcess.create(cluster, logs, tmp, logDir, operatorNs, hubPort, ns, nodeId);
+    }
+
+    /**
+     * The hospital {@link #install} prepared ({@link #hospitalNs}, {@link #node}, its operator).
+     */
+    public HospitalProcess primaryHospital() {
+        return new HospitalProcess(admin, hospitalNs, node, volumes, hubPort, operator);
+    }
+
+    /** A FederationMember in {@link #hubNs} for {@code nodeId}, with these labels. */
+    public FederationMember createMember(String member, String nodeId, Map<String, String> labels) {
+        FederationMember m =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: FederationMember
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          nodeId: %s
+                          role: hybrid
+                          displayName: %s (e2e)
+                          country: NL
+                        """
+                                .formatted(member, hubNs, nodeId, nodeId),
+                        FederationMember.class);
+        m.getMetadata().setLabels(labels);
+        return admin.resource(m).create();
     }
 
     /** The central operator's FederationMember for {@link #node}, created in {@link #hubNs}. */
@@ -278,7 +329,7 @@ public final class FederationProcesses {
         }
     }
 
-    private static Path jar(String property) {
+    static Path jar(String property) {
         String path = System.getProperty(property);
         if (path == null) {
             throw new IllegalStateException(
