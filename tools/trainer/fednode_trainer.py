@@ -13,7 +13,7 @@ TrainingRun of a FederatedJob. What it reads (all optional but the aggregator fo
   TRAINER_LOCAL_EPOCHS          gradient steps per round (default 20)
   TRAINER_MODEL                 Evaluate: the weights to evaluate, a JSON list of numbers
                                 (FEATURES weights, then the bias); default: the data's true model
-  TRAINER_PROBE                 HOST:PORT: before training, try one TCP connection there and report
+  TRAINER_PROBE                 HOST:PORT: after the work, try one TCP connection there and report
                                 it as the metric egressProbeOpen (1 connected, 0 refused/timed out);
                                 the e2e tests use it to show a run's only egress is its aggregator
 
@@ -128,7 +128,7 @@ def server_address(endpoint):
     return rest if ":" in rest.rsplit("]", 1)[-1] else rest + ":443"
 
 
-def run_train(x, y, extra):
+def run_train(x, y):
     import flwr as fl
 
     endpoint = os.environ.get("FEDNODE_AGGREGATOR_ENDPOINT")
@@ -171,12 +171,11 @@ def run_train(x, y, extra):
         sys.exit("the Flower server ran no training round with this client")
     results = evaluation_metrics(state["params"], x, y)
     results["metrics"]["rounds"] = float(state["rounds"])
-    results["metrics"].update(extra)
     results["modelDigest"] = digest(state["params"])
     return results
 
 
-def run_evaluate(x, y, extra):
+def run_evaluate(x, y):
     model = os.environ.get("TRAINER_MODEL")
     if model:
         values = json.loads(model)
@@ -185,9 +184,7 @@ def run_evaluate(x, y, extra):
         params = [np.array(values[:FEATURES], dtype=np.float64), np.array(values[FEATURES:])]
     else:
         params = [TRUE_WEIGHTS.copy(), np.array([TRUE_BIAS])]
-    results = evaluation_metrics(params, x, y)
-    results["metrics"].update(extra)
-    return results
+    return evaluation_metrics(params, x, y)
 
 
 def main():
@@ -197,11 +194,12 @@ def main():
     node_id = os.environ.get("FEDNODE_NODE_ID", "local")
     examples = os.environ.get("TRAINER_EXAMPLES")
     x, y = synthetic_data(node_id, int(examples) if examples else None)
-    extra = {}
-    if os.environ.get("TRAINER_PROBE"):
-        extra["egressProbeOpen"] = probe(os.environ["TRAINER_PROBE"])
     log(f"{job_type} on node {node_id}")
-    results = run_train(x, y, extra) if job_type == "Train" else run_evaluate(x, y, extra)
+    results = run_train(x, y) if job_type == "Train" else run_evaluate(x, y)
+    if os.environ.get("TRAINER_PROBE"):
+        # After the work: by then the node's network policy surely applies to this Pod (an
+        # enforcer may take a moment to add a new Pod's rules).
+        results["metrics"]["egressProbeOpen"] = probe(os.environ["TRAINER_PROBE"])
     write_results(results)
 
 

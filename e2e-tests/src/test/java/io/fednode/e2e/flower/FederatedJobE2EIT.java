@@ -63,7 +63,7 @@ class FederatedJobE2EIT {
     static final String HUB_NS = "fjob-hub";
     static final String OPERATOR_NS = "fednode-system";
     static final String SUBMITTER = "researcher@example.org";
-    static final int HEARTBEAT_SECONDS = 2;
+    static final int HEARTBEAT_SECONDS = 5;
     static final int ROUNDS = 3;
     static final ResourceDefinitionContext FEDERATED_JOBS =
             new ResourceDefinitionContext.Builder()
@@ -121,7 +121,7 @@ class FederatedJobE2EIT {
                         OPERATOR_NS,
                         "fjob-c",
                         "hospital-c");
-        processes.startHub("24h", 3);
+        processes.startHub("24h", 3, List.of("--job-lost-after=15s"));
         String host = CLUSTER.hostAddress();
         for (HospitalProcess h : List.of(a, b, c)) {
             processes.createMember(h.node, h.node, Map.of("fednode.io/e2e", "federated-jobs"));
