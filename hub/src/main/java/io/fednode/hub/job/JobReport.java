@@ -30,6 +30,13 @@ public record JobReport(
     static final int MAX_MESSAGE = 512;
     static final int MAX_METRICS = 64;
 
+    /** Results are measured as the node's trainer would write them: without absent fields. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT =
+            Json.MAPPER
+                    .copy()
+                    .setSerializationInclusion(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
     /** What a node's trainer reported, as the node forwards it. Numbers only. */
     public record JobResults(
             Map<String, Double> metrics,
@@ -68,7 +75,7 @@ public record JobReport(
                         : limits.getAllowedMetrics();
         int size;
         try {
-            size = Json.MAPPER.writeValueAsBytes(r).length;
+            size = COMPACT.writeValueAsBytes(r).length;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("results cannot be encoded");
         }
