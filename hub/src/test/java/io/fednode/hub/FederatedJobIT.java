@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
@@ -25,7 +26,9 @@ import io.fednode.api.v1alpha1.FederatedJobPlacement;
 import io.fednode.api.v1alpha1.FederatedJobResultLimits;
 import io.fednode.api.v1alpha1.FederatedJobSpec;
 import io.fednode.api.v1alpha1.FederationMember;
+import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.JobType;
+import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.hub.ca.Pem;
 import io.fednode.hub.enrolment.IssuedCertificate;
 import io.fednode.hub.http.Json;
@@ -364,20 +367,33 @@ class FederatedJobIT {
         assertNotFound(fetch(a, uid));
     }
 
+    static final String SUBMITTERS = "fednode-hub-submitters";
+
     @Test
     void theSubmitterIsTheUserWhoCreatesTheJob() throws Exception {
-        // the chart's admission policy and binding, applied to the real API server
-        for (HasMetadata o : HubChart.render(kube, NS)) {
-            if (o instanceof ValidatingAdmissionPolicy
-                    || o instanceof ValidatingAdmissionPolicyBinding) {
-                kube.resource(o).serverSideApply();
-            }
-        }
+        // The chart's admission policy and binding, rendered for a hub in a namespace of its own
+        // (the binding is scoped to the hub's namespace; the other tests submit as the admin).
+        kube.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(SUBMITTERS)
+                                .endMetadata()
+                                .build())
+                .create();
+        List<HasMetadata> policy =
+                HubChart.render(kube, SUBMITTERS).stream()
+                        .filter(
+                                o ->
+                                        o instanceof ValidatingAdmissionPolicy
+                                                || o instanceof ValidatingAdmissionPolicyBinding)
+                        .toList();
+        assertThat(policy).hasSize(2);
+        policy.forEach(o -> kube.resource(o).serverSideApply());
         kube.resource(
                         new ServiceAccountBuilder()
                                 .withNewMetadata()
                                 .withName("researcher")
-                                .withNamespace(NS)
+                                .withNamespace(SUBMITTERS)
                                 .endMetadata()
                                 .build())
                 .create();
@@ -385,7 +401,7 @@ class FederatedJobIT {
                         new RoleBuilder()
                                 .withNewMetadata()
                                 .withName("submit-jobs")
-                                .withNamespace(NS)
+                                .withNamespace(SUBMITTERS)
                                 .endMetadata()
                                 .addNewRule()
                                 .withApiGroups("fednode.io")
@@ -398,7 +414,7 @@ class FederatedJobIT {
                         new RoleBindingBuilder()
                                 .withNewMetadata()
                                 .withName("submit-jobs")
-                                .withNamespace(NS)
+                                .withNamespace(SUBMITTERS)
                                 .endMetadata()
                                 .withNewRoleRef()
                                 .withApiGroup("rbac.authorization.k8s.io")
@@ -408,12 +424,12 @@ class FederatedJobIT {
                                 .addNewSubject()
                                 .withKind("ServiceAccount")
                                 .withName("researcher")
-                                .withNamespace(NS)
+                                .withNamespace(SUBMITTERS)
                                 .endSubject()
                                 .build())
                 .create();
-        String me = "system:serviceaccount:" + NS + ":researcher";
-        try (KubernetesClient researcher = API.clientAs(NS, "researcher")) {
+        String me = "system:serviceaccount:" + SUBMITTERS + ":researcher";
+        try (KubernetesClient researcher = API.clientAs(SUBMITTERS, "researcher")) {
             AtomicInteger attempt = new AtomicInteger();
             // the binding takes a moment to be enforced
             await().atMost(Duration.ofSeconds(20))
@@ -424,6 +440,7 @@ class FederatedJobIT {
                                                 "claims-another-" + attempt.incrementAndGet(),
                                                 1,
                                                 List.of("hospital-a"));
+                                claimed.getMetadata().setNamespace(SUBMITTERS);
                                 claimed.getSpec().setSubmitter("somebody-else@example.org");
                                 assertThatThrownBy(() -> researcher.resource(claimed).create())
                                         .isInstanceOf(KubernetesClientException.class)
@@ -434,9 +451,16 @@ class FederatedJobIT {
                                                         + "), not somebody-else@example.org");
                             });
             FederatedJob honest = job("honest", 1, List.of("hospital-a"));
+            honest.getMetadata().setNamespace(SUBMITTERS);
             honest.getSpec().setSubmitter(me);
             assertThat(researcher.resource(honest).create().getMetadata().getUid()).isNotBlank();
         }
+        // the admin is held to the same rule there
+        FederatedJob asAdmin = job("as-admin", 1, List.of("hospital-a"));
+        asAdmin.getMetadata().setNamespace(SUBMITTERS);
+        assertThatThrownBy(() -> kube.resource(asAdmin).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.submitter must be the name of the user");
     }
 
     // ---- helpers ----
@@ -552,15 +576,15 @@ class FederatedJobIT {
     }
 
     static TestNode enrol(String nodeId, Map<String, String> labels) throws Exception {
-        HubIT.createMember(kube, NS, nodeId, nodeId);
-        kube.resources(FederationMember.class)
-                .inNamespace(NS)
-                .withName(nodeId)
-                .edit(
-                        m -> {
-                            m.getMetadata().setLabels(labels);
-                            return m;
-                        });
+        FederationMember m = new FederationMember();
+        m.getMetadata().setName(nodeId);
+        m.getMetadata().setNamespace(NS);
+        m.getMetadata().setLabels(labels);
+        FederationMemberSpec spec = new FederationMemberSpec();
+        spec.setNodeId(nodeId);
+        spec.setRole(NodeRole.HYBRID);
+        m.setSpec(spec);
+        kube.resource(m).create();
         String secret = JoinTokens.secretName(nodeId);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> kube.secrets().inNamespace(NS).withName(secret).get() != null);

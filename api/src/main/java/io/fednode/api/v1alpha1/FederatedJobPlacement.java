@@ -15,8 +15,11 @@ import java.util.List;
  * every member.
  */
 public class FederatedJobPlacement {
-    /** nodeIds of FederationMembers to offer the job to. */
-    @Size(max = 1000)
+    /**
+     * nodeIds of FederationMembers to offer the job to (at most 256; a selector for more, so the
+     * API server's uniqueness check stays within its cost budget).
+     */
+    @Size(max = 256)
     @ValidationRule(
             value = "self.all(n, self.exists_one(m, m == n))",
             message = "nodes must not repeat")
