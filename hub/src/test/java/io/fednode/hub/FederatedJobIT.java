@@ -229,6 +229,11 @@ class FederatedJobIT {
                             assertThat(condition(job, "Ready").getStatus()).isEqualTo("True");
                         });
         FederatedJob done = get(job);
+        // finished and unchanged: the hub writes nothing more
+        String settled = done.getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> get(job).getMetadata().getResourceVersion().equals(settled));
         assertThat(condition(job, "Succeeded").getReason()).isEqualTo("AllSucceeded");
         assertThat(done.getStatus().getCounts().getSucceeded()).isEqualTo(2);
         // loss (100*0.2 + 300*0.6) / 400 = 0.5; accuracy (90 + 150) / 400 = 0.6
