@@ -25,12 +25,7 @@ import io.fednode.api.v1alpha1.FederatedJobNodeStatus.Phase;
 import io.fednode.api.v1alpha1.FederatedJobPlacement;
 import io.fednode.api.v1alpha1.FederatedJobResultLimits;
 import io.fednode.api.v1alpha1.FederatedJobSpec;
-import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.api.v1alpha1.FederationMemberSpec;
 import io.fednode.api.v1alpha1.JobType;
-import io.fednode.api.v1alpha1.NodeRole;
-import io.fednode.hub.ca.Pem;
-import io.fednode.hub.enrolment.IssuedCertificate;
 import io.fednode.hub.http.Json;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.testing.RealApiServer;
@@ -581,15 +576,7 @@ class FederatedJobIT {
     }
 
     static TestNode enrol(String nodeId, Map<String, String> labels) throws Exception {
-        FederationMember m = new FederationMember();
-        m.getMetadata().setName(nodeId);
-        m.getMetadata().setNamespace(NS);
-        m.getMetadata().setLabels(labels);
-        FederationMemberSpec spec = new FederationMemberSpec();
-        spec.setNodeId(nodeId);
-        spec.setRole(NodeRole.HYBRID);
-        m.setSpec(spec);
-        kube.resource(m).create();
+        HubIT.createMember(kube, NS, nodeId, nodeId, labels);
         String secret = JoinTokens.secretName(nodeId);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> kube.secrets().inNamespace(NS).withName(secret).get() != null);
@@ -605,13 +592,7 @@ class FederatedJobIT {
                                                 .get(JoinTokens.TOKEN_KEY)),
                         StandardCharsets.UTF_8);
         TestNode node = new TestNode(nodeId, hub.ca().certificate(), hub.nodePort());
-        HttpResponse<String> response = node.enrol(token);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        node.useCertificate(
-                Pem.certificates(
-                        Json.MAPPER
-                                .readValue(response.body(), IssuedCertificate.class)
-                                .certificateChain()));
+        node.enrolled(token);
         return node;
     }
 
