@@ -54,8 +54,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       server; A and B run Flower clients as TrainingRuns, FedAvg rounds complete, the job is
  *       Succeeded with each node's metrics, one model digest and the aggregated metrics.
  *   <li>An Evaluate job on A and B: metrics with errors on both, also as OpenEBench datasets.
- *   <li>A Train job on A and B with minNodes 2, B's operator stopped while its run runs: B ends
- *       Lost and the job Stalled with QuorumNotReached.
+ *   <li>A Train job on A and B with minNodes 2 (its Flower server waits for a third client, so both
+ *       runs stay connected and Running), B's operator stopped while its run runs: B ends Lost and
+ *       the job Stalled with QuorumNotReached.
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -182,7 +183,7 @@ class FederatedJobE2EIT {
     @Test
     @Order(1)
     void aTrainJobRunsOnTheNodesThatAcceptItAndSucceeds() throws Exception {
-        FlowerServer flower = flower("train", ROUNDS);
+        FlowerServer flower = flower("train", ROUNDS, 2);
         String uid =
                 createJob(
                         "train-three",
@@ -293,7 +294,9 @@ class FederatedJobE2EIT {
     @Test
     @Order(3)
     void aNodeStoppedMidJobEndsLostAndTheQuorumDecides() throws Exception {
-        FlowerServer flower = flower("lost", ROUNDS);
+        // The server waits for a third client that never comes: both runs stay Running (connected
+        // Flower clients) until B's operator is stopped.
+        FlowerServer flower = flower("lost", ROUNDS, 3);
         createJob(
                 "train-lost",
                 "Train",
@@ -318,17 +321,20 @@ class FederatedJobE2EIT {
                 .isEqualTo("QuorumNotReached");
         assertThat(condition(status, "Succeeded").path("status").asText()).isEqualTo("False");
         assertThat(status.path("counts").path("lost").asInt()).isEqualTo(1);
+        assertThat(nodeEntry("train-lost", a.node).path("phase").asText())
+                .as("A kept heartbeating")
+                .isNotEqualTo("Lost");
     }
 
     // --- helpers ---
 
-    private static FlowerServer flower(String name, int rounds) {
+    private static FlowerServer flower(String name, int rounds, int minClients) {
         FlowerServer server =
                 FlowerServer.start(
                         CLUSTER.workDir().resolve("federated-jobs/flower-" + name),
                         CLUSTER.hostAddress(),
                         rounds,
-                        2);
+                        minClients);
         servers.add(server);
         return server;
     }
