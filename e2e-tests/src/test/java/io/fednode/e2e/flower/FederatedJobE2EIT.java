@@ -132,6 +132,7 @@ class FederatedJobE2EIT {
             h.handOverJoinToken(token);
             String types = h == c ? "[Evaluate]" : "[Train, Evaluate]";
             h.createNode(
+                    "hybrid",
                     """
                       compute:
                         maxGpusPerRun: 1

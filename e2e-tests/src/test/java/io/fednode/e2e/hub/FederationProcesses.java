@@ -2,12 +2,10 @@ package io.fednode.e2e.hub;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.LogFormat;
 import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
@@ -271,53 +269,16 @@ public final class FederationProcesses {
      * admin puts them in Secret {@code hub-join} of {@link #hospitalNs}.
      */
     public void handOverJoinToken(Secret token) {
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(hospitalNs)
-                                .endMetadata()
-                                .addToData("token", token.getData().get("token"))
-                                .addToData("ca.crt", token.getData().get("ca.crt"))
-                                .build())
-                .create();
+        primaryHospital().handOverJoinToken(token);
     }
 
     /** The hospital admin's FederationNode: data role, the hub on 127.0.0.1, real-node volumes. */
-    public FederationNode createNode(Duration heartbeatInterval) {
-        return admin.resource(
-                        Serialization.unmarshal(
-                                """
-                                apiVersion: fednode.io/v1alpha1
-                                kind: FederationNode
-                                metadata: {name: %s, namespace: %s}
-                                spec:
-                                  nodeId: %s
-                                  role: data
-                                  hub:
-                                    endpoint: https://127.0.0.1:%d
-                                    caBundleSecretRef: {name: hub-join, key: ca.crt}
-                                    joinTokenSecretRef: {name: hub-join, key: token}
-                                  storage:
-                                    raw: {size: 1Gi, storageClassName: %s}
-                                    anonymised: {size: 1Gi, storageClassName: %s}
-                                    scratch: {size: 1Gi, storageClassName: %s}
-                                  # One thread: its core request fits the 2-core real node.
-                                  anonymisation: {parallelism: 1}
-                                  connectivity:
-                                    heartbeatInterval: %ds
-                                """
-                                        .formatted(
-                                                node,
-                                                hospitalNs,
-                                                node,
-                                                hubPort,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                heartbeatInterval.toSeconds()),
-                                FederationNode.class))
-                .create();
+    public void createNode(Duration heartbeatInterval) {
+        primaryHospital()
+                .createNode(
+                        "data",
+                        "  connectivity:\n    heartbeatInterval: %ds\n"
+                                .formatted(heartbeatInterval.toSeconds()));
     }
 
     /** A free TCP port on 127.0.0.1. */

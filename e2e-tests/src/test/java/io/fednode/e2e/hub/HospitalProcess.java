@@ -104,11 +104,11 @@ public final class HospitalProcess {
     }
 
     /**
-     * The FederationNode (name and nodeId {@link #node}): hybrid, the hub on 127.0.0.1, real-node
-     * volumes, then {@code extraSpec} (YAML lines indented by two spaces, e.g. compute,
-     * connectivity, federatedJobs).
+     * The FederationNode (name and nodeId {@link #node}): {@code role} (data or hybrid), the hub on
+     * 127.0.0.1, real-node volumes, then {@code extraSpec} (YAML lines indented by two spaces, e.g.
+     * compute, connectivity, federatedJobs).
      */
-    public void createNode(String extraSpec) {
+    public void createNode(String role, String extraSpec) {
         String yaml =
                 """
                 apiVersion: fednode.io/v1alpha1
@@ -116,7 +116,7 @@ public final class HospitalProcess {
                 metadata: {name: %s, namespace: %s}
                 spec:
                   nodeId: %s
-                  role: hybrid
+                  role: %s
                   hub:
                     endpoint: https://127.0.0.1:%d
                     caBundleSecretRef: {name: hub-join, key: ca.crt}
