@@ -174,6 +174,16 @@ load_images() {
         [[ -f $t ]] || die "no such image tar: $t"
         ctr_ images import --snapshotter overlayfs "$t" >&2 || die "ctr images import $t failed"
     done
+    # As a pull from a registry would: each tagged image also under repository@digest, so that
+    # the kubelet reports its digest (Node status.images) and a Pod may name it by digest (a
+    # FederatedJob must; so must a TrainingRun on a node with requireDigest).
+    local ref digest names
+    names=$(ctr_ images ls -q)
+    while read -r ref _ digest _; do
+        [[ $ref == REF || $ref == *@* || $ref == sha256:* || $digest != sha256:* ]] && continue
+        grep -qxF "${ref%:*}@$digest" <<<"$names" ||
+            ctr_ images tag "$ref" "${ref%:*}@$digest" >/dev/null || die "ctr images tag $ref failed"
+    done < <(ctr_ images ls)
 }
 
 # put FILE: stdin into FILE, only if it differs (kube-proxy exits when its config file is rewritten).

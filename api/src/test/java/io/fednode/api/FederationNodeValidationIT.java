@@ -79,6 +79,39 @@ class FederationNodeValidationIT {
     }
 
     @Test
+    void federatedJobsAreNeverAcceptedUnlessTheNodeOptsIn() {
+        GenericKubernetesResource node = valid("fjob-defaults");
+        specOf(node).put("federatedJobs", new LinkedHashMap<>());
+        GenericKubernetesResource created = client().resource(node).inNamespace(NS).create();
+        assertThat(specOf(created).get("federatedJobs"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("accept", "Never");
+    }
+
+    @Test
+    void federatedJobPolicyWithinTheComputeCeilingsIsAccepted() {
+        GenericKubernetesResource node = valid("fjob-policy");
+        specOf(node)
+                .put(
+                        "federatedJobs",
+                        Map.of(
+                                "accept",
+                                "Manual",
+                                "allowedSubmitters",
+                                List.of("alice@example.org"),
+                                "allowedTypes",
+                                List.of("Evaluate"),
+                                "maxGpus",
+                                2,
+                                "maxRuntime",
+                                "24h",
+                                "allowedDatasets",
+                                List.of("ct-scans")));
+        GenericKubernetesResource created = client().resource(node).inNamespace(NS).create();
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+    }
+
+    @Test
     void nodeIdCannotChange() {
         GenericKubernetesResource created =
                 client().resource(valid("immutable")).inNamespace(NS).create();
@@ -286,6 +319,75 @@ class FederationNodeValidationIT {
                         "empty allowed image prefix",
                         s -> map(s, "compute").put("allowedImages", List.of("")),
                         List.of("spec.compute.allowedImages[0]", "at least 1 chars long")));
+        cases.add(
+                new Case(
+                        "unknown federated job acceptance",
+                        s -> s.put("federatedJobs", Map.of("accept", "Always")),
+                        List.of(
+                                "spec.federatedJobs.accept",
+                                "Unsupported value: \"Always\"",
+                                "\"Automatic\"",
+                                "\"Manual\"",
+                                "\"Never\"")));
+        cases.add(
+                new Case(
+                        "unknown federated job type",
+                        s -> s.put("federatedJobs", Map.of("allowedTypes", List.of("Infer"))),
+                        List.of("spec.federatedJobs.allowedTypes[0]", "Invalid value: \"Infer\"")));
+        cases.add(
+                new Case(
+                        "repeated federated job type",
+                        s ->
+                                s.put(
+                                        "federatedJobs",
+                                        Map.of("allowedTypes", List.of("Train", "Train"))),
+                        List.of(
+                                "spec.federatedJobs.allowedTypes",
+                                "allowedTypes must not repeat")));
+        cases.add(
+                new Case(
+                        "federated job GPUs above the compute ceiling",
+                        s -> s.put("federatedJobs", Map.of("accept", "Automatic", "maxGpus", 3)),
+                        List.of(
+                                "spec.federatedJobs.maxGpus must not exceed"
+                                        + " spec.compute.maxGpusPerRun")));
+        cases.add(
+                new Case(
+                        "federated job GPUs on a data node",
+                        s -> {
+                            s.put("role", "data");
+                            s.remove("compute");
+                            s.put("federatedJobs", Map.of("maxGpus", 1));
+                        },
+                        List.of(
+                                "spec.federatedJobs.maxGpus must not exceed"
+                                        + " spec.compute.maxGpusPerRun")));
+        cases.add(
+                new Case(
+                        "federated job runtime above the compute ceiling",
+                        s -> s.put("federatedJobs", Map.of("maxRuntime", "25h")),
+                        List.of(
+                                "spec.federatedJobs.maxRuntime must not exceed"
+                                        + " spec.compute.maxRuntime")));
+        cases.add(
+                new Case(
+                        "federated job runtime not a duration",
+                        s -> s.put("federatedJobs", Map.of("maxRuntime", "1d")),
+                        List.of("spec.federatedJobs.maxRuntime", "Invalid value: \"1d\"")));
+        cases.add(
+                new Case(
+                        "federated job dataset not a DNS label",
+                        s -> s.put("federatedJobs", Map.of("allowedDatasets", List.of("CT_scans"))),
+                        List.of(
+                                "spec.federatedJobs.allowedDatasets[0]",
+                                "Invalid value: \"CT_scans\"")));
+        cases.add(
+                new Case(
+                        "empty federated job submitter",
+                        s -> s.put("federatedJobs", Map.of("allowedSubmitters", List.of(""))),
+                        List.of(
+                                "spec.federatedJobs.allowedSubmitters[0]",
+                                "at least 1 chars long")));
         return cases.stream().map(Arguments::of);
     }
 

@@ -22,12 +22,18 @@ public final class KubernetesBinaries {
         if (override != null && !override.isBlank()) {
             return Path.of(override);
         }
+        return toolsCache().resolve("k8s-" + VERSION).resolve("bin");
+    }
+
+    /**
+     * The tools cache the build scripts share: {@code $FEDNODE_TOOLS_CACHE}, else {@code
+     * ~/.cache/fednode-tools}.
+     */
+    public static Path toolsCache() {
         String cache = System.getenv("FEDNODE_TOOLS_CACHE");
-        Path root =
-                cache != null && !cache.isBlank()
-                        ? Path.of(cache)
-                        : Path.of(System.getProperty("user.home"), ".cache", "fednode-tools");
-        return root.resolve("k8s-" + VERSION).resolve("bin");
+        return cache != null && !cache.isBlank()
+                ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "fednode-tools");
     }
 
     /** The path of one binary, failing with the command that builds it when it is missing. */

@@ -100,8 +100,9 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
     /**
      * A cluster of its own with a real node ({@link #REAL_NODE}: kubelet, containerd and runc,
      * kube-proxy, kube-router enforcing NetworkPolicies, CoreDNS) next to the kwok nodes, which are
-     * tainted so that Pods without a toleration run for real. fednode's images are loaded into the
-     * real node's containerd.
+     * tainted so that Pods without a toleration run for real. fednode's images and the sample
+     * trainer image ({@link ProjectImages#realNodeTars()}) are loaded into the real node's
+     * containerd.
      */
     public static KwokCluster withRealNode() {
         return new KwokCluster(true, false);
@@ -138,7 +139,7 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
             addNode("cpu-node-0", 0);
             waitForNodesReady();
             if (realNode) {
-                loadImages(ProjectImages.tars());
+                loadImages(ProjectImages.realNodeTars());
             }
         } catch (IOException e) {
             close();
@@ -258,6 +259,27 @@ public final class KwokCluster implements BeforeAllCallback, AfterAllCallback, A
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
             }
             return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The host's address on the real node's network ({@code 10.213.X.1}, the host end of its veth;
+     * docs/local-cluster.md): the one address of this machine outside the cluster that the node's
+     * Pods can reach, so a server a test runs on the host for Pods (a federation's aggregator)
+     * listens there.
+     */
+    public String hostAddress() {
+        if (!realNode) {
+            throw new IllegalStateException("a kwok-only cluster has no real node network");
+        }
+        try {
+            String index = Files.readString(workDir.resolve("real-node/index")).strip();
+            if (!index.matches("[0-9]{1,2}")) {
+                throw new IllegalStateException("unexpected real-node index " + index);
+            }
+            return "10.213." + index + ".1";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

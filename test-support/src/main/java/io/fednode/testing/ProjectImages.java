@@ -43,6 +43,30 @@ public final class ProjectImages {
         return image("anonymiser");
     }
 
+    /**
+     * The sample trainer image (Flower client, numpy; {@code tools/build-trainer-image.sh}, run by
+     * {@code make tools}): its docker-archive tar and {@code .json} (reference, image ID) in the
+     * tools cache. Not a Maven module's image: its inputs are a Python script and pinned wheels.
+     */
+    public static Image trainer() {
+        Path tar = KubernetesBinaries.toolsCache().resolve("images").resolve("fednode-trainer.tar");
+        Path json = tar.resolveSibling("fednode-trainer.tar.json");
+        if (!Files.isRegularFile(tar) || !Files.isRegularFile(json)) {
+            throw new IllegalStateException(
+                    "the trainer image is missing ("
+                            + tar
+                            + "): run `tools/build-trainer-image.sh` (or `make tools`)");
+        }
+        return read("trainer", tar, json);
+    }
+
+    /** What a real node imports: the three images' tars and the trainer's. */
+    public static List<Path> realNodeTars() {
+        List<Path> tars = new java.util.ArrayList<>(tars());
+        tars.add(trainer().tar());
+        return tars;
+    }
+
     /** The tars of all three images. */
     public static List<Path> tars() {
         return MODULES.stream().map(m -> image(m).tar()).toList();
@@ -60,6 +84,10 @@ public final class ProjectImages {
                             + tar
                             + "): run `make images` (or `mvn -Pimages -DskipTests package`)");
         }
+        return read(module, tar, json);
+    }
+
+    private static Image read(String module, Path tar, Path json) {
         try {
             JsonNode node = new ObjectMapper().readTree(json.toFile());
             return new Image(

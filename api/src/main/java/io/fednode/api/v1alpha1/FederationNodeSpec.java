@@ -19,6 +19,19 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = "self.role != 'data' || !has(self.compute)",
         message = "spec.compute is not allowed when spec.role is data")
+// Federated jobs (issue 12): the policy's ceilings stay inside the node's compute policy.
+@ValidationRule(
+        value =
+                "!has(self.federatedJobs) || !has(self.federatedJobs.maxGpus)"
+                        + " || (has(self.compute) && self.federatedJobs.maxGpus"
+                        + " <= self.compute.maxGpusPerRun)",
+        message = "spec.federatedJobs.maxGpus must not exceed spec.compute.maxGpusPerRun")
+@ValidationRule(
+        value =
+                "!has(self.federatedJobs) || !has(self.federatedJobs.maxRuntime)"
+                        + " || (has(self.compute) && duration(self.federatedJobs.maxRuntime)"
+                        + " <= duration(self.compute.maxRuntime))",
+        message = "spec.federatedJobs.maxRuntime must not exceed spec.compute.maxRuntime")
 public class FederationNodeSpec {
     /** The node's identity in the federation (RFC 1123 DNS label). Immutable. */
     @Required
@@ -48,6 +61,21 @@ public class FederationNodeSpec {
 
     /** Heartbeats and egress. */
     private ConnectivitySpec connectivity;
+
+    // --- federated jobs (issue 12) ---
+
+    /** Which federated jobs from the hub this node runs; absent: none (accept: Never). */
+    private FederatedJobPolicy federatedJobs;
+
+    public FederatedJobPolicy getFederatedJobs() {
+        return federatedJobs;
+    }
+
+    public void setFederatedJobs(FederatedJobPolicy federatedJobs) {
+        this.federatedJobs = federatedJobs;
+    }
+
+    // --- end federated jobs ---
 
     public String getNodeId() {
         return nodeId;

@@ -1,6 +1,7 @@
 package io.fednode.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,26 @@ public class FederationNodeStatus {
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     private List<RefusedClaimChange> refusedClaimChanges = new ArrayList<>();
+
+    // --- federated jobs (issue 12) ---
+
+    /**
+     * The federated jobs the hub offers this node now, with the node's decision (at most 100; an
+     * entry goes when the hub no longer lists its job).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @Size(max = 100)
+    private List<FederatedJobOffer> federatedJobs = new ArrayList<>();
+
+    public List<FederatedJobOffer> getFederatedJobs() {
+        return federatedJobs;
+    }
+
+    public void setFederatedJobs(List<FederatedJobOffer> federatedJobs) {
+        this.federatedJobs = federatedJobs == null ? new ArrayList<>() : federatedJobs;
+    }
+
+    // --- end federated jobs ---
 
     public Long getObservedGeneration() {
         return observedGeneration;

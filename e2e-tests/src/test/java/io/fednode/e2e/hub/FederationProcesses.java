@@ -2,12 +2,10 @@ package io.fednode.e2e.hub;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.LogFormat;
 import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
@@ -162,16 +160,24 @@ public final class FederationProcesses {
 
     /** Starts the hub (node API on {@link #hubPort}, admin on {@link #adminPort}). */
     public void startHub(String certificateLifetime, int missedHeartbeats) {
-        hub.start(
-                List.of(
-                        "--namespace=" + hubNs,
-                        "--bind-address=127.0.0.1",
-                        "--admin-bind-address=127.0.0.1",
-                        "--port=" + hubPort,
-                        "--admin-port=" + adminPort,
-                        "--server-names=localhost,127.0.0.1",
-                        "--certificate-lifetime=" + certificateLifetime,
-                        "--missed-heartbeats=" + missedHeartbeats));
+        startHub(certificateLifetime, missedHeartbeats, List.of());
+    }
+
+    /** {@link #startHub(String, int)} with more arguments. */
+    public void startHub(String certificateLifetime, int missedHeartbeats, List<String> more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--namespace=" + hubNs,
+                                "--bind-address=127.0.0.1",
+                                "--admin-bind-address=127.0.0.1",
+                                "--port=" + hubPort,
+                                "--admin-port=" + adminPort,
+                                "--server-names=localhost,127.0.0.1",
+                                "--certificate-lifetime=" + certificateLifetime,
+                                "--missed-heartbeats=" + missedHeartbeats));
+        args.addAll(more);
+        hub.start(args);
         hub.awaitLog("hub serving nodes on https://127.0.0.1:" + hubPort, Duration.ofMinutes(1));
     }
 
@@ -189,6 +195,49 @@ public final class FederationProcesses {
     public void stopAll() {
         operator.stop();
         hub.stop();
+    }
+
+    /**
+     * Another hospital with its own operator process ({@link HospitalProcess}), enrolling with this
+     * hub; its operator runs as the same ServiceAccount, watching only {@code ns}.
+     */
+    public HospitalProcess addHospital(
+            KwokCluster cluster,
+            ProcessLogTails logs,
+            Path tmp,
+            Path logDir,
+            String operatorNs,
+            String ns,
+            String nodeId)
+            throws IOException {
+        return HospitalProcess.create(cluster, logs, tmp, logDir, operatorNs, hubPort, ns, nodeId);
+    }
+
+    /**
+     * The hospital {@link #install} prepared ({@link #hospitalNs}, {@link #node}, its operator).
+     */
+    public HospitalProcess primaryHospital() {
+        return new HospitalProcess(admin, hospitalNs, node, volumes, hubPort, operator);
+    }
+
+    /** A FederationMember in {@link #hubNs} for {@code nodeId}, with these labels. */
+    public FederationMember createMember(String member, String nodeId, Map<String, String> labels) {
+        FederationMember m =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: FederationMember
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          nodeId: %s
+                          role: hybrid
+                          displayName: %s (e2e)
+                          country: NL
+                        """
+                                .formatted(member, hubNs, nodeId, nodeId),
+                        FederationMember.class);
+        m.getMetadata().setLabels(labels);
+        return admin.resource(m).create();
     }
 
     /** The central operator's FederationMember for {@link #node}, created in {@link #hubNs}. */
@@ -220,53 +269,16 @@ public final class FederationProcesses {
      * admin puts them in Secret {@code hub-join} of {@link #hospitalNs}.
      */
     public void handOverJoinToken(Secret token) {
-        admin.resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("hub-join")
-                                .withNamespace(hospitalNs)
-                                .endMetadata()
-                                .addToData("token", token.getData().get("token"))
-                                .addToData("ca.crt", token.getData().get("ca.crt"))
-                                .build())
-                .create();
+        primaryHospital().handOverJoinToken(token);
     }
 
     /** The hospital admin's FederationNode: data role, the hub on 127.0.0.1, real-node volumes. */
-    public FederationNode createNode(Duration heartbeatInterval) {
-        return admin.resource(
-                        Serialization.unmarshal(
-                                """
-                                apiVersion: fednode.io/v1alpha1
-                                kind: FederationNode
-                                metadata: {name: %s, namespace: %s}
-                                spec:
-                                  nodeId: %s
-                                  role: data
-                                  hub:
-                                    endpoint: https://127.0.0.1:%d
-                                    caBundleSecretRef: {name: hub-join, key: ca.crt}
-                                    joinTokenSecretRef: {name: hub-join, key: token}
-                                  storage:
-                                    raw: {size: 1Gi, storageClassName: %s}
-                                    anonymised: {size: 1Gi, storageClassName: %s}
-                                    scratch: {size: 1Gi, storageClassName: %s}
-                                  # One thread: its core request fits the 2-core real node.
-                                  anonymisation: {parallelism: 1}
-                                  connectivity:
-                                    heartbeatInterval: %ds
-                                """
-                                        .formatted(
-                                                node,
-                                                hospitalNs,
-                                                node,
-                                                hubPort,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                RealNodeVolumes.STORAGE_CLASS,
-                                                heartbeatInterval.toSeconds()),
-                                FederationNode.class))
-                .create();
+    public void createNode(Duration heartbeatInterval) {
+        primaryHospital()
+                .createNode(
+                        "data",
+                        "  connectivity:\n    heartbeatInterval: %ds\n"
+                                .formatted(heartbeatInterval.toSeconds()));
     }
 
     /** A free TCP port on 127.0.0.1. */
@@ -278,7 +290,7 @@ public final class FederationProcesses {
         }
     }
 
-    private static Path jar(String property) {
+    static Path jar(String property) {
         String path = System.getProperty(property);
         if (path == null) {
             throw new IllegalStateException(

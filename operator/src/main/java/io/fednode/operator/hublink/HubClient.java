@@ -68,6 +68,16 @@ final class HubClient {
         return post("api/v1/heartbeat", report);
     }
 
+    /** The offer of one federated job for this node (issue 12). */
+    Response fetchJob(String uid) throws IOException {
+        return post("api/v1/jobs/fetch", Map.of("uid", uid));
+    }
+
+    /** This node's decision, progress or results of one federated job. */
+    Response reportJob(Object report) throws IOException {
+        return post("api/v1/jobs/report", report);
+    }
+
     Response renew(String csr) throws IOException {
         return post("api/v1/renew", Map.of("csr", csr));
     }

@@ -45,6 +45,7 @@ final class HubLink {
     private int failures;
     private NodeInventory inventory = NodeInventory.EMPTY;
     private boolean inventoryFailing;
+    private final FederatedJobSync jobs;
 
     /**
      * Runs after a certificate was received and checked and before it is stored: a fault point for
@@ -64,6 +65,7 @@ final class HubLink {
         this.clock = clock;
         this.afterReceive = afterReceive;
         this.status = HubLinkStatus.resumedFrom(node);
+        this.jobs = new FederatedJobSync(client, node);
     }
 
     void node(FederationNode node) {
@@ -127,6 +129,7 @@ final class HubLink {
             HubClient.Response response = mtls(hub, caBundle).heartbeat(report(n));
             if (response.ok()) {
                 failures = 0;
+                federatedJobs(n, hub, caBundle, response);
                 set(
                         registered,
                         LinkCondition.isTrue(
@@ -390,7 +393,31 @@ final class HubLink {
     }
 
     private void set(LinkCondition registered, LinkCondition connected) {
-        status = new HubLinkStatus(registered, connected);
+        status = new HubLinkStatus(registered, connected, jobs.entries());
+    }
+
+    /**
+     * The federated jobs of the heartbeat's answer (issue 12). The answer is read as a tree: any
+     * field this operator does not know is ignored, and its size was bounded by {@link HubClient}.
+     * A data node has no jobs to run, but refuses what it is offered all the same.
+     */
+    private void federatedJobs(
+            FederationNode n,
+            HubSpec hub,
+            List<X509Certificate> caBundle,
+            HubClient.Response response) {
+        List<FederatedJobSync.Listed> listed;
+        try {
+            listed = FederatedJobSync.listed(HubClient.JSON.readTree(response.body()));
+        } catch (IOException e) {
+            LOG.warn("hub link of {}: the heartbeat answer is not JSON", n.getMetadata().getName());
+            return; // nothing is concluded from an answer that cannot be read
+        }
+        try {
+            jobs.step(n, listed, inventory, mtls(hub, caBundle));
+        } catch (RuntimeException e) {
+            LOG.warn("hub link of {}: federated jobs: {}", n.getMetadata().getName(), describe(e));
+        }
     }
 
     /** The hub's error text, at most {@link #MAX_HUB_MESSAGE} printable characters. */

@@ -1,6 +1,7 @@
 package io.fednode.operator.hublink;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fednode.api.v1alpha1.FederatedJobOffer;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import java.util.List;
@@ -9,7 +10,16 @@ import java.util.List;
  * What the FederationNode reconciler shows of the hub link: {@code Registered} (the node holds a
  * certificate from the hub) and {@code Connected} (heartbeats reach the hub).
  */
-public record HubLinkStatus(LinkCondition registered, LinkCondition connected) {
+public record HubLinkStatus(
+        LinkCondition registered, LinkCondition connected, List<FederatedJobOffer> federatedJobs) {
+    public HubLinkStatus(LinkCondition registered, LinkCondition connected) {
+        this(registered, connected, List.of());
+    }
+
+    public HubLinkStatus {
+        federatedJobs = federatedJobs == null ? List.of() : List.copyOf(federatedJobs);
+    }
+
     static final HubLinkStatus STARTING =
             new HubLinkStatus(
                     LinkCondition.unknown("Enrolling", "the hub link is starting"),
@@ -26,7 +36,8 @@ public record HubLinkStatus(LinkCondition registered, LinkCondition connected) {
                 node.getStatus() == null ? null : node.getStatus().getConditions();
         return new HubLinkStatus(
                 resumed(conditions, FederationNodeConditions.REGISTERED, STARTING.registered()),
-                resumed(conditions, FederationNodeConditions.CONNECTED, STARTING.connected()));
+                resumed(conditions, FederationNodeConditions.CONNECTED, STARTING.connected()),
+                node.getStatus() == null ? List.of() : node.getStatus().getFederatedJobs());
     }
 
     private static LinkCondition resumed(

@@ -74,7 +74,8 @@ public final class DomainMetrics implements MultiCollector {
                 "fednode_dataset_files",
                 "fednode_training_runs",
                 "fednode_gpus_in_use",
-                "fednode_gpus_allowed");
+                "fednode_gpus_allowed",
+                "fednode_federated_jobs");
     }
 
     @Override
@@ -161,6 +162,25 @@ public final class DomainMetrics implements MultiCollector {
         out.add(byLabel("fednode_training_runs", "TrainingRuns by state", "state", runsByState));
         out.add(inUse.build());
         out.add(allowed.build());
+
+        Map<String, Integer> jobsByState = zeros(ResourceStates.FEDERATED_JOB_STATES);
+        for (FederationNode node : nodeList) {
+            if (node.getStatus() != null && node.getStatus().getFederatedJobs() != null) {
+                node.getStatus()
+                        .getFederatedJobs()
+                        .forEach(
+                                j ->
+                                        jobsByState.merge(
+                                                ResourceStates.federatedJob(j), 1, Integer::sum));
+            }
+        }
+        out.add(
+                byLabel(
+                        "fednode_federated_jobs",
+                        "federated jobs the hub offers this operator's nodes, by the node's"
+                                + " decision and the run's phase",
+                        "state",
+                        jobsByState));
         return new MetricSnapshots(out);
     }
 

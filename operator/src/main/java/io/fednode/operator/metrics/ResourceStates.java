@@ -5,6 +5,8 @@ import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions;
+import io.fednode.api.v1alpha1.FederatedJobDecision;
+import io.fednode.api.v1alpha1.FederatedJobOffer;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunConditions;
 import java.util.List;
@@ -31,6 +33,29 @@ public final class ResourceStates {
                     DatasetConditions.Reasons.JOB_CREATED);
 
     private ResourceStates() {}
+
+    /**
+     * States of a federated job offer on a node (issue 12): its decision while not accepted, then
+     * the phase of its run.
+     */
+    public static final List<String> FEDERATED_JOB_STATES =
+            List.of("PendingApproval", "Refused", "Accepted", "Running", "Succeeded", "Failed");
+
+    /** The state of one entry of a node's {@code status.federatedJobs}; one of the above. */
+    public static String federatedJob(FederatedJobOffer offer) {
+        if (offer.getDecision() == null
+                || offer.getDecision() == FederatedJobDecision.PendingApproval) {
+            return "PendingApproval";
+        }
+        if (offer.getDecision() == FederatedJobDecision.Refused) {
+            return "Refused";
+        }
+        return FEDERATED_JOB_STATES.contains(offer.getPhase())
+                        && !"PendingApproval".equals(offer.getPhase())
+                        && !"Refused".equals(offer.getPhase())
+                ? offer.getPhase()
+                : "Accepted";
+    }
 
     /**
      * Failed (its {@code Failed} condition is True), Ready ({@code Ready} True), Running (an

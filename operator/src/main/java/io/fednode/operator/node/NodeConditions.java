@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.common.Conditions;
+import io.fednode.api.v1alpha1.FederatedJobOffer;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
@@ -223,6 +224,10 @@ public final class NodeConditions {
         status.setObservedGeneration(generation);
         status.setConditions(ordered(c, node.getStatus(), now));
         status.setRefusedClaimChanges(new ArrayList<>(observation.refusedClaimChanges()));
+        status.setFederatedJobs(
+                hubLinkStatus == null
+                        ? new ArrayList<>(federatedJobs(node.getStatus()))
+                        : new ArrayList<>(hubLinkStatus.federatedJobs()));
         return status;
     }
 
@@ -270,6 +275,7 @@ public final class NodeConditions {
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
+        status.setFederatedJobs(new ArrayList<>(federatedJobs(previous)));
         return status;
     }
 
@@ -293,6 +299,7 @@ public final class NodeConditions {
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
+        status.setFederatedJobs(new ArrayList<>(federatedJobs(previous)));
         return status;
     }
 
@@ -303,7 +310,13 @@ public final class NodeConditions {
         }
         return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
                 && Objects.equals(byType(a), byType(b))
-                && Objects.equals(refusals(a), refusals(b));
+                && Objects.equals(refusals(a), refusals(b))
+                && Objects.equals(federatedJobs(a), federatedJobs(b));
+    }
+
+    /** The federated job offers a status holds (empty when none). */
+    private static List<FederatedJobOffer> federatedJobs(FederationNodeStatus s) {
+        return s == null || s.getFederatedJobs() == null ? List.of() : s.getFederatedJobs();
     }
 
     private static List<?> refusals(FederationNodeStatus s) {

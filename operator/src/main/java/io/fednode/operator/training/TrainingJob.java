@@ -17,6 +17,7 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.api.v1alpha1.TrainingRunSpec;
+import io.fednode.operator.common.FederatedJobLabels;
 import io.fednode.operator.common.RestrictedSecurity;
 import io.fednode.operator.common.VolumeKind;
 import io.fednode.operator.common.WorkloadKind;
@@ -38,7 +39,10 @@ import java.util.Map;
  *   <li>restricted security context, no ServiceAccount token, no service links; a numeric non-root
  *       user and group ({@code spec.runAsUser}/{@code runAsGroup}, else {@value #DEFAULT_UID}), so
  *       an image whose default user is root runs too instead of failing {@code runAsNonRoot};
- *   <li>one attempt ({@code backoffLimit: 0}), {@code activeDeadlineSeconds} from maxRuntime.
+ *   <li>one attempt ({@code backoffLimit: 0}), {@code activeDeadlineSeconds} from maxRuntime;
+ *   <li>for the run of a federated job ({@link FederatedJobLabels#UID}): {@code FEDNODE_JOB_TYPE},
+ *       {@code FEDNODE_JOB_UID} and {@code FEDNODE_RESULTS_FILE}, the termination message file,
+ *       read with policy {@code File} (never the logs).
  * </ul>
  */
 public final class TrainingJob {
@@ -46,6 +50,12 @@ public final class TrainingJob {
     public static final String DATA_DIR = "/data";
     public static final String SCRATCH_DIR = "/scratch";
     public static final String TMP_DIR = "/tmp";
+
+    /**
+     * Where a federated job's trainer writes its results: the container's termination message,
+     * which the kubelet keeps (at most 4096 bytes) in the Pod's status after the container ends.
+     */
+    public static final String RESULTS_FILE = "/dev/termination-log";
 
     static final String ANONYMISED_VOLUME = "anonymised";
     static final String SCRATCH_VOLUME = "scratch";
@@ -111,7 +121,12 @@ public final class TrainingJob {
                 .withArgs(spec.getArgs())
                 .withEnv(environment(run, node))
                 .withResources(resources(run, node))
-                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                // A federated job's results file is the termination message: only what the
+                // trainer wrote there, never its logs (which could quote data).
+                .withTerminationMessagePath(
+                        FederatedJobLabels.isFederated(run) ? RESULTS_FILE : null)
+                .withTerminationMessagePolicy(
+                        FederatedJobLabels.isFederated(run) ? "File" : "FallbackToLogsOnError")
                 .withSecurityContext(RestrictedSecurity.container())
                 .withVolumeMounts(mounts(run, node, datasets))
                 .build();
@@ -138,6 +153,15 @@ public final class TrainingJob {
         env.add(new EnvVar("FEDNODE_RUN", run.getMetadata().getName(), null));
         env.add(new EnvVar("FEDNODE_DATA_DIR", DATA_DIR, null));
         env.add(new EnvVar("FEDNODE_SCRATCH_DIR", SCRATCH_DIR, null));
+        if (FederatedJobLabels.isFederated(run)) {
+            env.add(
+                    new EnvVar(
+                            "FEDNODE_JOB_TYPE",
+                            FederatedJobLabels.annotation(run, FederatedJobLabels.TYPE),
+                            null));
+            env.add(new EnvVar("FEDNODE_JOB_UID", FederatedJobLabels.uid(run), null));
+            env.add(new EnvVar("FEDNODE_RESULTS_FILE", RESULTS_FILE, null));
+        }
         if (run.getSpec().getAggregator() != null) {
             env.add(
                     new EnvVar(

@@ -157,6 +157,11 @@ class OperatorMetricsIT {
         assertThat(empty.value("fednode_datasets", "state", "Ready")).contains(0.0);
         assertThat(empty.value("fednode_dataset_files", "outcome", "quarantined")).contains(0.0);
         assertThat(empty.value("fednode_training_runs", "state", "Running")).contains(0.0);
+        for (String state : ResourceStates.FEDERATED_JOB_STATES) {
+            assertThat(empty.value("fednode_federated_jobs", "state", state))
+                    .as("fednode_federated_jobs{state=%s}", state)
+                    .contains(0.0);
+        }
         System.out.println("JOSDK metrics exported: " + josdkNames(empty));
 
         // A hybrid node linked to the real hub: 2 GPUs per run, 1 run at a time.

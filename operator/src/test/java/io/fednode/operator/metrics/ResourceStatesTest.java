@@ -163,4 +163,44 @@ class ResourceStatesTest {
         assertThat(ResourceStates.status(List.of(c("Ready", "False", "x")), "Ready"))
                 .isEqualTo("False");
     }
+
+    static io.fednode.api.v1alpha1.FederatedJobOffer offer(
+            io.fednode.api.v1alpha1.FederatedJobDecision decision, String phase) {
+        var o = new io.fednode.api.v1alpha1.FederatedJobOffer();
+        o.setDecision(decision);
+        o.setPhase(phase);
+        return o;
+    }
+
+    @Test
+    void aFederatedJobIsCountedByDecisionThenByItsRunsPhase() {
+        assertThat(
+                        ResourceStates.federatedJob(
+                                offer(
+                                        io.fednode.api.v1alpha1.FederatedJobDecision
+                                                .PendingApproval,
+                                        null)))
+                .isEqualTo("PendingApproval");
+        assertThat(
+                        ResourceStates.federatedJob(
+                                offer(
+                                        io.fednode.api.v1alpha1.FederatedJobDecision.Refused,
+                                        "Refused")))
+                .isEqualTo("Refused");
+        for (String phase : List.of("Accepted", "Running", "Succeeded", "Failed")) {
+            assertThat(
+                            ResourceStates.federatedJob(
+                                    offer(
+                                            io.fednode.api.v1alpha1.FederatedJobDecision.Accepted,
+                                            phase)))
+                    .isEqualTo(phase);
+        }
+        // A phase from elsewhere never becomes a label value: cardinality stays bounded.
+        assertThat(
+                        ResourceStates.federatedJob(
+                                offer(
+                                        io.fednode.api.v1alpha1.FederatedJobDecision.Accepted,
+                                        "Exploded")))
+                .isEqualTo("Accepted");
+    }
 }

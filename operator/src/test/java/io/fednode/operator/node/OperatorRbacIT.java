@@ -166,6 +166,12 @@ class OperatorRbacIT {
             assertThat(allowed("patch", "fednode.io", "federationnodes/status", ns)).isTrue();
             assertThat(allowed("watch", "fednode.io", "datasets", ns)).isTrue();
             assertThat(allowed("watch", "fednode.io", "trainingruns", ns)).isTrue();
+            // Federated jobs (issue 12): a run per accepted job, stopped when the hub drops it;
+            // never changed.
+            assertThat(allowed("create", "fednode.io", "trainingruns", ns)).isTrue();
+            assertThat(allowed("delete", "fednode.io", "trainingruns", ns)).isTrue();
+            assertThat(allowed("update", "fednode.io", "trainingruns", ns)).isFalse();
+            assertThat(allowed("patch", "fednode.io", "trainingruns", ns)).isFalse();
             assertThat(allowed("create", "", "events", ns)).isTrue();
             // Never: deleting or overwriting Secrets and claims, creating Pods directly,
             // changing a node's spec, granting rights.

@@ -229,6 +229,35 @@ class TrainingJobTest {
     }
 
     @Test
+    void aFederatedJobsRunGetsItsJobEnvironmentAndResultsFile() {
+        TrainingRun run = runWithData();
+        run.getMetadata().setLabels(Map.of("fednode.io/federated-job-uid", "3f2a9c1e-uid"));
+        run.getMetadata().setAnnotations(Map.of("fednode.io/federated-job-type", "Evaluate"));
+        Container c = job(run, node()).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getEnv())
+                .extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_JOB_TYPE", "Evaluate"),
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_JOB_UID", "3f2a9c1e-uid"),
+                        org.assertj.core.groups.Tuple.tuple("FEDNODE_NODE_ID", "hospital-a"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "FEDNODE_RESULTS_FILE", "/dev/termination-log"));
+        assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        // Only what the trainer wrote: never its logs, which could quote data.
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("File");
+    }
+
+    @Test
+    void anOrdinaryRunHasNoFederatedJobEnvironment() {
+        Container c =
+                job(runWithData(), node()).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("FEDNODE_JOB_TYPE", "FEDNODE_JOB_UID", "FEDNODE_RESULTS_FILE");
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    }
+
+    @Test
     void ownedByTheRunAndLabelledForTheNodesPolicies() {
         Job job = job(runWithData(), node());
         assertThat(job.getMetadata().getName()).isEqualTo("lung-ct-round-1");
