@@ -11,7 +11,8 @@ public class FederationNodeStatus {
     private Long observedGeneration;
 
     /**
-     * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected.
+     * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected,
+     * ComponentsReady.
      */
     private List<Condition> conditions = new ArrayList<>();
 
@@ -21,6 +22,18 @@ public class FederationNodeStatus {
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     private List<RefusedClaimChange> refusedClaimChanges = new ArrayList<>();
+
+    /** One entry per component declared now or still installed (issue 16). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    private List<ComponentStatus> components = new ArrayList<>();
+
+    public List<ComponentStatus> getComponents() {
+        return components;
+    }
+
+    public void setComponents(List<ComponentStatus> components) {
+        this.components = components == null ? new ArrayList<>() : components;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;
