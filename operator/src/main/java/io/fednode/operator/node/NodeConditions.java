@@ -6,6 +6,7 @@ import static io.fednode.api.common.ConditionTypes.RECONCILING;
 import static io.fednode.api.common.ConditionTypes.STALLED;
 import static io.fednode.api.common.ConditionTypes.TRUE;
 import static io.fednode.api.common.ConditionTypes.UNKNOWN;
+import static io.fednode.api.v1alpha1.ComponentConditions.COMPONENTS_READY;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.CONNECTED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
@@ -16,6 +17,9 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.common.Conditions;
+import io.fednode.api.v1alpha1.ComponentConditions;
+import io.fednode.api.v1alpha1.ComponentSpec;
+import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
@@ -49,6 +53,7 @@ public final class NodeConditions {
                     NETWORK_ISOLATED,
                     REGISTERED,
                     CONNECTED,
+                    COMPONENTS_READY,
                     PAUSED);
 
     private NodeConditions() {}
@@ -67,6 +72,16 @@ public final class NodeConditions {
             FederationNode node,
             NodeObservation observation,
             HubLinkStatus hubLinkStatus,
+            Instant now) {
+        return reconciled(node, observation, hubLinkStatus, List.of(), now);
+    }
+
+    /** As above, with the statuses of the node's components (one per declared component). */
+    public static FederationNodeStatus reconciled(
+            FederationNode node,
+            NodeObservation observation,
+            HubLinkStatus hubLinkStatus,
+            List<ComponentStatus> components,
             Instant now) {
         long generation = node.getMetadata().getGeneration();
         Map<String, Condition> c = new LinkedHashMap<>();
@@ -146,6 +161,8 @@ public final class NodeConditions {
                     generation);
         }
 
+        componentsReady(c, node, components, generation);
+
         boolean keyBlocked = observation.keyProblem() != null && observation.keyUserProvided();
         Optional<Condition> stalledBy =
                 !blocked.isEmpty()
@@ -201,13 +218,17 @@ public final class NodeConditions {
                     Reasons.PSEUDONYM_KEY_MISSING,
                     observation.keyProblem(),
                     generation);
+        } else if (!TRUE.equals(c.get(COMPONENTS_READY).getStatus())) {
+            Condition notReady = c.get(COMPONENTS_READY);
+            put(c, READY, FALSE, notReady.getReason(), notReady.getMessage(), generation);
         } else {
             put(
                     c,
                     READY,
                     TRUE,
                     Reasons.NODE_READY,
-                    "volumes bound, namespace isolated, pseudonymisation key in place",
+                    "volumes bound, namespace isolated, pseudonymisation key in place"
+                            + (enabled(node).isEmpty() ? "" : ", components ready"),
                     generation);
         }
 
@@ -223,7 +244,58 @@ public final class NodeConditions {
         status.setObservedGeneration(generation);
         status.setConditions(ordered(c, node.getStatus(), now));
         status.setRefusedClaimChanges(new ArrayList<>(observation.refusedClaimChanges()));
+        status.setComponents(new ArrayList<>(components));
         return status;
+    }
+
+    private static List<ComponentSpec> enabled(FederationNode node) {
+        return node.getSpec().getComponents().stream().filter(ComponentSpec::isEnabled).toList();
+    }
+
+    /** ComponentsReady: every enabled component's Ready is True. */
+    private static void componentsReady(
+            Map<String, Condition> c,
+            FederationNode node,
+            List<ComponentStatus> components,
+            long generation) {
+        List<ComponentSpec> enabled = enabled(node);
+        if (enabled.isEmpty()) {
+            put(
+                    c,
+                    COMPONENTS_READY,
+                    TRUE,
+                    ComponentConditions.Reasons.NO_COMPONENTS,
+                    "spec.components declares no enabled component",
+                    generation);
+            return;
+        }
+        for (ComponentSpec spec : enabled) {
+            Optional<Condition> ready =
+                    components.stream()
+                            .filter(s -> spec.getName().equals(s.getName()))
+                            .findFirst()
+                            .flatMap(s -> Conditions.find(s.getConditions(), READY));
+            if (ready.isEmpty() || !TRUE.equals(ready.get().getStatus())) {
+                put(
+                        c,
+                        COMPONENTS_READY,
+                        FALSE,
+                        ComponentConditions.Reasons.COMPONENT_NOT_READY,
+                        "component "
+                                + spec.getName()
+                                + " is not ready: "
+                                + ready.map(Condition::getMessage).orElse("not installed yet"),
+                        generation);
+                return;
+            }
+        }
+        put(
+                c,
+                COMPONENTS_READY,
+                TRUE,
+                ComponentConditions.Reasons.ALL_COMPONENTS_READY,
+                enabled.size() + " component(s) deployed and ready",
+                generation);
     }
 
     /**
@@ -270,6 +342,8 @@ public final class NodeConditions {
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
+        status.setComponents(
+                previous == null ? new ArrayList<>() : new ArrayList<>(previous.getComponents()));
         return status;
     }
 
@@ -293,6 +367,8 @@ public final class NodeConditions {
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
+        status.setComponents(
+                previous == null ? new ArrayList<>() : new ArrayList<>(previous.getComponents()));
         return status;
     }
 
@@ -303,7 +379,8 @@ public final class NodeConditions {
         }
         return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
                 && Objects.equals(byType(a), byType(b))
-                && Objects.equals(refusals(a), refusals(b));
+                && Objects.equals(refusals(a), refusals(b))
+                && Objects.equals(a.getComponents(), b.getComponents());
     }
 
     private static List<?> refusals(FederationNodeStatus s) {
