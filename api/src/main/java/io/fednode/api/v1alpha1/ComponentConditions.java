@@ -33,6 +33,12 @@ public final class ComponentConditions {
         public static final String NO_FAILURE = "NoFailure";
         public static final String INSTALL_FAILED = "InstallFailed";
         public static final String UPGRADE_FAILED = "UpgradeFailedRolledBack";
+
+        /**
+         * A Pod of the chart breaks the namespace's Pod Security level (nothing left installed).
+         */
+        public static final String POD_SECURITY_VIOLATION = "PodSecurityViolation";
+
         public static final String UNINSTALL_FAILED = "UninstallFailed";
         public static final String REPOSITORY_UNREACHABLE = "RepositoryUnreachable";
         public static final String REPOSITORY_NOT_ALLOWED = "RepositoryNotAllowed";

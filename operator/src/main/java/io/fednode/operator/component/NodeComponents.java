@@ -149,6 +149,8 @@ public final class NodeComponents {
                     repository.fetch(spec.getRepository(), spec.getChart(), spec.getVersion(), dir);
             Path valuesFile = dir.resolve("values.yaml");
             Files.writeString(valuesFile, values.yaml());
+            PodSecurityPreflight.check(
+                    client, namespace, spec.getName(), chart, valuesFile, values);
             LOG.info(
                     "component {} of node {}/{}: {} chart {} {}",
                     spec.getName(),
@@ -260,7 +262,10 @@ public final class NodeComponents {
             helmMessage = helmMessage.substring(0, 400) + "…";
         }
         boolean upgrade = operation.equals(Operations.UPGRADE);
-        String reason = upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED;
+        String reason =
+                helmMessage.contains("violates PodSecurity")
+                        ? Reasons.POD_SECURITY_VIOLATION
+                        : upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED;
         String message =
                 operation.toLowerCase()
                         + " to chart "
