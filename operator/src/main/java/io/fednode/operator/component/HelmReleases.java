@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Helm releases of the node namespaces, through helm-java (Helm's Go library in-process: no helm
@@ -25,10 +27,26 @@ public final class HelmReleases {
         this.config = config;
     }
 
-    /** A release as Helm's storage holds it. */
-    public record ReleaseState(String name, String status, int revision, String chartVersion) {
+    /** The description the operator gives each revision it makes: the inputs' digest. */
+    public static String description(String digest) {
+        return "fednode " + digest;
+    }
+
+    /**
+     * A release's latest revision as Helm's storage holds it.
+     *
+     * @param description the revision's description: {@link #description} for revisions the
+     *     operator made, Helm's own text otherwise ("Rollback to 2", "Upgrade complete")
+     */
+    public record ReleaseState(
+            String name, String status, int revision, String chartVersion, String description) {
         public boolean deployed() {
             return "deployed".equals(status);
+        }
+
+        /** Whether the operator deployed this revision for inputs with {@code digest}. */
+        public boolean madeFor(String digest) {
+            return deployed() && HelmReleases.description(digest).equals(description);
         }
     }
 
@@ -42,7 +60,19 @@ public final class HelmReleases {
                 .stream()
                 .filter(r -> name.equals(r.getName()))
                 .findFirst()
-                .map(HelmReleases::state);
+                .map(r -> state(r, latestDescription(namespace, name)));
+    }
+
+    private String latestDescription(String namespace, String name) {
+        return Helm.history(name)
+                .withMax(1)
+                .withNamespace(namespace)
+                .withKubeConfigContents(kubeConfig())
+                .call()
+                .stream()
+                .map(h -> h.getDescription())
+                .reduce((a, b) -> b)
+                .orElse("");
     }
 
     /**
@@ -50,18 +80,25 @@ public final class HelmReleases {
      * resources to be ready, and uninstalls everything again if they are not (Helm's atomic).
      */
     public ReleaseState install(
-            String namespace, String name, Path chart, Path values, Duration timeout) {
+            String namespace,
+            String name,
+            Path chart,
+            Path values,
+            String digest,
+            Duration timeout) {
         return state(
                 new Helm(chart)
                         .install()
                         .withName(name)
+                        .withDescription(description(digest))
                         .withNamespace(namespace)
                         .withValuesFile(values)
                         .atomic()
                         .waitReady()
                         .withTimeout(seconds(timeout))
                         .withKubeConfigContents(kubeConfig())
-                        .call());
+                        .call(),
+                description(digest));
     }
 
     /**
@@ -70,11 +107,17 @@ public final class HelmReleases {
      * back to the last deployed revision (atomic) and the error says why.
      */
     public ReleaseState upgrade(
-            String namespace, String name, Path chart, Path values, Duration timeout) {
+            String namespace,
+            String name,
+            Path chart,
+            Path values,
+            String digest,
+            Duration timeout) {
         return state(
                 new Helm(chart)
                         .upgrade()
                         .withName(name)
+                        .withDescription(description(digest))
                         .withNamespace(namespace)
                         .withValuesFile(values)
                         .resetValues()
@@ -83,7 +126,8 @@ public final class HelmReleases {
                         .waitReady()
                         .withTimeout(seconds(timeout))
                         .withKubeConfigContents(kubeConfig())
-                        .call());
+                        .call(),
+                description(digest));
     }
 
     public void uninstall(String namespace, String name) {
@@ -98,20 +142,27 @@ public final class HelmReleases {
         return (int) Math.max(1, d.toSeconds());
     }
 
-    private static ReleaseState state(Release r) {
-        String chart = r.getChart() == null ? "" : r.getChart();
-        int dash = chart.lastIndexOf('-');
-        // "<chart>-<version>": a version may hold dashes (1.0.0-rc.1), a chart name's last
-        // dash-separated part never starts with a digit followed by a dot.
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("-([0-9]+\\.[0-9]+\\.[0-9]+.*)$").matcher(chart);
-        String version = m.find() ? m.group(1) : dash < 0 ? "" : chart.substring(dash + 1);
+    static ReleaseState state(Release r, String description) {
         return new ReleaseState(
                 r.getName(),
                 r.getStatus(),
                 r.getRevision() == null ? 0 : Integer.parseInt(r.getRevision().trim()),
-                version);
+                chartVersion(r.getChart()),
+                description);
     }
+
+    /**
+     * The version in Helm's "{@code <chart>-<version>}": the first dash followed by a semantic
+     * version (a version may hold dashes, 1.0.0-rc.1; a chart name's parts do not start with
+     * "digits.digits.digits").
+     */
+    static String chartVersion(String chart) {
+        Matcher m = CHART_VERSION.matcher(chart == null ? "" : chart);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static final Pattern CHART_VERSION =
+            Pattern.compile("-([0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?)$");
 
     /** The operator's API server and credentials as a kubeconfig for Helm. */
     String kubeConfig() {

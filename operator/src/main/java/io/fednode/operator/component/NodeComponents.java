@@ -98,9 +98,7 @@ public final class NodeComponents {
                 } catch (ComponentProblem p) {
                     retry |= p.retry();
                     next = refused(spec, old, release, p, generation);
-                    if (old == null
-                            || !Conditions.is(old.getConditions(), FAILED, TRUE)
-                            || !p.getMessage().equals(failedMessage(old))) {
+                    if (old == null || !failedMessage(old).startsWith(p.getMessage() + ";")) {
                         events.record(
                                 client,
                                 node,
@@ -132,9 +130,21 @@ public final class NodeComponents {
         ComponentValues values =
                 ComponentValues.of(
                         spec, name -> client.secrets().inNamespace(namespace).withName(name).get());
+        if (release.isPresent() && release.get().madeFor(values.digest())) {
+            if (old != null
+                    && values.digest().equals(old.getAppliedDigest())
+                    && unchangedSince(old, release)) {
+                return restamped(old, generation);
+            }
+            // deployed for these inputs, and the status does not say so yet (a stale read)
+            return deployedStatus(
+                    spec, old, release.get(), values, Operations.INSTALL, generation, false);
+        }
         if (old != null
                 && values.digest().equals(old.getAppliedDigest())
+                && Conditions.is(old.getConditions(), FAILED, TRUE)
                 && unchangedSince(old, release)) {
+            // failed for these inputs: not again until they change
             return restamped(old, generation);
         }
         String operation =
@@ -175,60 +185,76 @@ public final class NodeComponents {
                                         spec.getName(),
                                         chart,
                                         valuesFile,
+                                        values.digest(),
                                         settings.timeout())
                                 : helm.install(
                                         namespace,
                                         spec.getName(),
                                         chart,
                                         valuesFile,
+                                        values.digest(),
                                         settings.timeout());
             } catch (RuntimeException e) {
                 return failed(node, client, spec, old, operation, values, e, generation);
             }
-            String reason =
-                    switch (operation) {
-                        case Operations.INSTALL -> Reasons.INSTALLED;
-                        case Operations.REINSTALL -> Reasons.REINSTALLED;
-                        default -> Reasons.UPGRADED;
-                    };
-            String message =
-                    "chart "
-                            + spec.getChart()
-                            + " "
-                            + deployed.chartVersion()
-                            + " deployed as revision "
-                            + deployed.revision()
-                            + " of release "
-                            + spec.getName()
-                            + ", resources ready";
+            ComponentStatus done =
+                    deployedStatus(spec, old, deployed, values, operation, generation, true);
+            Condition ready = Conditions.find(done.getConditions(), READY).orElseThrow();
             events.record(
                     client,
                     node,
                     EventRecorder.NORMAL,
-                    reason,
-                    "component " + spec.getName() + ": " + message);
-            return status(
-                    spec,
-                    old,
-                    deployed.revision(),
-                    deployed.chartVersion(),
-                    values.digest(),
-                    operation,
-                    List.of(
-                            Conditions.of(READY, TRUE, reason, message, generation),
-                            Conditions.of(
-                                    FAILED,
-                                    FALSE,
-                                    Reasons.NO_FAILURE,
-                                    "the last " + operation.toLowerCase() + " succeeded",
-                                    generation)),
-                    true);
+                    ready.getReason(),
+                    "component " + spec.getName() + ": " + ready.getMessage());
+            return done;
         } catch (IOException e) {
             throw new IllegalStateException(
                     "cannot write the component's files: " + e.getMessage(), e);
         } finally {
             delete(dir);
         }
+    }
+
+    private ComponentStatus deployedStatus(
+            ComponentSpec spec,
+            ComponentStatus old,
+            ReleaseState deployed,
+            ComponentValues values,
+            String operation,
+            long generation,
+            boolean operated) {
+        String reason =
+                switch (operation) {
+                    case Operations.INSTALL -> Reasons.INSTALLED;
+                    case Operations.REINSTALL -> Reasons.REINSTALLED;
+                    default -> Reasons.UPGRADED;
+                };
+        String message =
+                "chart "
+                        + spec.getChart()
+                        + " "
+                        + deployed.chartVersion()
+                        + " deployed as revision "
+                        + deployed.revision()
+                        + " of release "
+                        + spec.getName()
+                        + ", resources ready";
+        return status(
+                spec,
+                old,
+                deployed.revision(),
+                deployed.chartVersion(),
+                values.digest(),
+                operated || old == null ? operation : old.getLastOperation(),
+                List.of(
+                        Conditions.of(READY, TRUE, reason, message, generation),
+                        Conditions.of(
+                                FAILED,
+                                FALSE,
+                                Reasons.NO_FAILURE,
+                                "the last " + operation.toLowerCase() + " succeeded",
+                                generation)),
+                operated);
     }
 
     /** Whether Helm's release is still what the status recorded after the last operation. */
