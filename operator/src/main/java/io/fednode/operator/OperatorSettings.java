@@ -30,6 +30,24 @@ public record OperatorSettings(
         ComponentSettings components) {
     public static final String LEASE_NAME = "fednode-operator-leader";
 
+    /** Settings with the default component settings ({@link ComponentSettings#defaults()}). */
+    public OperatorSettings(
+            Duration resyncPeriod,
+            int httpPort,
+            boolean leaderElection,
+            String leaseNamespace,
+            Set<String> namespaces,
+            String httpBindAddress) {
+        this(
+                resyncPeriod,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                namespaces,
+                httpBindAddress,
+                ComponentSettings.defaults());
+    }
+
     /** Settings for running in-process (tests): no HTTP server, no leader election. */
     public static OperatorSettings defaults() {
         return new OperatorSettings(
