@@ -243,24 +243,13 @@ class ComponentsE2EIT {
                 .orElse("");
     }
 
+    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
     private static void edit(Consumer<FederationNode> change) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Conflicts.edit(
-                        CLUSTER.client()
-                                .resources(FederationNode.class)
-                                .inNamespace(NS)
-                                .withName(NODE),
-                        n -> {
-                            change.accept(n);
-                            return n;
-                        });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
+        Conflicts.edit(
+                CLUSTER.client().resources(FederationNode.class).inNamespace(NS).withName(NODE),
+                n -> {
+                    change.accept(n);
+                    return n;
+                });
     }
 }

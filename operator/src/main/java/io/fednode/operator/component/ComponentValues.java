@@ -61,17 +61,7 @@ public record ComponentValues(ObjectNode merged, String digest, Set<String> secr
             SecretKeyRef ref = source.getSecretRef();
             String where = "Secret " + ref.getName() + " key " + ref.getKey();
             Secret secret = secrets.apply(ref.getName());
-            if (secret == null) {
-                throw new ComponentProblem(
-                        Reasons.VALUES_INVALID,
-                        "valuesFrom of component "
-                                + spec.getName()
-                                + ": "
-                                + where
-                                + " does not exist",
-                        true);
-            }
-            Map<String, String> data = secret.getData();
+            Map<String, String> data = secret == null ? null : secret.getData();
             String encoded = data == null ? null : data.get(ref.getKey());
             if (encoded == null) {
                 throw new ComponentProblem(

@@ -402,24 +402,13 @@ class ComponentsIT {
         return API.client().configMaps().inNamespace(NS).withName(name).get();
     }
 
+    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
     private static void edit(Consumer<FederationNode> change) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Conflicts.edit(
-                        API.client()
-                                .resources(FederationNode.class)
-                                .inNamespace(NS)
-                                .withName("site"),
-                        n -> {
-                            change.accept(n);
-                            return n;
-                        });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
+        Conflicts.edit(
+                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
+                n -> {
+                    change.accept(n);
+                    return n;
+                });
     }
 }
