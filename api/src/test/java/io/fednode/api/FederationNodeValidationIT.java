@@ -400,7 +400,7 @@ class FederationNodeValidationIT {
     }
 
     /** A valid hybrid node, the base every invalid case changes one thing in. */
-    private static GenericKubernetesResource valid(String name) {
+    static GenericKubernetesResource valid(String name) {
         String yaml =
                 """
                 apiVersion: fednode.io/v1alpha1

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fednode.api.common.LogFormat;
 import io.fednode.operator.common.MdcExecutorService;
+import io.fednode.operator.component.HelmReleases;
+import io.fednode.operator.component.NodeComponents;
 import io.fednode.operator.dataset.AnonymiserImage;
 import io.fednode.operator.dataset.DatasetReconciler;
 import io.fednode.operator.hublink.HubLinks;
@@ -127,7 +129,13 @@ public final class OperatorMain {
                             }
                         });
         HubLinks hubLinks = new HubLinks(client, AnonymiserImage.OPERATOR_VERSION);
-        FederationNodeReconciler nodes = new FederationNodeReconciler(hubLinks);
+        FederationNodeReconciler nodes =
+                new FederationNodeReconciler(
+                        hubLinks,
+                        new NodeComponents(
+                                new HelmReleases(client.getConfiguration()),
+                                settings.components(),
+                                Clock.systemUTC()));
         DatasetReconciler datasets = new DatasetReconciler();
         TrainingRunReconciler runs = new TrainingRunReconciler();
         registry.getPrometheusRegistry()

@@ -1,6 +1,7 @@
 package io.fednode.operator;
 
 import io.fednode.api.common.GoDuration;
+import io.fednode.operator.component.ComponentSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * @param namespaces namespaces to watch; empty means all
  * @param httpBindAddress address the HTTP server listens on (all interfaces in a pod; 127.0.0.1
  *     when run on a workstation)
+ * @param components how spec.components are installed ({@link ComponentSettings#from})
  */
 public record OperatorSettings(
         Duration resyncPeriod,
@@ -24,28 +26,82 @@ public record OperatorSettings(
         boolean leaderElection,
         String leaseNamespace,
         Set<String> namespaces,
-        String httpBindAddress) {
+        String httpBindAddress,
+        ComponentSettings components) {
     public static final String LEASE_NAME = "fednode-operator-leader";
+
+    /** Settings with the default component settings ({@link ComponentSettings#defaults()}). */
+    public OperatorSettings(
+            Duration resyncPeriod,
+            int httpPort,
+            boolean leaderElection,
+            String leaseNamespace,
+            Set<String> namespaces,
+            String httpBindAddress) {
+        this(
+                resyncPeriod,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                namespaces,
+                httpBindAddress,
+                ComponentSettings.defaults());
+    }
 
     /** Settings for running in-process (tests): no HTTP server, no leader election. */
     public static OperatorSettings defaults() {
         return new OperatorSettings(
-                Duration.ofMinutes(10), -1, false, "fednode-system", Set.of(), "127.0.0.1");
+                Duration.ofMinutes(10),
+                -1,
+                false,
+                "fednode-system",
+                Set.of(),
+                "127.0.0.1",
+                ComponentSettings.defaults());
     }
 
     public OperatorSettings withResyncPeriod(Duration period) {
         return new OperatorSettings(
-                period, httpPort, leaderElection, leaseNamespace, namespaces, httpBindAddress);
+                period,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                namespaces,
+                httpBindAddress,
+                components);
     }
 
     public OperatorSettings withHttpPort(int port) {
         return new OperatorSettings(
-                resyncPeriod, port, leaderElection, leaseNamespace, namespaces, httpBindAddress);
+                resyncPeriod,
+                port,
+                leaderElection,
+                leaseNamespace,
+                namespaces,
+                httpBindAddress,
+                components);
     }
 
     public OperatorSettings withLeaderElection(boolean enabled, String namespace) {
         return new OperatorSettings(
-                resyncPeriod, httpPort, enabled, namespace, namespaces, httpBindAddress);
+                resyncPeriod,
+                httpPort,
+                enabled,
+                namespace,
+                namespaces,
+                httpBindAddress,
+                components);
+    }
+
+    public OperatorSettings withComponents(ComponentSettings settings) {
+        return new OperatorSettings(
+                resyncPeriod,
+                httpPort,
+                leaderElection,
+                leaseNamespace,
+                namespaces,
+                httpBindAddress,
+                settings);
     }
 
     /** Watches only these namespaces (the chart grants the operator a Role in each). */
@@ -56,7 +112,8 @@ public record OperatorSettings(
                 leaderElection,
                 leaseNamespace,
                 Set.copyOf(watched),
-                httpBindAddress);
+                httpBindAddress,
+                components);
     }
 
     /**
@@ -89,7 +146,14 @@ public record OperatorSettings(
                 throw new IllegalArgumentException("unknown argument " + arg + " (see --help)");
             }
         }
-        return new OperatorSettings(resync, port, leader, leaseNamespace, namespaces, bind);
+        return new OperatorSettings(
+                resync,
+                port,
+                leader,
+                leaseNamespace,
+                namespaces,
+                bind,
+                ComponentSettings.from(env));
     }
 
     static Duration duration(String text) {

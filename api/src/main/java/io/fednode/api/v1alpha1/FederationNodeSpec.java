@@ -1,10 +1,13 @@
 package io.fednode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Desired state of one hospital node of the federation. */
 @ValidationRule(
@@ -77,6 +80,16 @@ public class FederationNodeSpec {
 
     // --- end federated jobs ---
 
+    // --- components (issue 16) ---
+
+    /** Helm-packaged add-ons the operator installs in the node's namespace. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @Size(max = 32)
+    @ValidationRule(
+            value = "self.all(c, self.exists_one(d, d.name == c.name))",
+            message = "components must have unique names")
+    private List<ComponentSpec> components = new ArrayList<>();
+
     public String getNodeId() {
         return nodeId;
     }
@@ -139,5 +152,13 @@ public class FederationNodeSpec {
 
     public void setConnectivity(ConnectivitySpec connectivity) {
         this.connectivity = connectivity;
+    }
+
+    public List<ComponentSpec> getComponents() {
+        return components;
+    }
+
+    public void setComponents(List<ComponentSpec> components) {
+        this.components = components == null ? new ArrayList<>() : components;
     }
 }

@@ -12,7 +12,8 @@ public class FederationNodeStatus {
     private Long observedGeneration;
 
     /**
-     * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected.
+     * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected,
+     * ComponentsReady.
      */
     private List<Condition> conditions = new ArrayList<>();
 
@@ -42,6 +43,18 @@ public class FederationNodeStatus {
     }
 
     // --- end federated jobs ---
+
+    /** One entry per component declared now or still installed (issue 16). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    private List<ComponentStatus> components = new ArrayList<>();
+
+    public List<ComponentStatus> getComponents() {
+        return components;
+    }
+
+    public void setComponents(List<ComponentStatus> components) {
+        this.components = components == null ? new ArrayList<>() : components;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;

@@ -20,6 +20,7 @@ import io.fednode.operator.common.CachedResources;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.common.StatusPatch;
+import io.fednode.operator.component.NodeComponents;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.HubLinks;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -90,8 +91,22 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
     }
 
     public FederationNodeReconciler(HubLinks hubLinks) {
-        this.hubLinks = hubLinks;
+        this(hubLinks, null);
     }
+
+    /**
+     * @param components installs spec.components with Helm; null leaves them alone (they are then
+     *     reported not ready)
+     */
+    public FederationNodeReconciler(HubLinks hubLinks, NodeComponents components) {
+        this.hubLinks = hubLinks;
+        this.components = components;
+    }
+
+    /** Helm releases of spec.components, or null. */
+    private final NodeComponents components;
+
+    private static final java.time.Duration COMPONENT_RETRY = java.time.Duration.ofSeconds(30);
 
     public static boolean isPaused(FederationNode node) {
         var annotations = node.getMetadata().getAnnotations();
@@ -134,10 +149,18 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         List<RefusedClaimChange> refused = workflow.act(node, context);
         NodeObservation observation = workflow.observe(node, context, refused);
         HubLinkStatus hubLink = hubLinks == null ? null : hubLinks.ensure(node);
-        return report(
-                node,
-                context,
-                NodeConditions.reconciled(node, observation, hubLink, Instant.now()));
+        NodeComponents.Outcome components =
+                this.components == null
+                        ? new NodeComponents.Outcome(List.of(), false)
+                        : this.components.reconcile(node, context.getClient());
+        UpdateControl<FederationNode> control =
+                report(
+                        node,
+                        context,
+                        NodeConditions.reconciled(
+                                node, observation, hubLink, components.statuses(), Instant.now()));
+        // a repository that may come back or a Secret that may appear: look again soon
+        return components.retry() ? control.rescheduleAfter(COMPONENT_RETRY) : control;
     }
 
     /** Announces transitions as events and patches the status only if it changed. */

@@ -6,6 +6,7 @@ import static io.fednode.api.common.ConditionTypes.RECONCILING;
 import static io.fednode.api.common.ConditionTypes.STALLED;
 import static io.fednode.api.common.ConditionTypes.TRUE;
 import static io.fednode.api.common.ConditionTypes.UNKNOWN;
+import static io.fednode.api.v1alpha1.ComponentConditions.COMPONENTS_READY;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.CONNECTED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
@@ -17,6 +18,9 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.FederatedJobOffer;
+import io.fednode.api.v1alpha1.ComponentConditions;
+import io.fednode.api.v1alpha1.ComponentSpec;
+import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
@@ -50,6 +54,7 @@ public final class NodeConditions {
                     NETWORK_ISOLATED,
                     REGISTERED,
                     CONNECTED,
+                    COMPONENTS_READY,
                     PAUSED);
 
     private NodeConditions() {}
@@ -68,6 +73,16 @@ public final class NodeConditions {
             FederationNode node,
             NodeObservation observation,
             HubLinkStatus hubLinkStatus,
+            Instant now) {
+        return reconciled(node, observation, hubLinkStatus, List.of(), now);
+    }
+
+    /** As above, with the statuses of the node's components (one per declared component). */
+    public static FederationNodeStatus reconciled(
+            FederationNode node,
+            NodeObservation observation,
+            HubLinkStatus hubLinkStatus,
+            List<ComponentStatus> components,
             Instant now) {
         long generation = node.getMetadata().getGeneration();
         Map<String, Condition> c = new LinkedHashMap<>();
@@ -147,6 +162,8 @@ public final class NodeConditions {
                     generation);
         }
 
+        componentsReady(c, node, components, generation);
+
         boolean keyBlocked = observation.keyProblem() != null && observation.keyUserProvided();
         Optional<Condition> stalledBy =
                 !blocked.isEmpty()
@@ -202,13 +219,17 @@ public final class NodeConditions {
                     Reasons.PSEUDONYM_KEY_MISSING,
                     observation.keyProblem(),
                     generation);
+        } else if (!TRUE.equals(c.get(COMPONENTS_READY).getStatus())) {
+            Condition notReady = c.get(COMPONENTS_READY);
+            put(c, READY, FALSE, notReady.getReason(), notReady.getMessage(), generation);
         } else {
             put(
                     c,
                     READY,
                     TRUE,
                     Reasons.NODE_READY,
-                    "volumes bound, namespace isolated, pseudonymisation key in place",
+                    "volumes bound, namespace isolated, pseudonymisation key in place"
+                            + (enabled(node).isEmpty() ? "" : ", components ready"),
                     generation);
         }
 
@@ -228,7 +249,58 @@ public final class NodeConditions {
                 hubLinkStatus == null
                         ? new ArrayList<>(federatedJobs(node.getStatus()))
                         : new ArrayList<>(hubLinkStatus.federatedJobs()));
+        status.setComponents(new ArrayList<>(components));
         return status;
+    }
+
+    private static List<ComponentSpec> enabled(FederationNode node) {
+        return node.getSpec().getComponents().stream().filter(ComponentSpec::isEnabled).toList();
+    }
+
+    /** ComponentsReady: every enabled component's Ready is True. */
+    private static void componentsReady(
+            Map<String, Condition> c,
+            FederationNode node,
+            List<ComponentStatus> components,
+            long generation) {
+        List<ComponentSpec> enabled = enabled(node);
+        if (enabled.isEmpty()) {
+            put(
+                    c,
+                    COMPONENTS_READY,
+                    TRUE,
+                    ComponentConditions.Reasons.NO_COMPONENTS,
+                    "spec.components declares no enabled component",
+                    generation);
+            return;
+        }
+        for (ComponentSpec spec : enabled) {
+            Optional<Condition> ready =
+                    components.stream()
+                            .filter(s -> spec.getName().equals(s.getName()))
+                            .findFirst()
+                            .flatMap(s -> Conditions.find(s.getConditions(), READY));
+            if (ready.isEmpty() || !TRUE.equals(ready.get().getStatus())) {
+                put(
+                        c,
+                        COMPONENTS_READY,
+                        FALSE,
+                        ComponentConditions.Reasons.COMPONENT_NOT_READY,
+                        "component "
+                                + spec.getName()
+                                + " is not ready: "
+                                + ready.map(Condition::getMessage).orElse("not installed yet"),
+                        generation);
+                return;
+            }
+        }
+        put(
+                c,
+                COMPONENTS_READY,
+                TRUE,
+                ComponentConditions.Reasons.ALL_COMPONENTS_READY,
+                enabled.size() + " component(s) deployed and ready",
+                generation);
     }
 
     /**
@@ -276,6 +348,8 @@ public final class NodeConditions {
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
         status.setFederatedJobs(new ArrayList<>(federatedJobs(previous)));
+        status.setComponents(
+                previous == null ? new ArrayList<>() : new ArrayList<>(previous.getComponents()));
         return status;
     }
 
@@ -300,6 +374,8 @@ public final class NodeConditions {
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
         status.setFederatedJobs(new ArrayList<>(federatedJobs(previous)));
+        status.setComponents(
+                previous == null ? new ArrayList<>() : new ArrayList<>(previous.getComponents()));
         return status;
     }
 
@@ -311,7 +387,8 @@ public final class NodeConditions {
         return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
                 && Objects.equals(byType(a), byType(b))
                 && Objects.equals(refusals(a), refusals(b))
-                && Objects.equals(federatedJobs(a), federatedJobs(b));
+                && Objects.equals(federatedJobs(a), federatedJobs(b))
+                && Objects.equals(a.getComponents(), b.getComponents());
     }
 
     /** The federated job offers a status holds (empty when none). */

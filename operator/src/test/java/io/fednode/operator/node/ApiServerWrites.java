@@ -10,9 +10,13 @@ public final class ApiServerWrites {
     public static final Set<String> WRITE_VERBS =
             Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION");
 
-    /** Every resource the node operator writes. */
+    /** Every resource the node operator writes (and Helm for it: what a component chart holds). */
     public static final Set<String> OPERATOR_RESOURCES =
             Set.of(
+                    "configmaps",
+                    "services",
+                    "deployments",
+                    "statefulsets",
                     "federationnodes",
                     "persistentvolumeclaims",
                     "secrets",

@@ -173,12 +173,23 @@ class OperatorRbacIT {
             assertThat(allowed("update", "fednode.io", "trainingruns", ns)).isFalse();
             assertThat(allowed("patch", "fednode.io", "trainingruns", ns)).isFalse();
             assertThat(allowed("create", "", "events", ns)).isTrue();
-            // Never: deleting or overwriting Secrets and claims, creating Pods directly,
-            // changing a node's spec, granting rights.
-            assertThat(allowed("delete", "", "secrets", ns)).isFalse();
-            assertThat(allowed("update", "", "secrets", ns)).isFalse();
+            // Components: Helm's release Secrets (update, delete) and what a component chart
+            // holds; Pods only as dry runs. The admission policies narrow the Secrets and Pods
+            // (secretsOtherThanHelmReleases..., podsOnlyAsDryRuns below).
+            assertThat(allowed("delete", "", "secrets", ns)).isTrue();
+            assertThat(allowed("update", "", "secrets", ns)).isTrue();
+            assertThat(allowed("create", "", "pods", ns)).isTrue();
+            for (String verb : List.of("get", "create", "patch", "delete")) {
+                assertThat(allowed(verb, "", "configmaps", ns)).as("%s configmaps", verb).isTrue();
+                assertThat(allowed(verb, "apps", "deployments", ns)).isTrue();
+                assertThat(allowed(verb, "apps", "statefulsets", ns)).isTrue();
+                assertThat(allowed(verb, "", "services", ns)).isTrue();
+            }
+            // Never: deleting claims, DaemonSets (a node-wide Pod), changing a node's spec,
+            // granting rights.
             assertThat(allowed("delete", "", "persistentvolumeclaims", ns)).isFalse();
-            assertThat(allowed("create", "", "pods", ns)).isFalse();
+            assertThat(allowed("create", "apps", "daemonsets", ns)).isFalse();
+            assertThat(allowed("list", "", "configmaps", ns)).isFalse();
             assertThat(allowed("patch", "fednode.io", "federationnodes", ns)).isFalse();
             assertThat(allowed("create", "rbac.authorization.k8s.io", "rolebindings", ns))
                     .isFalse();
@@ -348,6 +359,93 @@ class OperatorRbacIT {
                                         .endTemplate()
                                         .endSpec()),
                 "automountServiceAccountToken: false");
+    }
+
+    @Test
+    void secretsOtherThanHelmReleasesAreNeitherOverwrittenNorDeletedByTheOperator() {
+        io.fabric8.kubernetes.api.model.Secret users =
+                API.client()
+                        .resource(
+                                new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                        .withNewMetadata()
+                                        .withName("users-secret")
+                                        .withNamespace("hospital-a")
+                                        .endMetadata()
+                                        .addToStringData("k", "v")
+                                        .build())
+                        .create();
+        String policy = "updates and deletes only Helm release Secrets";
+        assertThatThrownBy(
+                        () ->
+                                asOperator
+                                        .secrets()
+                                        .inNamespace("hospital-a")
+                                        .withName("users-secret")
+                                        .delete())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getMessage()).contains(policy));
+        users.getMetadata().setManagedFields(null);
+        users.setStringData(java.util.Map.of("k", "overwritten"));
+        assertThatThrownBy(() -> asOperator.resource(users).update())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getMessage()).contains(policy));
+        assertThat(
+                        API.client()
+                                .secrets()
+                                .inNamespace("hospital-a")
+                                .withName("users-secret")
+                                .get()
+                                .getData())
+                .containsEntry("k", java.util.Base64.getEncoder().encodeToString("v".getBytes()));
+
+        io.fabric8.kubernetes.api.model.Secret release =
+                API.client()
+                        .resource(
+                                new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                        .withNewMetadata()
+                                        .withName("sh.helm.release.v1.web.v1")
+                                        .withNamespace("hospital-a")
+                                        .endMetadata()
+                                        .withType("helm.sh/release.v1")
+                                        .addToStringData("release", "x")
+                                        .build())
+                        .create();
+        release.getMetadata().setManagedFields(null);
+        release.setStringData(java.util.Map.of("release", "y"));
+        asOperator.resource(release).update();
+        asOperator
+                .secrets()
+                .inNamespace("hospital-a")
+                .withName(release.getMetadata().getName())
+                .delete();
+    }
+
+    @Test
+    void podsOnlyAsDryRuns() {
+        io.fabric8.kubernetes.api.model.Pod pod =
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("preflight")
+                        .withNamespace("hospital-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .withImage("registry.example.org/x:1")
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        asOperator.resource(pod).dryRun().create();
+        assertThatThrownBy(() -> asOperator.resource(pod).create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e ->
+                                assertThat(e.getMessage())
+                                        .contains("creates Pods only as server-side dry runs"));
+        assertThat(API.client().pods().inNamespace("hospital-a").withName("preflight").get())
+                .isNull();
     }
 
     @Test

@@ -1,0 +1,490 @@
+package io.fednode.operator.component;
+
+import static io.fednode.api.common.ConditionTypes.FALSE;
+import static io.fednode.api.common.ConditionTypes.TRUE;
+import static io.fednode.api.v1alpha1.ComponentConditions.FAILED;
+import static io.fednode.api.v1alpha1.ComponentConditions.READY;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.Conditions;
+import io.fednode.api.v1alpha1.ComponentConditions.Operations;
+import io.fednode.api.v1alpha1.ComponentConditions.Reasons;
+import io.fednode.api.v1alpha1.ComponentSpec;
+import io.fednode.api.v1alpha1.ComponentStatus;
+import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.operator.common.EventRecorder;
+import io.fednode.operator.component.HelmReleases.ReleaseState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a node's Helm releases to {@code spec.components} and reports each in {@code
+ * status.components}.
+ *
+ * <p>A component is left alone — no Helm call that writes, no API write — when its status records
+ * the digest of the inputs declared now ({@link ComponentValues#digest}) and Helm's latest revision
+ * of the release is the one the status records, deployed, at the chart version the status records.
+ * Anything else is acted on: no release while the status says one was deployed (deleted by hand) →
+ * reinstall; another revision (upgraded or rolled back by hand) or a new digest → upgrade. An
+ * install or upgrade that fails is not tried again until the declaration changes (a failed upgrade
+ * was rolled back by Helm, the previous revision keeps serving); a problem that may go away
+ * (repository unreachable, a valuesFrom Secret missing) is retried. Releases recorded in the status
+ * whose component is removed or disabled are uninstalled; releases the status never recorded are
+ * never touched.
+ */
+public final class NodeComponents {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
+
+    private final HelmReleases helm;
+    private final ChartRepository repository = new ChartRepository();
+    private final ComponentSettings settings;
+    private final EventRecorder events = new EventRecorder();
+    private final Clock clock;
+
+    public NodeComponents(HelmReleases helm, ComponentSettings settings, Clock clock) {
+        this.helm = helm;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * What {@link #reconcile} found.
+     *
+     * @param statuses one per declared component, in the declared order
+     * @param retry whether a component waits for a problem that may go away
+     */
+    public record Outcome(List<ComponentStatus> statuses, boolean retry) {}
+
+    public Outcome reconcile(FederationNode node, KubernetesClient client) {
+        String namespace = node.getMetadata().getNamespace();
+        long generation = node.getMetadata().getGeneration();
+        Map<String, ComponentStatus> previous = new LinkedHashMap<>();
+        if (node.getStatus() != null) {
+            node.getStatus().getComponents().forEach(s -> previous.put(s.getName(), s));
+        }
+        List<ComponentSpec> declared = node.getSpec().getComponents();
+        List<ComponentStatus> out = new ArrayList<>();
+        boolean retry = false;
+        for (ComponentStatus old : previous.values()) {
+            boolean stillDeclared =
+                    declared.stream().anyMatch(c -> c.getName().equals(old.getName()));
+            if (!stillDeclared && helm.find(namespace, old.getRelease()).isPresent()) {
+                uninstall(node, client, old.getRelease());
+            }
+        }
+        for (ComponentSpec spec : declared) {
+            ComponentStatus old = previous.get(spec.getName());
+            Optional<ReleaseState> release = helm.find(namespace, spec.getName());
+            ComponentStatus next;
+            if (!spec.isEnabled()) {
+                next = disabled(node, client, spec, old, release, generation);
+            } else {
+                try {
+                    next = enabled(node, client, spec, old, release, generation);
+                } catch (ComponentProblem p) {
+                    retry |= p.retry();
+                    next = refused(spec, old, release, p, generation);
+                    if (old == null || !failedMessage(old).startsWith(p.getMessage() + ";")) {
+                        events.record(
+                                client,
+                                node,
+                                EventRecorder.WARNING,
+                                p.reason(),
+                                "component " + spec.getName() + ": " + p.getMessage());
+                    }
+                }
+            }
+            out.add(next);
+        }
+        return new Outcome(out, retry);
+    }
+
+    private ComponentStatus enabled(
+            FederationNode node,
+            KubernetesClient client,
+            ComponentSpec spec,
+            ComponentStatus old,
+            Optional<ReleaseState> release,
+            long generation)
+            throws ComponentProblem {
+        String namespace = node.getMetadata().getNamespace();
+        List<String> egress =
+                node.getSpec().getConnectivity() == null
+                        ? List.of()
+                        : node.getSpec().getConnectivity().getEgressCIDRs();
+        RepositoryEgress.check(spec.getRepository(), egress, settings.allowLoopbackRepository());
+        ComponentValues values =
+                ComponentValues.of(
+                        spec, name -> client.secrets().inNamespace(namespace).withName(name).get());
+        if (release.isPresent() && release.get().madeFor(values.digest())) {
+            if (old != null
+                    && values.digest().equals(old.getAppliedDigest())
+                    && unchangedSince(old, release)) {
+                return restamped(old, generation);
+            }
+            // deployed for these inputs, and the status does not say so yet (a stale read)
+            return deployedStatus(
+                    spec, old, release.get(), values, Operations.INSTALL, generation, false);
+        }
+        if (old != null
+                && values.digest().equals(old.getAppliedDigest())
+                && Conditions.is(old.getConditions(), FAILED, TRUE)
+                && unchangedSince(old, release)) {
+            // failed for these inputs: not again until they change
+            return restamped(old, generation);
+        }
+        String operation =
+                release.isEmpty()
+                        ? (old != null && old.getRevision() != null && old.getRevision() > 0
+                                ? Operations.REINSTALL
+                                : Operations.INSTALL)
+                        : Operations.UPGRADE;
+        Path dir = tempDir();
+        try {
+            Path chart =
+                    repository.fetch(spec.getRepository(), spec.getChart(), spec.getVersion(), dir);
+            Path valuesFile = dir.resolve("values.yaml");
+            Files.writeString(valuesFile, values.yaml());
+            PodSecurityPreflight.check(
+                    client, namespace, spec.getName(), chart, valuesFile, values);
+            LOG.info(
+                    "component {} of node {}/{}: {} chart {} {}",
+                    spec.getName(),
+                    namespace,
+                    node.getMetadata().getName(),
+                    operation,
+                    spec.getChart(),
+                    spec.getVersion());
+            ReleaseState deployed;
+            try {
+                if (release.isPresent()
+                        && !release.get().deployed()
+                        && release.get().revision() <= 1) {
+                    // a first install that never deployed: Helm cannot upgrade it, start again
+                    helm.uninstall(namespace, spec.getName());
+                    operation = Operations.INSTALL;
+                }
+                deployed =
+                        operation.equals(Operations.UPGRADE)
+                                ? helm.upgrade(
+                                        namespace,
+                                        spec.getName(),
+                                        chart,
+                                        valuesFile,
+                                        values.digest(),
+                                        settings.timeout())
+                                : helm.install(
+                                        namespace,
+                                        spec.getName(),
+                                        chart,
+                                        valuesFile,
+                                        values.digest(),
+                                        settings.timeout());
+            } catch (RuntimeException e) {
+                return failed(node, client, spec, old, operation, values, e, generation);
+            }
+            ComponentStatus done =
+                    deployedStatus(spec, old, deployed, values, operation, generation, true);
+            Condition ready = Conditions.find(done.getConditions(), READY).orElseThrow();
+            events.record(
+                    client,
+                    node,
+                    EventRecorder.NORMAL,
+                    ready.getReason(),
+                    "component " + spec.getName() + ": " + ready.getMessage());
+            return done;
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot write the component's files: " + e.getMessage(), e);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private ComponentStatus deployedStatus(
+            ComponentSpec spec,
+            ComponentStatus old,
+            ReleaseState deployed,
+            ComponentValues values,
+            String operation,
+            long generation,
+            boolean operated) {
+        String reason =
+                switch (operation) {
+                    case Operations.INSTALL -> Reasons.INSTALLED;
+                    case Operations.REINSTALL -> Reasons.REINSTALLED;
+                    default -> Reasons.UPGRADED;
+                };
+        String message =
+                "chart "
+                        + spec.getChart()
+                        + " "
+                        + deployed.chartVersion()
+                        + " deployed as revision "
+                        + deployed.revision()
+                        + " of release "
+                        + spec.getName()
+                        + ", resources ready";
+        return status(
+                spec,
+                old,
+                deployed.revision(),
+                deployed.chartVersion(),
+                values.digest(),
+                operated || old == null ? operation : old.getLastOperation(),
+                List.of(
+                        Conditions.of(READY, TRUE, reason, message, generation),
+                        Conditions.of(
+                                FAILED,
+                                FALSE,
+                                Reasons.NO_FAILURE,
+                                "the last " + operation.toLowerCase() + " succeeded",
+                                generation)),
+                operated);
+    }
+
+    /** Whether Helm's release is still what the status recorded after the last operation. */
+    private static boolean unchangedSince(ComponentStatus old, Optional<ReleaseState> release) {
+        int revision = old.getRevision() == null ? 0 : old.getRevision();
+        if (release.isEmpty()) {
+            return revision == 0; // an install that failed for these inputs: not again
+        }
+        ReleaseState r = release.get();
+        return r.deployed()
+                && r.revision() == revision
+                && r.chartVersion().equals(old.getChartVersion());
+    }
+
+    private ComponentStatus failed(
+            FederationNode node,
+            KubernetesClient client,
+            ComponentSpec spec,
+            ComponentStatus old,
+            String operation,
+            ComponentValues values,
+            RuntimeException e,
+            long generation) {
+        String namespace = node.getMetadata().getNamespace();
+        Optional<ReleaseState> after =
+                helm.find(namespace, spec.getName()).filter(ReleaseState::deployed);
+        String helmMessage =
+                values.redact(
+                        Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()));
+        if (helmMessage.length() > 400) {
+            helmMessage = helmMessage.substring(0, 400) + "…";
+        }
+        boolean upgrade = operation.equals(Operations.UPGRADE);
+        String reason =
+                helmMessage.contains("violates PodSecurity")
+                        ? Reasons.POD_SECURITY_VIOLATION
+                        : upgrade ? Reasons.UPGRADE_FAILED : Reasons.INSTALL_FAILED;
+        String message =
+                operation.toLowerCase()
+                        + " to chart "
+                        + spec.getChart()
+                        + " "
+                        + spec.getVersion()
+                        + " failed"
+                        + (after.isPresent()
+                                ? ", rolled back: revision "
+                                        + after.get().revision()
+                                        + " (chart "
+                                        + after.get().chartVersion()
+                                        + ") keeps serving"
+                                : ", nothing left installed")
+                        + ": "
+                        + helmMessage;
+        LOG.warn(
+                "component {} of node {}/{}: {}",
+                spec.getName(),
+                namespace,
+                node.getMetadata().getName(),
+                message);
+        events.record(
+                client,
+                node,
+                EventRecorder.WARNING,
+                reason,
+                "component " + spec.getName() + ": " + message);
+        return status(
+                spec,
+                old,
+                after.map(ReleaseState::revision).orElse(0),
+                after.map(ReleaseState::chartVersion).orElse(""),
+                values.digest(),
+                operation,
+                List.of(
+                        Conditions.of(READY, FALSE, reason, message, generation),
+                        Conditions.of(FAILED, TRUE, reason, message, generation)),
+                true);
+    }
+
+    private ComponentStatus refused(
+            ComponentSpec spec,
+            ComponentStatus old,
+            Optional<ReleaseState> release,
+            ComponentProblem p,
+            long generation) {
+        Optional<ReleaseState> deployed = release.filter(ReleaseState::deployed);
+        String message =
+                p.getMessage()
+                        + (deployed.isPresent()
+                                ? "; revision "
+                                        + deployed.get().revision()
+                                        + " (chart "
+                                        + deployed.get().chartVersion()
+                                        + ") keeps serving"
+                                : "; nothing installed");
+        boolean sameAsBefore = old != null && message.equals(failedMessage(old));
+        return status(
+                spec,
+                old,
+                deployed.map(ReleaseState::revision).orElse(0),
+                deployed.map(ReleaseState::chartVersion).orElse(""),
+                // a problem that may go away leaves no digest, so the next reconcile tries again
+                p.retry() ? null : "refused:" + p.reason(),
+                Operations.REFUSED,
+                List.of(
+                        Conditions.of(READY, FALSE, p.reason(), message, generation),
+                        Conditions.of(FAILED, TRUE, p.reason(), message, generation)),
+                !sameAsBefore);
+    }
+
+    private ComponentStatus disabled(
+            FederationNode node,
+            KubernetesClient client,
+            ComponentSpec spec,
+            ComponentStatus old,
+            Optional<ReleaseState> release,
+            long generation) {
+        boolean uninstalled = false;
+        if (release.isPresent() && old != null) {
+            uninstall(node, client, spec.getName());
+            uninstalled = true;
+        }
+        String message = "spec.components[" + spec.getName() + "].enabled is false: not installed";
+        if (!uninstalled
+                && old != null
+                && Conditions.is(old.getConditions(), READY, FALSE)
+                && Reasons.DISABLED.equals(
+                        Conditions.find(old.getConditions(), READY).get().getReason())) {
+            return restamped(old, generation);
+        }
+        return status(
+                spec,
+                old,
+                0,
+                "",
+                null,
+                uninstalled
+                        ? Operations.UNINSTALL
+                        : Optional.ofNullable(old)
+                                .map(ComponentStatus::getLastOperation)
+                                .orElse(null),
+                List.of(
+                        Conditions.of(READY, FALSE, Reasons.DISABLED, message, generation),
+                        Conditions.of(FAILED, FALSE, Reasons.NO_FAILURE, message, generation)),
+                uninstalled);
+    }
+
+    private void uninstall(FederationNode node, KubernetesClient client, String release) {
+        String namespace = node.getMetadata().getNamespace();
+        LOG.info(
+                "component {} of node {}/{}: uninstall",
+                release,
+                namespace,
+                node.getMetadata().getName());
+        helm.uninstall(namespace, release);
+        events.record(
+                client,
+                node,
+                EventRecorder.NORMAL,
+                "Uninstalled",
+                "component " + release + ": release uninstalled");
+    }
+
+    private ComponentStatus status(
+            ComponentSpec spec,
+            ComponentStatus old,
+            int revision,
+            String chartVersion,
+            String digest,
+            String operation,
+            List<Condition> conditions,
+            boolean operated) {
+        ComponentStatus s = new ComponentStatus();
+        s.setName(spec.getName());
+        s.setRelease(spec.getName());
+        s.setRevision(revision);
+        s.setChartVersion(chartVersion);
+        s.setAppliedDigest(digest);
+        s.setLastOperation(operation);
+        s.setLastOperationTime(
+                operated || old == null
+                        ? Conditions.timestamp(clock.instant())
+                        : old.getLastOperationTime());
+        s.setConditions(
+                Conditions.settle(
+                        conditions, old == null ? null : old.getConditions(), clock.instant()));
+        return s;
+    }
+
+    /** {@code old} as it is, its conditions stamped with the node's current generation. */
+    private static ComponentStatus restamped(ComponentStatus old, long generation) {
+        ComponentStatus s = new ComponentStatus();
+        s.setName(old.getName());
+        s.setRelease(old.getRelease());
+        s.setRevision(old.getRevision());
+        s.setChartVersion(old.getChartVersion());
+        s.setAppliedDigest(old.getAppliedDigest());
+        s.setLastOperation(old.getLastOperation());
+        s.setLastOperationTime(old.getLastOperationTime());
+        s.setConditions(
+                old.getConditions().stream()
+                        .map(
+                                c ->
+                                        new ConditionBuilder(c)
+                                                .withObservedGeneration(generation)
+                                                .build())
+                        .toList());
+        return s;
+    }
+
+    private static String failedMessage(ComponentStatus s) {
+        return Conditions.find(s.getConditions(), FAILED).map(Condition::getMessage).orElse("");
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory(
+                    "fednode-component-",
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", dir, e.getMessage());
+        }
+    }
+}
