@@ -6,7 +6,7 @@ MVN ?= mvn -B -ntp
 BASE_IMAGE ?=
 .DEFAULT_GOAL := help
 
-.PHONY: help tools test run run-local build images crds format clean-playground
+.PHONY: help tools test run run-local build images mirror-list crds format clean-playground
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ images: ## build the operator, hub and anonymiser images (*/target/jib-image.tar
 		-Dfednode.baseImage=$(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) package
 	mkdir -p target && tools/image-list.sh $(or $(BASE_IMAGE),tar://$$(tools/build-base-image.sh --print-path)) > target/images.txt
 	@cat target/images.txt
+
+mirror-list: images ## list every image and chart an air-gapped site mirrors (charts packaged to target/charts)
+	tools/mirror-list.sh
 
 run: tools images ## the playground: a real local cluster, the hub and operator from their charts, a sample node
 	tools/playground.sh

@@ -79,17 +79,23 @@ done
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+# The --set flags of a chart's image block for a reference registry/path/name:tag.
+chart_image() {
+    local repository=${1%:*}
+    echo --set image.registry="${repository%/*}" --set image.repository="${repository##*/}" \
+        --set image.tag="${1##*:}"
+}
 if [[ $mode == in-cluster ]]; then
     hub_endpoint=https://fednode-hub.fednode-hub.svc:8443
     log "installing the hub (chart charts/fednode-hub, image $hub_image)"
     helm upgrade --install fednode-hub charts/fednode-hub --namespace fednode-hub \
-        --set image.repository="${hub_image%:*}" --set image.tag="${hub_image##*:}" \
+        $(chart_image "$hub_image") \
         --set nodeApi.service.type=ClusterIP --set "serverNames={fednode-hub.fednode-hub.svc}" \
         --set resources.requests.cpu=50m --set resources.requests.memory=256Mi \
         --wait --timeout 5m >/dev/null
     log "installing the operator (chart charts/fednode-operator, image $operator_image)"
     helm upgrade --install fednode charts/fednode-operator --namespace fednode-system \
-        --set image.repository="${operator_image%:*}" --set image.tag="${operator_image##*:}" \
+        $(chart_image "$operator_image") \
         --set "watchNamespaces={hospital-a}" \
         --set resources.requests.cpu=50m --wait --timeout 5m >/dev/null
     admin_ip=$(kubectl -n fednode-hub get service fednode-hub-admin -o jsonpath='{.spec.clusterIP}')

@@ -43,3 +43,17 @@ process would refuse it at start.
 {{- end -}}
 {{- .Values.logFormat -}}
 {{- end -}}
+
+{{/*
+An image reference from an image block of values (registry, repository, tag, digest), with
+global.imageRegistry replacing the registry: <registry>/<repository>@<digest> when a digest is set,
+else <registry>/<repository>:<tag or appVersion>. Call with (dict "image" .Values.image "root" .).
+*/}}
+{{- define "fednode-operator.image" -}}
+{{- $registry := .root.Values.global.imageRegistry | default .image.registry -}}
+{{- if .image.digest -}}
+{{- printf "%s/%s@%s" $registry .image.repository .image.digest -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $registry .image.repository (.image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}

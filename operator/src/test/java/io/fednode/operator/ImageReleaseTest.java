@@ -57,10 +57,27 @@ class ImageReleaseTest {
         assertThat(values.path("image").path("tag").asText())
                 .as("%s image.tag stays empty so that it follows appVersion", chart)
                 .isEmpty();
-        assertThat(values.path("image").path("repository").asText())
+        assertThat(values.path("image").path("digest").asText())
+                .as("%s image.digest stays empty so that the tag is used", chart)
+                .isEmpty();
+        assertThat(
+                        values.path("image").path("registry").asText()
+                                + "/"
+                                + values.path("image").path("repository").asText())
                 .isEqualTo(AnonymiserImage.IMAGE_REGISTRY + "/" + chart);
         assertThat(jibImage(module))
                 .isEqualTo("${fednode.image.registry}/" + chart + ":${fednode.image.tag}");
+    }
+
+    @Test
+    void operatorChartRunsThisReleasesAnonymiserByDefault() throws Exception {
+        JsonNode image =
+                YAML.readTree(ROOT.resolve("charts/fednode-operator/values.yaml").toFile())
+                        .path("anonymiserImage");
+        assertThat(image.path("registry").asText() + "/" + image.path("repository").asText())
+                .isEqualTo(AnonymiserImage.REPOSITORY);
+        assertThat(image.path("tag").asText()).as("follows appVersion").isEmpty();
+        assertThat(image.path("digest").asText()).isEmpty();
     }
 
     @Test

@@ -25,6 +25,18 @@ public final class ProjectImages {
             return reference.substring(0, reference.lastIndexOf(':'));
         }
 
+        /** The repository up to its last path component: the charts' {@code image.registry}. */
+        public String registry() {
+            String repository = repository();
+            return repository.substring(0, repository.lastIndexOf('/'));
+        }
+
+        /** The repository's last path component: the charts' {@code image.repository}. */
+        public String name() {
+            String repository = repository();
+            return repository.substring(repository.lastIndexOf('/') + 1);
+        }
+
         /** The tag. */
         public String tag() {
             return reference.substring(reference.lastIndexOf(':') + 1);
