@@ -92,7 +92,12 @@ class ChartValuesSchemaTest {
                 Arguments.of(
                         HUB, "--set", "certificateLifetime=30days", "at '/certificateLifetime'"),
                 Arguments.of(HUB, "--set", "image.registry=", "at '/image/registry'"),
-                Arguments.of(HUB, "--set", "caSecret=CA_Secret", "at '/caSecret'"));
+                Arguments.of(HUB, "--set", "caSecret=CA_Secret", "at '/caSecret'"),
+                Arguments.of(
+                        HUB,
+                        "--set",
+                        "federatedJobs.lostAfter=soon",
+                        "at '/federatedJobs/lostAfter'"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
