@@ -152,6 +152,11 @@ class ComponentsIT {
         assertSecretNowhere();
 
         // a reconcile that finds everything as declared makes no Helm write and no API write
+        // (after the reconciles already queued behind the install, which may read the node from
+        // before its status patch reached the cache: those write the status once more)
+        double queued = operator.reconciliationsStarted();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> operator.reconciliationsStarted() >= queued + 2);
         Map<String, Long> writesBefore = ApiServerWrites.byVerbAndResource(admin);
         String resourceVersion = nodeNow().getMetadata().getResourceVersion();
         double reconciles = operator.reconciliationsStarted();
