@@ -201,11 +201,7 @@ final class FederatedJobSync {
             entry.setType(offer.type());
             decision = FederatedJobAdmission.decide(offer, node, datasets(inventory));
         } catch (JobOffer.Invalid e) {
-            decision =
-                    new Decision(
-                            FederatedJobDecision.Refused,
-                            Reasons.INVALID_OFFER,
-                            "the hub's offer is not one this node runs: " + e.getMessage());
+            decision = invalid(e);
         }
         events.record(
                 client,
@@ -329,13 +325,7 @@ final class FederatedJobSync {
                                 null));
                 return;
             }
-            JobOffer offer;
-            try {
-                offer = offer(entry, hub);
-            } catch (JobOffer.Invalid e) {
-                outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
-                return;
-            }
+            JobOffer offer = offerOrFail(entry, hub);
             if (offer == null) {
                 return;
             }
@@ -405,13 +395,7 @@ final class FederatedJobSync {
                             null));
             return;
         }
-        JobOffer offer;
-        try {
-            offer = offer(entry, hub);
-        } catch (JobOffer.Invalid e) {
-            outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
-            return;
-        }
+        JobOffer offer = offerOrFail(entry, hub);
         if (offer == null) {
             return;
         }
@@ -616,6 +600,19 @@ final class FederatedJobSync {
                 .inNamespace(node.getMetadata().getNamespace())
                 .withName(entry.getTrainingRun())
                 .get();
+    }
+
+    /**
+     * The offer of an accepted entry; null when the hub gives none now (asked again next round), or
+     * when it is invalid (the job is then Failed with reason InvalidOffer).
+     */
+    private JobOffer offerOrFail(FederatedJobOffer entry, HubClient hub) throws IOException {
+        try {
+            return offer(entry, hub);
+        } catch (JobOffer.Invalid e) {
+            outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
+            return null;
+        }
     }
 
     /** The entry's offer, fetched again when this instance has not seen it (after a restart). */
