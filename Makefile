@@ -36,11 +36,13 @@ run: tools images ## the playground: a real local cluster, the hub and operator 
 run-local: tools images ## the playground with the hub and operator as local processes
 	tools/playground.sh --local-processes
 
-crds: ## regenerate crds/ and the charts' CRDs (hub: FederationMember) from the api module's model
+crds: ## regenerate crds/ and the charts' CRDs (hub: FederationMember, FederatedJob) from the api module's model
 	$(MVN) -q -pl api -am -DskipTests process-classes
 	cp api/target/classes/META-INF/fabric8/*-v1.yml crds/
-	cp api/target/classes/META-INF/fabric8/federationmembers.*-v1.yml charts/fednode-hub/crds/
+	cp api/target/classes/META-INF/fabric8/federationmembers.*-v1.yml \
+		api/target/classes/META-INF/fabric8/federatedjobs.*-v1.yml charts/fednode-hub/crds/
 	find api/target/classes/META-INF/fabric8 -name '*-v1.yml' ! -name 'federationmembers.*' \
+		! -name 'federatedjobs.*' \
 		-exec cp {} charts/fednode-operator/crds/ \;
 	tools/render-manifests.sh
 

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CRDs committed under {@code crds/} (all of them), {@code charts/fednode-operator/crds/} (the
- * node side) and {@code charts/fednode-hub/crds/} (FederationMember) must be exactly what the Java
- * model generates, so a model change cannot ship without its schema (and the other way round).
- * {@code make crds} copies the generated files into place.
+ * node side) and {@code charts/fednode-hub/crds/} (FederationMember, FederatedJob) must be exactly
+ * what the Java model generates, so a model change cannot ship without its schema (and the other
+ * way round). {@code make crds} copies the generated files into place.
  */
 class CrdFilesUpToDateTest {
     private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
-    private static final Predicate<String> HUB_CRD = name -> name.startsWith("federationmembers.");
+    private static final Predicate<String> HUB_CRD =
+            name -> name.startsWith("federationmembers.") || name.startsWith("federatedjobs.");
     private static final Map<Path, Predicate<String>> COMMITTED =
             Map.of(
                     Path.of("../crds"),

@@ -1,6 +1,8 @@
 package io.fednode.hub;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.FederatedJobNodeStatus;
+import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.hub.ca.CaSecret;
 import io.fednode.hub.ca.FederationCa;
 import io.fednode.hub.ca.Pem;
@@ -13,15 +15,22 @@ import io.fednode.hub.fleet.FleetView;
 import io.fednode.hub.fleet.MemberCertificateExpiry;
 import io.fednode.hub.fleet.MetricsEndpoint;
 import io.fednode.hub.heartbeat.HeartbeatEndpoint;
+import io.fednode.hub.heartbeat.HeartbeatReport;
 import io.fednode.hub.heartbeat.RenewalEndpoint;
 import io.fednode.hub.http.JsonEndpoint;
 import io.fednode.hub.http.PerAddressConnectionLimit;
 import io.fednode.hub.http.PerClientRateLimit;
 import io.fednode.hub.http.RequestHeaderDeadline;
 import io.fednode.hub.http.Routes;
+import io.fednode.hub.job.FederatedJobs;
+import io.fednode.hub.job.JobFetchEndpoint;
+import io.fednode.hub.job.JobPlacement;
+import io.fednode.hub.job.JobReportEndpoint;
+import io.fednode.hub.job.JobResultsEndpoint;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.hub.member.MemberEvents;
 import io.fednode.hub.member.MemberHealth;
+import io.fednode.hub.member.MemberState;
 import io.fednode.hub.member.MemberStatusBuilder;
 import io.fednode.hub.member.MemberStatusSync;
 import io.fednode.hub.member.Members;
@@ -34,10 +43,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -67,6 +81,7 @@ public final class Hub implements AutoCloseable {
     private FederationCa ca;
     private Members members;
     private MemberStatusSync statusSync;
+    private FederatedJobs jobs;
     private Server server;
     private Server adminServer;
     private SslContextFactory.Server tls;
@@ -115,10 +130,22 @@ public final class Hub implements AutoCloseable {
         CertificateIssuer issuer =
                 new CertificateIssuer(ca, config.certificateLifetime(), statusSync, events, clock);
         FleetView fleet = new FleetView(members, builder, clock);
+        java.time.Instant startedAt = clock.instant();
+        jobs =
+                new FederatedJobs(
+                        client,
+                        config.namespace(),
+                        this::placementCandidates,
+                        (nodeId, now) -> nodeLost(builder, startedAt, nodeId, now),
+                        events,
+                        clock,
+                        config.statusSyncPeriod(),
+                        config.defaultHeartbeatInterval());
         registerMeters(fleet);
 
         members.start();
         statusSync.start();
+        jobs.start();
 
         // Two servers, each with its own threads: whatever a node-API client does, the admin
         // listener (liveness probe, fleet API) keeps its own.
@@ -149,7 +176,13 @@ public final class Hub implements AutoCloseable {
                                                 .limitConcurrency(
                                                         limits.maxConcurrentEnrolments())),
                                 "/api/v1/heartbeat",
-                                new HeartbeatEndpoint(members, clock, meters)
+                                new HeartbeatEndpoint(members, clock, meters, jobs::listedFor)
+                                        .requestTimeout(limits.requestTimeout()),
+                                "/api/v1/jobs/fetch",
+                                new JobFetchEndpoint(members, jobs, meters)
+                                        .requestTimeout(limits.requestTimeout()),
+                                "/api/v1/jobs/report",
+                                new JobReportEndpoint(members, jobs, meters)
                                         .requestTimeout(limits.requestTimeout()),
                                 "/api/v1/renew",
                                 new RenewalEndpoint(members, tokens, issuer, clock, meters)
@@ -161,6 +194,8 @@ public final class Hub implements AutoCloseable {
                                 new FleetPage(fleet),
                                 "/api/v1/fleet",
                                 new FleetEndpoint(fleet),
+                                JobResultsEndpoint.PREFIX,
+                                new JobResultsEndpoint(jobs),
                                 "/metrics",
                                 new MetricsEndpoint(meters),
                                 "/healthz",
@@ -279,6 +314,64 @@ public final class Hub implements AutoCloseable {
                     .register(meters);
         }
         meters.getPrometheusRegistry().register(new MemberCertificateExpiry(members, clock));
+        for (FederatedJobs.JobPhase p : FederatedJobs.JobPhase.values()) {
+            Gauge.builder("fednode_hub_federated_jobs", jobs, j -> j.jobsByState().get(p))
+                    .description("FederatedJobs by state")
+                    .tag("state", p.name())
+                    .register(meters);
+        }
+        for (FederatedJobNodeStatus.Phase p : FederatedJobNodeStatus.Phase.values()) {
+            Gauge.builder("fednode_hub_federated_job_nodes", jobs, j -> j.entriesByPhase().get(p))
+                    .description("node entries of FederatedJobs by phase")
+                    .tag("phase", p.name())
+                    .register(meters);
+        }
+    }
+
+    /** Every member as placement sees it: labels, datasets its last heartbeat reports Ready. */
+    private Collection<JobPlacement.Candidate> placementCandidates() {
+        List<JobPlacement.Candidate> out = new ArrayList<>();
+        for (MemberState m : members.all()) {
+            FederationMember r = m.resource();
+            if (r == null) {
+                continue;
+            }
+            HeartbeatReport report = m.lastReport();
+            Set<String> ready =
+                    report == null || report.datasets() == null
+                            ? Set.of()
+                            : report.datasets().stream()
+                                    .filter(d -> Boolean.TRUE.equals(d.ready()))
+                                    .map(HeartbeatReport.Dataset::name)
+                                    .collect(Collectors.toSet());
+            out.add(
+                    new JobPlacement.Candidate(
+                            m.nodeId(), r.getMetadata().getLabels(), ready, m.revoked()));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a node that had a job is lost: its member is gone or revoked, or it has been silent
+     * for longer than {@code --job-lost-after} (by default the member's own window, the rule that
+     * turns Available Unknown). Counted from the hub's start at the earliest, like that rule.
+     */
+    private boolean nodeLost(
+            MemberStatusBuilder builder,
+            java.time.Instant startedAt,
+            String nodeId,
+            java.time.Instant now) {
+        MemberState m = members.byNodeId(nodeId);
+        if (m == null || m.revoked()) {
+            return true;
+        }
+        Duration window = config.jobLostAfter();
+        if (window == null) {
+            return builder.health(m, now) == MemberHealth.UNKNOWN;
+        }
+        java.time.Instant last = m.lastHeartbeat();
+        java.time.Instant from = last == null || last.isBefore(startedAt) ? startedAt : last;
+        return Duration.between(from, now).compareTo(window) > 0;
     }
 
     public int nodePort() {
@@ -307,6 +400,9 @@ public final class Hub implements AutoCloseable {
         }
         if (adminServer != null) {
             adminServer.stop();
+        }
+        if (jobs != null) {
+            jobs.close();
         }
         if (statusSync != null) {
             statusSync.close();

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param statusRefresh how often lastHeartbeat is written when nothing else changed
  * @param statusSyncPeriod how often the in-memory state is compared with what the API has
  * @param listener the node listener's bounds and its server certificate
+ * @param jobLostAfter silence after which a node that accepted or runs a federated job counts as
+ *     Lost; null: the member's own window ({@code missedHeartbeats} of its heartbeat interval), the
+ *     rule that turns Available Unknown
  */
 public record HubConfig(
         String namespace,
@@ -39,7 +42,8 @@ public record HubConfig(
         Duration defaultHeartbeatInterval,
         Duration statusRefresh,
         Duration statusSyncPeriod,
-        Listener listener) {
+        Listener listener,
+        Duration jobLostAfter) {
 
     /**
      * Bounds on what a remote party can make the node listener spend, and its server certificate.
@@ -171,6 +175,9 @@ public record HubConfig(
             throw new IllegalArgumentException("--namespace (or POD_NAMESPACE) is required");
         }
         serverNames = List.copyOf(serverNames);
+        if (jobLostAfter != null && (jobLostAfter.isNegative() || jobLostAfter.isZero())) {
+            throw new IllegalArgumentException("--job-lost-after must be a positive duration");
+        }
     }
 
     /** The defaults, in {@code namespace}. */
@@ -199,7 +206,8 @@ public record HubConfig(
                 .defaultHeartbeatInterval(defaultHeartbeatInterval)
                 .statusRefresh(statusRefresh)
                 .statusSyncPeriod(statusSyncPeriod)
-                .listener(listener);
+                .listener(listener)
+                .jobLostAfter(jobLostAfter);
     }
 
     /** Hub settings one by one, starting from the defaults; {@link #build} validates them. */
@@ -218,6 +226,7 @@ public record HubConfig(
         private Duration statusRefresh = Duration.ofMinutes(10);
         private Duration statusSyncPeriod = Duration.ofSeconds(1);
         private Listener listener = Listener.defaults();
+        private Duration jobLostAfter;
 
         private Builder() {}
 
@@ -291,6 +300,11 @@ public record HubConfig(
             return this;
         }
 
+        public Builder jobLostAfter(Duration v) {
+            this.jobLostAfter = v;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(
                     namespace,
@@ -306,7 +320,8 @@ public record HubConfig(
                     defaultHeartbeatInterval,
                     statusRefresh,
                     statusSyncPeriod,
-                    listener);
+                    listener,
+                    jobLostAfter);
         }
     }
 
@@ -353,6 +368,7 @@ public record HubConfig(
                                 values, "default-heartbeat-interval", d.defaultHeartbeatInterval()))
                 .statusRefresh(duration(values, "status-refresh", d.statusRefresh()))
                 .statusSyncPeriod(duration(values, "status-sync-period", d.statusSyncPeriod()))
+                .jobLostAfter(duration(values, "job-lost-after", d.jobLostAfter()))
                 .listener(
                         l.toBuilder()
                                 .requestTimeout(

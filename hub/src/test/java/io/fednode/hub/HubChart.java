@@ -88,7 +88,9 @@ final class HubChart {
                         "RoleBinding",
                         "Service",
                         "Service",
-                        "Deployment");
+                        "Deployment",
+                        "ValidatingAdmissionPolicy",
+                        "ValidatingAdmissionPolicyBinding");
         for (HasMetadata o : objects) {
             if (o instanceof Role role) {
                 for (PolicyRule rule : role.getRules()) {

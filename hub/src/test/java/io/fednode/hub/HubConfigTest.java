@@ -103,4 +103,24 @@ class HubConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--idle-timeout");
     }
+
+    @Test
+    void jobLostAfterDefaultsToTheMembersWindowAndMustBePositive() {
+        assertThat(HubConfig.from(new String[] {"--namespace=x"}, Map.of()).jobLostAfter())
+                .as("unset: the member's own heartbeat window decides")
+                .isNull();
+        assertThat(
+                        HubConfig.from(
+                                        new String[] {"--namespace=x"},
+                                        Map.of("FEDNODE_HUB_JOB_LOST_AFTER", "2m"))
+                                .jobLostAfter())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(
+                        () ->
+                                HubConfig.from(
+                                        new String[] {"--namespace=x", "--job-lost-after=0s"},
+                                        Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--job-lost-after must be a positive duration");
+    }
 }

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -761,9 +762,19 @@ class HubIT {
 
     static FederationMember createMember(
             KubernetesClient client, String namespace, String name, String nodeId) {
+        return createMember(client, namespace, name, nodeId, null);
+    }
+
+    static FederationMember createMember(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String nodeId,
+            Map<String, String> labels) {
         FederationMember m = new FederationMember();
         m.getMetadata().setName(name);
         m.getMetadata().setNamespace(namespace);
+        m.getMetadata().setLabels(labels);
         FederationMemberSpec spec = new FederationMemberSpec();
         spec.setNodeId(nodeId);
         spec.setRole(NodeRole.HYBRID);
@@ -818,13 +829,7 @@ class HubIT {
         String token = awaitToken(m);
         TestNode node =
                 new TestNode(m.getSpec().getNodeId(), hub.ca().certificate(), hub.nodePort());
-        HttpResponse<String> response = node.enrol(token);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        node.useCertificate(
-                Pem.certificates(
-                        Json.MAPPER
-                                .readValue(response.body(), IssuedCertificate.class)
-                                .certificateChain()));
+        node.enrolled(token);
         // let the status settle so "nothing written" checks start from a quiet member
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> !hub.members().byNodeId(m.getSpec().getNodeId()).isDirty());

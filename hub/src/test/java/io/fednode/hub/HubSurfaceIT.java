@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationMember;
-import io.fednode.hub.ca.Pem;
-import io.fednode.hub.enrolment.IssuedCertificate;
 import io.fednode.hub.http.Json;
 import io.fednode.hub.member.JoinTokens;
 import io.fednode.testing.RealApiServer;
@@ -481,13 +479,7 @@ class HubSurfaceIT {
         String token = awaitToken(m);
         TestNode node =
                 new TestNode(m.getSpec().getNodeId(), hub.ca().certificate(), hub.nodePort());
-        HttpResponse<String> response = node.enrol(token);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        node.useCertificate(
-                Pem.certificates(
-                        Json.MAPPER
-                                .readValue(response.body(), IssuedCertificate.class)
-                                .certificateChain()));
+        node.enrolled(token);
         return node;
     }
 

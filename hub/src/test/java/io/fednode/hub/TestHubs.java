@@ -11,11 +11,12 @@ final class TestHubs {
     private TestHubs() {}
 
     /**
-     * Installs the FederationMember CRD, creates {@code namespace} and the chart's RBAC for the hub
-     * in it; returns a client acting as the hub's ServiceAccount.
+     * Installs the FederationMember and FederatedJob CRDs, creates {@code namespace} and the
+     * chart's RBAC for the hub in it; returns a client acting as the hub's ServiceAccount.
      */
     static KubernetesClient prepare(RealApiServer api, String namespace) throws Exception {
         api.installCrd(Path.of("../crds/federationmembers.fednode.io-v1.yml"));
+        api.installCrd(Path.of("../crds/federatedjobs.fednode.io-v1.yml"));
         api.client()
                 .namespaces()
                 .resource(

@@ -84,6 +84,23 @@ final class TestNode {
         return enrol(nodeId, token, csr());
     }
 
+    /** Enrols with this token (asserting the hub issues a certificate) and uses the certificate. */
+    TestNode enrolled(String token) throws Exception {
+        HttpResponse<String> response = enrol(token);
+        if (response.statusCode() != 200) {
+            throw new AssertionError(
+                    nodeId + " not enrolled: " + response.statusCode() + " " + response.body());
+        }
+        useCertificate(
+                Pem.certificates(
+                        io.fednode.hub.http.Json.MAPPER
+                                .readValue(
+                                        response.body(),
+                                        io.fednode.hub.enrolment.IssuedCertificate.class)
+                                .certificateChain()));
+        return this;
+    }
+
     HttpResponse<String> enrol(String claimedNodeId, String token, String csr) throws Exception {
         return post(
                 "/api/v1/enrol",

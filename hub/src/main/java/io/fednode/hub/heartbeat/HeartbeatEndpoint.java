@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -25,10 +27,23 @@ public final class HeartbeatEndpoint extends JsonEndpoint<HeartbeatReport, Membe
     private final Counter accepted;
     private final Counter rejected;
     private final Timer duration;
+    private final Function<String, List<JobRef>> jobs;
 
     public HeartbeatEndpoint(Members members, Clock clock, MeterRegistry meters) {
+        this(members, clock, meters, nodeId -> List.of());
+    }
+
+    /**
+     * @param jobs the federated jobs to list for a node in its heartbeat response
+     */
+    public HeartbeatEndpoint(
+            Members members,
+            Clock clock,
+            MeterRegistry meters,
+            Function<String, List<JobRef>> jobs) {
         super("heartbeat", HeartbeatReport.class, MAX_BODY_BYTES, meters);
         this.members = members;
+        this.jobs = jobs;
         this.clock = clock;
         this.accepted = heartbeats(meters, "accepted");
         this.rejected = heartbeats(meters, "rejected");
@@ -70,9 +85,17 @@ public final class HeartbeatEndpoint extends JsonEndpoint<HeartbeatReport, Membe
         return new HeartbeatResponse(
                 member.nodeId(),
                 now.toString(),
-                member.certificate() == null ? null : member.certificate().getNotAfter());
+                member.certificate() == null ? null : member.certificate().getNotAfter(),
+                jobs.apply(member.nodeId()));
     }
 
-    /** Acknowledgement, with the certificate expiry the hub has on record. */
-    public record HeartbeatResponse(String nodeId, String receivedAt, String certificateNotAfter) {}
+    /**
+     * Acknowledgement, with the certificate expiry the hub has on record and the federated jobs the
+     * node has work in (fetch each with {@code /api/v1/jobs/fetch}).
+     */
+    public record HeartbeatResponse(
+            String nodeId, String receivedAt, String certificateNotAfter, List<JobRef> jobs) {}
+
+    /** A federated job with work for the node: its UID, generation and namespace/name. */
+    public record JobRef(String uid, long generation, String name) {}
 }

@@ -6,7 +6,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Exact-path routing; anything else is 404. */
+/**
+ * Exact-path routing, and prefix routing for keys ending in {@code /} (the longest prefix wins);
+ * anything else is 404.
+ */
 public final class Routes extends Handler.Abstract {
     private final Map<String, Handler> routes;
 
@@ -23,7 +26,20 @@ public final class Routes extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Handler handler = routes.get(request.getHttpURI().getPath());
+        String path = request.getHttpURI().getPath();
+        Handler handler = routes.get(path);
+        if (handler == null && path != null) {
+            String best = null;
+            for (String key : routes.keySet()) {
+                if (key.length() > 1
+                        && key.endsWith("/")
+                        && path.startsWith(key)
+                        && (best == null || key.length() > best.length())) {
+                    best = key;
+                }
+            }
+            handler = best == null ? null : routes.get(best);
+        }
         if (handler == null) {
             JsonEndpoint.respond(response, callback, 404, Map.of("error", "not found"));
             return true;

@@ -1,14 +1,17 @@
 package io.fednode.hub.member;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.common.Conditions;
-import io.fednode.api.v1alpha1.FederationMember;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Events on FederationMembers for the transitions a central operator should see. */
+/**
+ * Events on the hub's resources (FederationMembers, FederatedJobs) for the transitions a central
+ * operator or a researcher should see.
+ */
 public final class MemberEvents {
     private static final Logger LOG = LoggerFactory.getLogger(MemberEvents.class);
 
@@ -18,15 +21,15 @@ public final class MemberEvents {
         this.client = client;
     }
 
-    public void normal(FederationMember member, String reason, String message) {
+    public void normal(HasMetadata member, String reason, String message) {
         emit(member, "Normal", reason, message);
     }
 
-    public void warning(FederationMember member, String reason, String message) {
+    public void warning(HasMetadata member, String reason, String message) {
         emit(member, "Warning", reason, message);
     }
 
-    private void emit(FederationMember member, String type, String reason, String message) {
+    private void emit(HasMetadata member, String type, String reason, String message) {
         String now = Conditions.timestamp(Instant.now());
         try {
             client.v1()
@@ -59,8 +62,9 @@ public final class MemberEvents {
                     .create();
         } catch (RuntimeException e) {
             LOG.warn(
-                    "cannot record event {} on member {}: {}",
+                    "cannot record event {} on {} {}: {}",
                     reason,
+                    member.getKind(),
                     member.getMetadata().getName(),
                     e.getMessage());
         }
