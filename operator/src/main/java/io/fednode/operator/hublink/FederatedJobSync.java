@@ -527,6 +527,30 @@ final class FederatedJobSync {
             body.put("results", results.asReport());
         }
         HubClient.Response response = hub.reportJob(body);
+        if (response.status() == 400 && results != null) {
+            // The hub checks results again under its own rules: what it refuses is not sent
+            // again; the job is reported Failed without them at the next round.
+            String why = hubError(response);
+            LOG.warn("federated job {}: the hub refused the results: {}", entry.getName(), why);
+            outcome(
+                    entry,
+                    new Outcome(
+                            FAILED,
+                            "ResultsRejected",
+                            "the hub refused the results: " + why,
+                            null));
+            return false;
+        }
+        if (response.status() == 400) {
+            // A report the hub cannot take is not improved by sending it again.
+            LOG.warn(
+                    "federated job {}: the hub refused the {} report: {}; not sent again",
+                    entry.getName(),
+                    phase,
+                    hubError(response));
+            entry.setReported(phase);
+            return true;
+        }
         if (response.ok() || response.status() == 409 || response.status() == 404) {
             // 409: the hub holds a later state (or the job moved on); 404: the job is gone. Either
             // way sending this again would not change it.
@@ -650,6 +674,16 @@ final class FederatedJobSync {
         }
         offers.put(uid, offer);
         return offer;
+    }
+
+    /** The hub's error text, bounded and printable. */
+    private static String hubError(HubClient.Response response) {
+        try {
+            return LinkCondition.bounded(
+                    HubClient.JSON.readTree(response.body()).path("error").asText(""), 200);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static Decision invalid(JobOffer.Invalid e) {
