@@ -18,16 +18,19 @@ import java.util.regex.Pattern;
  * What a federated job's trainer wrote to its results file (the container's termination message),
  * checked before any of it leaves the node: at most the job's {@code results.maxBytes} (and the
  * kubelet's 4096), one JSON object of exactly {@code metrics}, {@code metricErrors}, {@code
- * numExamples} and {@code modelDigest}, metric names of the protocol's shape (and in the job's
- * {@code allowedMetrics} when it names some), finite numbers only, and no text except a {@code
- * sha256:} model digest of a Train job. Results that break any rule are {@link Rejected} as a
- * whole: nothing of them is sent.
+ * numExamples} and {@code modelDigest}, at most 64 metrics, names of the protocol's shape (and in
+ * the job's {@code allowedMetrics} when it names some), finite numbers only (errors not negative),
+ * no text except a {@code sha256:} model digest of a Train job. Results that break any rule are
+ * {@link Rejected} as a whole: nothing of them is sent.
  */
 public record JobResults(
         Map<String, Double> metrics,
         Map<String, Double> metricErrors,
         Long numExamples,
         String modelDigest) {
+
+    /** The hub takes at most this many metrics (and checks again). */
+    static final int MAX_METRICS = 64;
 
     static final JobResults NONE = new JobResults(Map.of(), Map.of(), null, null);
     private static final Set<String> FIELDS =
@@ -105,15 +108,22 @@ public record JobResults(
         }
         Map<String, Double> metrics = numbers(root.path("metrics"), "metrics");
         Map<String, Double> errors = numbers(root.path("metricErrors"), "metricErrors");
+        if (metrics.size() > MAX_METRICS) {
+            throw new Rejected(
+                    "the results hold " + metrics.size() + " metrics, more than " + MAX_METRICS);
+        }
         for (String name : metrics.keySet()) {
             if (!allowedMetrics.isEmpty() && !allowedMetrics.contains(name)) {
                 throw new Rejected(
                         "metric " + name + " is not in the job's allowedMetrics " + allowedMetrics);
             }
         }
-        for (String name : errors.keySet()) {
-            if (!metrics.containsKey(name)) {
-                throw new Rejected("metricErrors." + name + " has no metric of that name");
+        for (Map.Entry<String, Double> e : errors.entrySet()) {
+            if (!metrics.containsKey(e.getKey())) {
+                throw new Rejected("metricErrors." + e.getKey() + " has no metric of that name");
+            }
+            if (e.getValue() < 0) {
+                throw new Rejected("metricErrors." + e.getKey() + " is negative");
             }
         }
         Long numExamples = null;

@@ -201,11 +201,7 @@ final class FederatedJobSync {
             entry.setType(offer.type());
             decision = FederatedJobAdmission.decide(offer, node, datasets(inventory));
         } catch (JobOffer.Invalid e) {
-            decision =
-                    new Decision(
-                            FederatedJobDecision.Refused,
-                            Reasons.INVALID_OFFER,
-                            "the hub's offer is not one this node runs: " + e.getMessage());
+            decision = invalid(e);
         }
         events.record(
                 client,
@@ -329,13 +325,7 @@ final class FederatedJobSync {
                                 null));
                 return;
             }
-            JobOffer offer;
-            try {
-                offer = offer(entry, hub);
-            } catch (JobOffer.Invalid e) {
-                outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
-                return;
-            }
+            JobOffer offer = offerOrFail(entry, hub);
             if (offer == null) {
                 return;
             }
@@ -405,13 +395,7 @@ final class FederatedJobSync {
                             null));
             return;
         }
-        JobOffer offer;
-        try {
-            offer = offer(entry, hub);
-        } catch (JobOffer.Invalid e) {
-            outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
-            return;
-        }
+        JobOffer offer = offerOrFail(entry, hub);
         if (offer == null) {
             return;
         }
@@ -543,6 +527,30 @@ final class FederatedJobSync {
             body.put("results", results.asReport());
         }
         HubClient.Response response = hub.reportJob(body);
+        if (response.status() == 400 && results != null) {
+            // The hub checks results again under its own rules: what it refuses is not sent
+            // again; the job is reported Failed without them at the next round.
+            String why = hubError(response);
+            LOG.warn("federated job {}: the hub refused the results: {}", entry.getName(), why);
+            outcome(
+                    entry,
+                    new Outcome(
+                            FAILED,
+                            "ResultsRejected",
+                            "the hub refused the results: " + why,
+                            null));
+            return false;
+        }
+        if (response.status() == 400) {
+            // A report the hub cannot take is not improved by sending it again.
+            LOG.warn(
+                    "federated job {}: the hub refused the {} report: {}; not sent again",
+                    entry.getName(),
+                    phase,
+                    hubError(response));
+            entry.setReported(phase);
+            return true;
+        }
         if (response.ok() || response.status() == 409 || response.status() == 404) {
             // 409: the hub holds a later state (or the job moved on); 404: the job is gone. Either
             // way sending this again would not change it.
@@ -618,6 +626,19 @@ final class FederatedJobSync {
                 .get();
     }
 
+    /**
+     * The offer of an accepted entry; null when the hub gives none now (asked again next round), or
+     * when it is invalid (the job is then Failed with reason InvalidOffer).
+     */
+    private JobOffer offerOrFail(FederatedJobOffer entry, HubClient hub) throws IOException {
+        try {
+            return offer(entry, hub);
+        } catch (JobOffer.Invalid e) {
+            outcome(entry, new Outcome(FAILED, Reasons.INVALID_OFFER, e.getMessage(), null));
+            return null;
+        }
+    }
+
     /** The entry's offer, fetched again when this instance has not seen it (after a restart). */
     private JobOffer offer(FederatedJobOffer entry, HubClient hub)
             throws IOException, JobOffer.Invalid {
@@ -653,6 +674,16 @@ final class FederatedJobSync {
         }
         offers.put(uid, offer);
         return offer;
+    }
+
+    /** The hub's error text, bounded and printable. */
+    private static String hubError(HubClient.Response response) {
+        try {
+            return LinkCondition.bounded(
+                    HubClient.JSON.readTree(response.body()).path("error").asText(""), 200);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static Decision invalid(JobOffer.Invalid e) {

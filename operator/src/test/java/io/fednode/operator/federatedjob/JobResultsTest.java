@@ -70,6 +70,8 @@ class JobResultsTest {
                 "{\"metrics\":[1]} | metrics must be an object of metric names to numbers",
                 "{\"metrics\":{\"a\":1},\"metricErrors\":{\"b\":1}} | metricErrors.b has no"
                         + " metric of that name",
+                "{\"metrics\":{\"a\":1},\"metricErrors\":{\"a\":-0.1}} | metricErrors.a is"
+                        + " negative",
                 "{\"numExamples\":-1} | numExamples must be a non-negative integer",
                 "{\"numExamples\":1.5} | numExamples must be a non-negative integer",
                 "{\"modelDigest\":\"md5:abc\"} | modelDigest must be sha256: followed by 64"
@@ -82,6 +84,17 @@ class JobResultsTest {
         assertThatThrownBy(() -> train(text.strip()))
                 .isInstanceOf(JobResults.Rejected.class)
                 .hasMessage(message.strip());
+    }
+
+    @Test
+    void moreThanSixtyFourMetricsAreRejected() {
+        StringBuilder b = new StringBuilder("{\"metrics\":{");
+        for (int i = 0; i < 65; i++) {
+            b.append(i == 0 ? "" : ",").append("\"m").append(i).append("\":1");
+        }
+        String text = b.append("}}").toString();
+        assertThatThrownBy(() -> train(text))
+                .hasMessage("the results hold 65 metrics, more than 64");
     }
 
     @Test

@@ -3,12 +3,8 @@ package io.fednode.operator.hublink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederatedJobAcceptance;
 import io.fednode.api.v1alpha1.FederatedJobDecision;
@@ -18,7 +14,6 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.TrainingRun;
-import io.fednode.api.v1alpha1.TrainingRunStatus;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -122,66 +117,8 @@ class FederatedJobsIT {
                 .toList();
     }
 
-    /** Plays the training controller: the run's condition (and its Pod's end, when finished). */
     static void progress(TrainingRun run, String condition, String terminationMessage) {
-        if (terminationMessage != null) {
-            Pod pod =
-                    kube.resource(
-                                    new PodBuilder()
-                                            .withNewMetadata()
-                                            .withName(run.getMetadata().getName() + "-pod")
-                                            .withNamespace(NS)
-                                            .addToLabels(
-                                                    "batch.kubernetes.io/job-name",
-                                                    run.getMetadata().getName())
-                                            .endMetadata()
-                                            .withNewSpec()
-                                            .addNewContainer()
-                                            .withName("trainer")
-                                            .withImage(IMAGE)
-                                            .endContainer()
-                                            .endSpec()
-                                            .build())
-                            .create();
-            pod.setStatus(
-                    new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                            .withPhase("Succeeded")
-                            .withContainerStatuses(
-                                    new ContainerStatusBuilder()
-                                            .withName("trainer")
-                                            .withImage(IMAGE)
-                                            .withImageID("")
-                                            .withReady(false)
-                                            .withRestartCount(0)
-                                            .withNewState()
-                                            .withNewTerminated()
-                                            .withExitCode(0)
-                                            .withReason("Completed")
-                                            .withMessage(terminationMessage)
-                                            .endTerminated()
-                                            .endState()
-                                            .build())
-                            .build());
-            kube.resource(pod).updateStatus();
-        }
-        TrainingRun current =
-                kube.resources(TrainingRun.class)
-                        .inNamespace(NS)
-                        .withName(run.getMetadata().getName())
-                        .get();
-        TrainingRunStatus status = new TrainingRunStatus();
-        status.setJobName(run.getMetadata().getName());
-        status.setConditions(
-                List.of(
-                        new ConditionBuilder()
-                                .withType(condition)
-                                .withStatus("True")
-                                .withReason(condition.equals("Failed") ? "JobFailed" : "Test")
-                                .withMessage("set by the test")
-                                .withLastTransitionTime("2026-12-02T18:00:00Z")
-                                .build()));
-        current.setStatus(status);
-        kube.resource(current).updateStatus();
+        RunProgress.set(kube, run, condition, terminationMessage);
     }
 
     // ---- tests -------------------------------------------------------------------------------
