@@ -374,7 +374,7 @@ class OperatorRbacIT {
                                         .addToStringData("k", "v")
                                         .build())
                         .create();
-        String policy = "updates and deletes only Helm release Secrets";
+        String policy = "the operator updates only Helm release Secrets";
         assertThatThrownBy(
                         () ->
                                 asOperator
@@ -399,6 +399,63 @@ class OperatorRbacIT {
                                 .get()
                                 .getData())
                 .containsEntry("k", java.util.Base64.getEncoder().encodeToString("v".getBytes()));
+
+        // Naming the operator's field manager does not help: the old exemption for it could be
+        // claimed by anyone holding the token.
+        assertThatThrownBy(
+                        () ->
+                                asOperator
+                                        .secrets()
+                                        .inNamespace("hospital-a")
+                                        .withName("users-secret")
+                                        .patch(
+                                                new io.fabric8.kubernetes.client.dsl.base
+                                                                .PatchContext.Builder()
+                                                        .withPatchType(
+                                                                io.fabric8.kubernetes.client.dsl
+                                                                        .base.PatchType
+                                                                        .SERVER_SIDE_APPLY)
+                                                        .withFieldManager("fednode-operator")
+                                                        .withForce(true)
+                                                        .build(),
+                                                "{\"apiVersion\":\"v1\",\"kind\":\"Secret\","
+                                                        + "\"metadata\":{\"name\":\"users-secret\"},"
+                                                        + "\"stringData\":{\"k\":\"stolen\"}}"))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getMessage()).contains(policy));
+
+        // A Secret the operator made (its label, set by an admin here): patched, never deleted.
+        API.client()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                .withNewMetadata()
+                                .withName("hospital-a-pseudonymisation-key-copy")
+                                .withNamespace("hospital-a")
+                                .addToLabels("app.kubernetes.io/managed-by", "fednode-operator")
+                                .endMetadata()
+                                .addToStringData("key", "k1")
+                                .build())
+                .create();
+        asOperator
+                .secrets()
+                .inNamespace("hospital-a")
+                .withName("hospital-a-pseudonymisation-key-copy")
+                .edit(
+                        s -> {
+                            s.getData().put("pending", "cGVuZGluZw==");
+                            return s;
+                        });
+        assertThatThrownBy(
+                        () ->
+                                asOperator
+                                        .secrets()
+                                        .inNamespace("hospital-a")
+                                        .withName("hospital-a-pseudonymisation-key-copy")
+                                        .delete())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getMessage()).contains(policy));
 
         io.fabric8.kubernetes.api.model.Secret release =
                 API.client()
