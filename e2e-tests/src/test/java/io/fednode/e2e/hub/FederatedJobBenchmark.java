@@ -217,6 +217,7 @@ class FederatedJobBenchmark {
                                 firstSeen.get(0),
                                 firstSeen.get(firstSeen.size() / 2),
                                 total / HEARTBEAT));
+                write(report);
                 // The runs finish at once on kwok's nodes; a finished run stays (the nodes stop
                 // only
                 // unfinished ones when a job goes away), so the next job's runs are counted by uid.
@@ -238,6 +239,11 @@ class FederatedJobBenchmark {
         }
         p.stopAll();
         System.out.print(report);
+        write(report);
+    }
+
+    /** The report so far (written after every measurement: a later failure keeps it). */
+    private static void write(StringBuilder report) throws java.io.IOException {
         Path out =
                 KubernetesBinaries.repoRoot().resolve("e2e-tests/target/federated-jobs-bench.txt");
         Files.createDirectories(out.getParent());
