@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +60,16 @@ class FederatedJobBenchmark {
     @RegisterExtension static final KwokCluster CLUSTER = KwokCluster.withRealNode();
     @RegisterExtension static final ProcessLogTails LOGS = new ProcessLogTails();
 
+    private static FederationProcesses processes;
+
+    /** The hub and the operator stop also when a measurement fails. */
+    @AfterAll
+    static void stopProcesses() {
+        if (processes != null) {
+            processes.stopAll();
+        }
+    }
+
     @Test
     void jobToTrainingRunsForTenAndManyNodes() throws Exception {
         KubernetesClient k = CLUSTER.client();
@@ -71,16 +82,17 @@ class FederatedJobBenchmark {
             nodeNamespaces.add("bench-" + i);
         }
         FederationProcesses p =
-                FederationProcesses.install(
-                        CLUSTER,
-                        LOGS,
-                        tmp,
-                        tmp.resolve("logs"),
-                        HUB_NS,
-                        NODE_NS,
-                        nodeNamespaces,
-                        "fednode-system",
-                        "bench-unused");
+                processes =
+                        FederationProcesses.install(
+                                CLUSTER,
+                                LOGS,
+                                tmp,
+                                tmp.resolve("logs"),
+                                HUB_NS,
+                                NODE_NS,
+                                nodeNamespaces,
+                                "fednode-system",
+                                "bench-unused");
         Manifests.apply(
                 k, KubernetesBinaries.repoRoot().resolve("crds/federatedjobs.fednode.io-v1.yml"));
         p.startHub(
