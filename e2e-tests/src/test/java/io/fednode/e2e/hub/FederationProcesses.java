@@ -83,11 +83,33 @@ public final class FederationProcesses {
             String operatorNs,
             String node)
             throws IOException {
+        return install(cluster, logs, tmp, logDir, hubNs, hospitalNs, List.of(), operatorNs, node);
+    }
+
+    /**
+     * {@link #install(KwokCluster, ProcessLogTails, Path, Path, String, String, String, String)}
+     * with an operator that also watches {@code moreNamespaces} (created, with its RBAC there).
+     */
+    public static FederationProcesses install(
+            KwokCluster cluster,
+            ProcessLogTails logs,
+            Path tmp,
+            Path logDir,
+            String hubNs,
+            String hospitalNs,
+            List<String> moreNamespaces,
+            String operatorNs,
+            String node)
+            throws IOException {
         KubernetesClient admin = cluster.client();
         Path root = KubernetesBinaries.repoRoot();
+        List<String> watched = new java.util.ArrayList<>(List.of(hospitalNs));
+        watched.addAll(moreNamespaces);
         Manifests.apply(admin, root.resolve("crds/federationmembers.fednode.io-v1.yml"));
-        OperatorManifests.applyAllButDeployment(admin, List.of(hospitalNs));
-        for (String ns : List.of(hubNs, hospitalNs)) {
+        OperatorManifests.applyAllButDeployment(admin, watched);
+        List<String> namespaces = new java.util.ArrayList<>(watched);
+        namespaces.add(hubNs);
+        for (String ns : namespaces) {
             admin.resource(
                             new NamespaceBuilder()
                                     .withNewMetadata()
@@ -138,7 +160,7 @@ public final class FederationProcesses {
                                         // Other test classes share the cluster: only this
                                         // test's hospital.
                                         "FEDNODE_WATCH_NAMESPACES",
-                                        hospitalNs,
+                                        String.join(",", watched),
                                         // Both processes log JSON (HubConnectivityE2EIT reads
                                         // every line).
                                         LogFormat.VARIABLE,

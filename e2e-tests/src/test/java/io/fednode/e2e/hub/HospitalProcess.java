@@ -125,12 +125,14 @@ public final class HospitalProcess {
                     raw: {size: 1Gi, storageClassName: %s}
                     anonymised: {size: 1Gi, storageClassName: %s}
                     scratch: {size: 1Gi, storageClassName: %s}
+                  # One thread: its core request fits the 2-core real node.
                   anonymisation: {parallelism: 1}
                 """
                                 .formatted(
                                         node,
                                         ns,
                                         node,
+                                        role,
                                         hubPort,
                                         RealNodeVolumes.STORAGE_CLASS,
                                         RealNodeVolumes.STORAGE_CLASS,
