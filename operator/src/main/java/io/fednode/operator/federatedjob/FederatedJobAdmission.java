@@ -188,7 +188,7 @@ public final class FederatedJobAdmission {
                 "accepted by the policy of node "
                         + nodeName
                         + ": runs as TrainingRun "
-                        + FederatedRun.name(offer.uid(), offer.name()));
+                        + FederatedRun.name(offer.uid(), nodeName, offer.name()));
     }
 
     /** TrainingAdmission's refusal reasons, as the federated-job protocol names them. */

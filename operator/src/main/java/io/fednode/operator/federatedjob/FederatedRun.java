@@ -23,14 +23,18 @@ public final class FederatedRun {
 
     private FederatedRun() {}
 
-    /** {@code fj-<first 8 characters of the uid>-<job name>}, at most 63, a DNS label. */
-    public static String name(String uid, String jobName) {
+    /**
+     * {@code fj-<first 8 characters of the uid>-<node name>-<job name>}, at most 63, a DNS label.
+     * The node's name is part of it because two FederationNodes may share a namespace: each must
+     * run (and report) a job on its own run, never take over the other's.
+     */
+    public static String name(String uid, String nodeName, String jobName) {
         String prefix =
                 "fj-"
                         + sanitise(uid.replace("-", ""))
                                 .substring(0, Math.min(8, uid.replace("-", "").length()));
         String shortName = jobName.substring(jobName.indexOf('/') + 1);
-        String name = prefix + "-" + sanitise(shortName);
+        String name = prefix + "-" + sanitise(nodeName) + "-" + sanitise(shortName);
         if (name.length() > MAX_NAME) {
             name = name.substring(0, MAX_NAME);
         }
@@ -60,7 +64,7 @@ public final class FederatedRun {
         annotations.put(FederatedJobLabels.TYPE, offer.type());
         run.setMetadata(
                 new ObjectMetaBuilder()
-                        .withName(name(offer.uid(), offer.name()))
+                        .withName(name(offer.uid(), node.getMetadata().getName(), offer.name()))
                         .withNamespace(node.getMetadata().getNamespace())
                         .withLabels(labels)
                         .withAnnotations(annotations)

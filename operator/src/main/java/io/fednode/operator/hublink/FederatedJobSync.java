@@ -228,7 +228,9 @@ final class FederatedJobSync {
         switch (decision.decision()) {
             case Accepted -> {
                 entry.setPhase(ACCEPTED);
-                entry.setTrainingRun(FederatedRun.name(entry.getUid(), entry.getName()));
+                entry.setTrainingRun(
+                        FederatedRun.name(
+                                entry.getUid(), node.getMetadata().getName(), entry.getName()));
                 events.record(
                         client,
                         node,
@@ -296,7 +298,10 @@ final class FederatedJobSync {
                                 "approved by the hospital (annotation "
                                         + FederatedJobPolicy.APPROVE_ANNOTATION
                                         + "): runs as TrainingRun "
-                                        + FederatedRun.name(entry.getUid(), entry.getName())));
+                                        + FederatedRun.name(
+                                                entry.getUid(),
+                                                node.getMetadata().getName(),
+                                                entry.getName())));
     }
 
     /** Creates the run when it does not exist yet; otherwise follows it to its end. */
@@ -355,7 +360,8 @@ final class FederatedJobSync {
             }
             return;
         }
-        if (!entry.getUid().equals(FederatedJobLabels.uid(run))) {
+        if (!entry.getUid().equals(FederatedJobLabels.uid(run))
+                || !node.getMetadata().getName().equals(run.getSpec().getNodeRef())) {
             outcome(
                     entry,
                     new Outcome(

@@ -32,7 +32,7 @@ class FederatedJobAdmissionTest {
         assertThat(d.message())
                 .isEqualTo(
                         "accepted by the policy of node hospital-a: runs as TrainingRun"
-                                + " fj-3f2a9c1e-lung-nodules");
+                                + " fj-3f2a9c1e-hospital-a-lung-nodules");
     }
 
     @Test

@@ -55,19 +55,24 @@ class JobOfferTest {
     }
 
     @Test
-    void runNameIsDerivedFromTheUidAndIsADnsLabel() {
-        assertThat(FederatedRun.name(Offers.UID, "research/lung-nodules"))
-                .isEqualTo("fj-3f2a9c1e-lung-nodules");
-        String longName = FederatedRun.name(Offers.UID, "research/" + "x".repeat(80) + ".v2");
-        assertThat(longName).hasSize(63).startsWith("fj-3f2a9c1e-xxx");
-        assertThat(FederatedRun.name(Offers.UID, "research/a.b-")).isEqualTo("fj-3f2a9c1e-a-b");
+    void runNameIsDerivedFromTheUidAndTheNodeAndIsADnsLabel() {
+        assertThat(FederatedRun.name(Offers.UID, "hospital-a", "research/lung-nodules"))
+                .isEqualTo("fj-3f2a9c1e-hospital-a-lung-nodules");
+        String longName =
+                FederatedRun.name(Offers.UID, "hospital-a", "research/" + "x".repeat(80) + ".v2");
+        assertThat(longName).hasSize(63).startsWith("fj-3f2a9c1e-hospital-a-xxx");
+        assertThat(FederatedRun.name(Offers.UID, "hospital-a", "research/a.b-"))
+                .isEqualTo("fj-3f2a9c1e-hospital-a-a-b");
+        // Two nodes of one namespace never share a run.
+        assertThat(FederatedRun.name(Offers.UID, "hospital-b", "research/lung-nodules"))
+                .isNotEqualTo(FederatedRun.name(Offers.UID, "hospital-a", "research/lung-nodules"));
     }
 
     @Test
     void theRunIsTheOfferOnThisNodeMarkedWithItsOrigin() {
         var node = FederationNodes.node(Offers.NS, "hospital-a").build();
         TrainingRun run = FederatedRun.desired(Offers.offer(), node);
-        assertThat(run.getMetadata().getName()).isEqualTo("fj-3f2a9c1e-lung-nodules");
+        assertThat(run.getMetadata().getName()).isEqualTo("fj-3f2a9c1e-hospital-a-lung-nodules");
         assertThat(run.getMetadata().getNamespace()).isEqualTo(Offers.NS);
         assertThat(run.getMetadata().getLabels())
                 .containsEntry("fednode.io/federated-job-uid", Offers.UID)

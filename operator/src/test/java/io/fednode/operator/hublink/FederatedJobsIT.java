@@ -134,7 +134,7 @@ class FederatedJobsIT {
         assertThat(runs).hasSize(1);
         TrainingRun run = runs.get(0);
         assertThat(run.getMetadata().getName())
-                .isEqualTo("fj-" + uid.substring(0, 8) + "-tumour-eval");
+                .isEqualTo("fj-" + uid.substring(0, 8) + "-fj-auto-tumour-eval");
         assertThat(run.getMetadata().getAnnotations())
                 .containsEntry("fednode.io/federated-job-origin", "research/tumour-eval")
                 .containsEntry("fednode.io/federated-job-submitter", "alice@example.org")
