@@ -2,9 +2,12 @@
 # `make run`: the fednode playground. Starts a local Kubernetes cluster with a real node (kwokctl
 # control plane + kubelet/containerd/kube-router/CoreDNS, all on this machine; docs/local-cluster.md)
 # unless a cluster is named, loads fednode's images into it, installs the hub and the operator from
-# their charts (as a hospital and a federation would run them), makes hospital-a a member of the
-# federation, creates the hospital-a node with real DICOM files, a Dataset and a TrainingRun, waits
-# until the Dataset is really anonymised and prints its counts, then follows the operator's log.
+# their charts (as a hospital and a federation would run them), makes hospital-a and hospital-b
+# members of the federation, creates the hospital-a node with real DICOM files, a Dataset and a
+# TrainingRun, waits until the Dataset is really anonymised and prints its counts, creates the
+# hospital-b node, runs a sample federated evaluation (a FederatedJob at the hub that both
+# hospitals accept by policy and run as TrainingRuns) and prints its aggregated metrics, then
+# follows the operator's log.
 # Ctrl-C stops following; the cluster keeps running for the next run (`make clean-playground`
 # deletes it).
 #
@@ -58,10 +61,11 @@ else
     KUBECONFIG=$(tools/kwok-cluster.sh create "$cluster" "$state" --real-node | tail -1)
     export KUBECONFIG
     tools/kwok-cluster.sh load-image "$cluster" "$state" \
-        operator/target/jib-image.tar hub/target/jib-image.tar anonymiser/target/jib-image.tar >&2
+        operator/target/jib-image.tar hub/target/jib-image.tar anonymiser/target/jib-image.tar \
+        "$(tools/build-trainer-image.sh --print-path)" >&2
     kubectl apply --server-side -f tools/playground/nodes.yaml >/dev/null
     volumes=$state/volumes
-    for v in raw anonymised scratch; do
+    for v in raw anonymised scratch b-anonymised b-scratch; do
         mkdir -p "$volumes/$v" && chmod 0777 "$volumes/$v"
     done
     sed "s#@VOLUMES@#$volumes#g" tools/playground/storage.yaml | kubectl apply --server-side -f - >/dev/null
@@ -71,7 +75,7 @@ fi
 log "installing the CRDs"
 kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s -f crds/ >/dev/null
-for ns in fednode-hub fednode-system hospital-a federation; do
+for ns in fednode-hub fednode-system hospital-a hospital-b federation; do
     kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
     kubectl label --overwrite namespace "$ns" pod-security.kubernetes.io/enforce=restricted >/dev/null
 done
@@ -96,7 +100,7 @@ if [[ $mode == in-cluster ]]; then
     log "installing the operator (chart charts/fednode-operator, image $operator_image)"
     helm upgrade --install fednode charts/fednode-operator --namespace fednode-system \
         $(chart_image "$operator_image") \
-        --set "watchNamespaces={hospital-a}" \
+        --set "watchNamespaces={hospital-a,hospital-b}" \
         --set resources.requests.cpu=50m --wait --timeout 5m >/dev/null
     admin_ip=$(kubectl -n fednode-hub get service fednode-hub-admin -o jsonpath='{.spec.clusterIP}')
     fleet_url=http://$admin_ip:9090/
@@ -123,20 +127,21 @@ else
     pids+=($!)
 fi
 
-log "hospital-a joins the federation (FederationMember at the hub, join token to the hospital)"
+log "hospital-a and hospital-b join the federation (FederationMembers at the hub, join tokens to the hospitals)"
 kubectl apply -f tools/playground/member.yaml >/dev/null
-if ! kubectl -n hospital-a get secret hub-join >/dev/null 2>&1; then
+for h in hospital-a hospital-b; do
+    kubectl -n "$h" get secret hub-join >/dev/null 2>&1 && continue
     for _ in $(seq 120); do
-        kubectl -n fednode-hub get secret hospital-a-join-token >/dev/null 2>&1 && break
+        kubectl -n fednode-hub get secret "$h-join-token" >/dev/null 2>&1 && break
         sleep 0.5
     done
     # Out of band in real life; here, a copy from one namespace to the other.
-    token=$(kubectl -n fednode-hub get secret hospital-a-join-token -o jsonpath='{.data.token}' | base64 -d)
-    kubectl -n fednode-hub get secret hospital-a-join-token -o jsonpath='{.data.ca\.crt}' | base64 -d >"$state/federation-ca.crt"
-    kubectl -n hospital-a create secret generic hub-join --from-literal=token="$token" \
+    token=$(kubectl -n fednode-hub get secret "$h-join-token" -o jsonpath='{.data.token}' | base64 -d)
+    kubectl -n fednode-hub get secret "$h-join-token" -o jsonpath='{.data.ca\.crt}' | base64 -d >"$state/federation-ca.crt"
+    kubectl -n "$h" create secret generic hub-join --from-literal=token="$token" \
         --from-file=ca.crt="$state/federation-ca.crt" >/dev/null
     unset token
-fi
+done
 
 if [[ -n $volumes && ! -d $volumes/raw/imports/2026-11/lung-ct ]]; then
     log "writing synthetic DICOM files with planted identifying values (pydicom) into the raw volume"
@@ -163,10 +168,37 @@ if [[ -n $volumes ]]; then
     log "anonymised files on disk: $(find "$volumes/anonymised/lung-ct-2026" -type f | wc -l) under $volumes/anonymised/lung-ct-2026"
 fi
 
+log "creating the hospital-b node (compute) and waiting for it to be Ready and Connected"
+sed -e "s#@HUB_ENDPOINT@#$hub_endpoint#g" tools/playground/hospital-b.yaml | kubectl apply -f - >/dev/null
+kubectl -n hospital-b wait --for=condition=Ready fnode/hospital-b --timeout=5m >/dev/null
+kubectl -n hospital-b wait --for=condition=Connected fnode/hospital-b --timeout=3m >/dev/null ||
+    log "not Connected yet: kubectl -n hospital-b describe fnode hospital-b"
+
+# The trainer image by the digest the real node reports (a FederatedJob must pin its image).
+trainer_image=$(kubectl get nodes -o jsonpath='{range .items[*].status.images[*]}{range .names[*]}{@}{"\n"}{end}{end}' |
+    grep -m1 '^fednode.local/trainer@sha256:' || true)
+if [[ -z $trainer_image ]]; then
+    log "no node reports the trainer image (fednode.local/trainer@sha256:…): skipping the sample federated job"
+else
+    submitter=$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')
+    log "submitting the sample federated evaluation to hospital-a and hospital-b as $submitter"
+    kubectl -n fednode-hub delete fjob sample-evaluation --ignore-not-found >/dev/null
+    sed -e "s#@SUBMITTER@#$submitter#g" -e "s#@TRAINER_IMAGE@#$trainer_image#g" \
+        tools/playground/federated-job.yaml | kubectl apply -f - >/dev/null
+    if kubectl -n fednode-hub wait --for=condition=Succeeded fjob/sample-evaluation --timeout=5m >/dev/null; then
+        log "FederatedJob sample-evaluation: $(kubectl -n fednode-hub get fjob sample-evaluation -o jsonpath='{.status.conditions[?(@.type=="Succeeded")].message}')"
+        log "aggregated metrics: $(kubectl -n fednode-hub get fjob sample-evaluation -o jsonpath='{.status.aggregated}')"
+    else
+        log "the sample federated job has not succeeded: kubectl -n fednode-hub get fjob sample-evaluation -o yaml"
+    fi
+fi
+
 cat >&2 <<TXT
 [playground] ready. In another shell:
     export KUBECONFIG=$KUBECONFIG
     kubectl get fnode,fds,trun -n hospital-a      # the node and its workloads
+    kubectl get fnode,trun -n hospital-b          # the second hospital
+    kubectl get fjob -n fednode-hub               # federated jobs, per-node status in -o yaml
     kubectl get fmember -n fednode-hub            # the fleet, as the hub sees it
     kubectl get pods -A -o wide                   # what really runs on real-node
     open $fleet_url                   # the fleet page
