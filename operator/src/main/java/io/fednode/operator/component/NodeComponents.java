@@ -27,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,15 @@ public final class NodeComponents {
     private final EventRecorder events = new EventRecorder();
     private final Clock clock;
 
+    /**
+     * The last failed install or upgrade per component (node UID and component name), as reported
+     * in its status. The reconcile after a failure may read the node from the informer's cache
+     * before the failed status reached it; without this, that reconcile would take the failure for
+     * a new declaration and try (and roll back) once more. Entries go when the component deploys,
+     * is disabled or is removed.
+     */
+    private final Map<String, ComponentStatus> failures = new ConcurrentHashMap<>();
+
     public NodeComponents(HelmReleases helm, ComponentSettings settings, Clock clock) {
         this.helm = helm;
         this.settings = settings;
@@ -79,6 +91,13 @@ public final class NodeComponents {
         List<ComponentSpec> declared = node.getSpec().getComponents();
         List<ComponentStatus> out = new ArrayList<>();
         boolean retry = false;
+        String uid = node.getMetadata().getUid();
+        Set<String> enabledKeys =
+                declared.stream()
+                        .filter(ComponentSpec::isEnabled)
+                        .map(c -> failureKey(node, c))
+                        .collect(Collectors.toSet());
+        failures.keySet().removeIf(k -> k.startsWith(uid + "/") && !enabledKeys.contains(k));
         for (ComponentStatus old : previous.values()) {
             boolean stillDeclared =
                     declared.stream().anyMatch(c -> c.getName().equals(old.getName()));
@@ -147,6 +166,13 @@ public final class NodeComponents {
             // failed for these inputs: not again until they change
             return restamped(old, generation);
         }
+        ComponentStatus lastFailure = failures.get(failureKey(node, spec));
+        if (lastFailure != null
+                && values.digest().equals(lastFailure.getAppliedDigest())
+                && unchangedSince(lastFailure, release)) {
+            // the same, when the node was read before its failed status reached the cache
+            return restamped(lastFailure, generation);
+        }
         String operation =
                 release.isEmpty()
                         ? (old != null && old.getRevision() != null && old.getRevision() > 0
@@ -195,8 +221,12 @@ public final class NodeComponents {
                                         values.digest(),
                                         settings.timeout());
             } catch (RuntimeException e) {
-                return failed(node, client, spec, old, operation, values, e, generation);
+                ComponentStatus failure =
+                        failed(node, client, spec, old, operation, values, e, generation);
+                failures.put(failureKey(node, spec), failure);
+                return failure;
             }
+            failures.remove(failureKey(node, spec));
             ComponentStatus done =
                     deployedStatus(spec, old, deployed, values, operation, generation, true);
             Condition ready = Conditions.find(done.getConditions(), READY).orElseThrow();
@@ -462,6 +492,10 @@ public final class NodeComponents {
                                                 .build())
                         .toList());
         return s;
+    }
+
+    private static String failureKey(FederationNode node, ComponentSpec spec) {
+        return node.getMetadata().getUid() + "/" + spec.getName();
     }
 
     private static String failedMessage(ComponentStatus s) {
