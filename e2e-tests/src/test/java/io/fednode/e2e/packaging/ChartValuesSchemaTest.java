@@ -146,7 +146,7 @@ class ChartValuesSchemaTest {
         Helm hub = helm("template", HUB, "--set", "global.imageRegistry=mirror.local/fn");
         assertThat(hub.exit()).as(hub.output()).isZero();
         assertThat(hub.output())
-                .contains("image: \"mirror.local/fn/fednode-hub:0.1.0\"\n")
+                .contains("image: \"mirror.local/fn/fednode-hub:0.2.0\"\n")
                 .doesNotContain("ghcr.io");
     }
 
@@ -155,8 +155,8 @@ class ChartValuesSchemaTest {
         Helm r = helm("template", OPERATOR);
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output())
-                .contains("image: \"ghcr.io/fednode/fednode-operator:0.1.0\"\n")
-                .contains("value: \"ghcr.io/fednode/fednode-anonymiser:0.1.0\"\n");
+                .contains("image: \"ghcr.io/fednode/fednode-operator:0.2.0\"\n")
+                .contains("value: \"ghcr.io/fednode/fednode-anonymiser:0.2.0\"\n");
     }
 
     @Test

@@ -83,14 +83,14 @@ class KustomizeOverlayIT {
                         .withName("fednode-operator")
                         .get();
         var container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getImage()).isEqualTo(MIRROR + "fednode-operator:0.1.0");
+        assertThat(container.getImage()).isEqualTo(MIRROR + "fednode-operator:0.2.0");
         Map<String, String> env =
                 container.getEnv().stream()
                         .filter(e -> e.getValue() != null)
                         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         assertThat(env)
                 .containsEntry("FEDNODE_WATCH_NAMESPACES", "radiology")
-                .containsEntry("FEDNODE_ANONYMISER_IMAGE", MIRROR + "fednode-anonymiser:0.1.0");
+                .containsEntry("FEDNODE_ANONYMISER_IMAGE", MIRROR + "fednode-anonymiser:0.2.0");
         assertThat(kube.rbac().roles().inNamespace("radiology").withName("fednode-operator").get())
                 .isNotNull();
         assertThat(

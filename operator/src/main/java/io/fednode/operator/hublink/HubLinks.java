@@ -9,9 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -31,7 +30,22 @@ public final class HubLinks implements AutoCloseable {
     private final KubernetesClient client;
     private final String version;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler;
+
+    /**
+     * Hub links this many nodes share one scheduler thread. A step is mostly waiting (a heartbeat
+     * over mTLS, a few API calls), so one operator driving many nodes (a hospital with several, or
+     * the federated-jobs benchmark's 100) grows its pool rather than falling behind the heartbeat
+     * interval.
+     */
+    static final int NODES_PER_THREAD = 8;
+
+    /**
+     * The pool never grows beyond this, however many nodes: the hub and the API server bound it.
+     */
+    static final int MAX_THREADS = 16;
+
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final int minThreads;
     private final Map<String, Running> links = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> listener = (ns, name) -> {};
     private volatile Runnable afterReceive = () -> {};
@@ -64,18 +78,39 @@ public final class HubLinks implements AutoCloseable {
         this(client, version, Clock.systemUTC(), 2);
     }
 
+    /**
+     * @param threads the scheduler's threads for up to {@code threads * NODES_PER_THREAD} nodes; it
+     *     grows by one per further {@link #NODES_PER_THREAD} nodes, up to {@link #MAX_THREADS}
+     */
     public HubLinks(KubernetesClient client, String version, Clock clock, int threads) {
         this.client = client;
         this.version = version;
         this.clock = clock;
+        this.minThreads = Math.max(1, threads);
         this.scheduler =
-                Executors.newScheduledThreadPool(
-                        threads,
+                new ScheduledThreadPoolExecutor(
+                        minThreads,
                         r -> {
                             Thread t = new Thread(r, "hub-link");
                             t.setDaemon(true);
                             return t;
                         });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /** The scheduler's current thread count (its core size). */
+    int threads() {
+        return scheduler.getCorePoolSize();
+    }
+
+    /** Sizes the pool for the links now running; called with {@code links} held. */
+    private void resize() {
+        int wanted = (links.size() + NODES_PER_THREAD - 1) / NODES_PER_THREAD;
+        int size = Math.max(minThreads, Math.min(Math.max(MAX_THREADS, minThreads), wanted));
+        if (size != scheduler.getCorePoolSize()) {
+            LOG.info("hub links: {} nodes, {} scheduler threads", links.size(), size);
+            scheduler.setCorePoolSize(size);
+        }
     }
 
     /** Called with (namespace, name) when a node's Registered or Connected value changed. */
@@ -141,6 +176,7 @@ public final class HubLinks implements AutoCloseable {
             if (running != null && running.isFor(node)) {
                 links.remove(key);
                 running.cancel();
+                resize();
             }
         }
     }
@@ -151,6 +187,7 @@ public final class HubLinks implements AutoCloseable {
             Running running = links.remove(key(namespace, name));
             if (running != null) {
                 running.cancel();
+                resize();
             }
         }
     }
@@ -158,6 +195,7 @@ public final class HubLinks implements AutoCloseable {
     private void start(String key, HubLink link, String configuration) {
         Running running = new Running(link, configuration);
         links.put(key, running);
+        resize();
         running.next = scheduler.schedule(() -> run(key, running), 0, TimeUnit.MILLISECONDS);
     }
 

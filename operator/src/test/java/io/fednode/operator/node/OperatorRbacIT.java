@@ -87,6 +87,76 @@ class OperatorRbacIT {
                                 return e.getCode() == 422;
                             }
                         });
+        // Each policy is loaded on its own: wait for the Secret and the Pod policy too, or a test
+        // can run in the moment the first is served and the others are not yet.
+        API.client()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.SecretBuilder()
+                                .withNewMetadata()
+                                .withName("policy-probe")
+                                .withNamespace("hospital-a")
+                                .endMetadata()
+                                .addToStringData("k", "v")
+                                .build())
+                .serverSideApply();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            try {
+                                asOperator
+                                        .secrets()
+                                        .inNamespace("hospital-a")
+                                        .withName("policy-probe")
+                                        .dryRun()
+                                        .delete();
+                                return false;
+                            } catch (KubernetesClientException e) {
+                                return e.getCode() == 422 || e.getCode() == 403;
+                            }
+                        });
+        API.client().secrets().inNamespace("hospital-a").withName("policy-probe").delete();
+        // A Pod can only be probed by a real create (a dry run is what the policy admits): one
+        // created before the policy is served is deleted again at once.
+        io.fabric8.kubernetes.api.model.Pod podProbe =
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("policy-probe")
+                        .withNamespace("hospital-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .withImage("registry.example.org/x:1")
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            try {
+                                asOperator.resource(podProbe).create();
+                            } catch (KubernetesClientException e) {
+                                return e.getCode() == 422 || e.getCode() == 403;
+                            }
+                            API.client()
+                                    .pods()
+                                    .inNamespace("hospital-a")
+                                    .withName("policy-probe")
+                                    .withGracePeriod(0)
+                                    .delete();
+                            await().atMost(Duration.ofSeconds(10))
+                                    .until(
+                                            () ->
+                                                    API.client()
+                                                                    .pods()
+                                                                    .inNamespace("hospital-a")
+                                                                    .withName("policy-probe")
+                                                                    .get()
+                                                            == null);
+                            return false;
+                        });
     }
 
     @AfterAll
