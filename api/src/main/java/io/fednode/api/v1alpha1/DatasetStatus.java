@@ -13,6 +13,12 @@ public class DatasetStatus {
     private Long observedGeneration;
 
     /**
+     * The version of the operator that last reconciled this resource (set with every status it
+     * writes); after an upgrade it moves to the new version as the resource is rolled forward.
+     */
+    private String operatorVersion;
+
+    /**
      * Increases by one whenever the inputs of the anonymisation (source path, effective options)
      * change; each revision is anonymised by its own Job into its own folder.
      */
@@ -50,6 +56,14 @@ public class DatasetStatus {
 
     /** Ready (summary), Reconciling, Stalled, Failed. */
     private List<Condition> conditions = new ArrayList<>();
+
+    public String getOperatorVersion() {
+        return operatorVersion;
+    }
+
+    public void setOperatorVersion(String operatorVersion) {
+        this.operatorVersion = operatorVersion;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -152,6 +166,7 @@ public class DatasetStatus {
     public boolean equals(Object o) {
         return o instanceof DatasetStatus s
                 && Objects.equals(observedGeneration, s.observedGeneration)
+                && Objects.equals(operatorVersion, s.operatorVersion)
                 && Objects.equals(revision, s.revision)
                 && Objects.equals(revisionDigest, s.revisionDigest)
                 && Objects.equals(jobName, s.jobName)
@@ -167,7 +182,8 @@ public class DatasetStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, revision, jobName, files, conditions);
+        return Objects.hash(
+                observedGeneration, operatorVersion, revision, jobName, files, conditions);
     }
 
     /** File counts of one anonymisation run: seen = written + quarantined. */

@@ -12,6 +12,12 @@ public class FederationNodeStatus {
     private Long observedGeneration;
 
     /**
+     * The version of the operator that last reconciled this resource (set with every status it
+     * writes); after an upgrade it moves to the new version as the resource is rolled forward.
+     */
+    private String operatorVersion;
+
+    /**
      * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected,
      * ComponentsReady.
      */
@@ -54,6 +60,14 @@ public class FederationNodeStatus {
 
     public void setComponents(List<ComponentStatus> components) {
         this.components = components == null ? new ArrayList<>() : components;
+    }
+
+    public String getOperatorVersion() {
+        return operatorVersion;
+    }
+
+    public void setOperatorVersion(String operatorVersion) {
+        this.operatorVersion = operatorVersion;
     }
 
     public Long getObservedGeneration() {

@@ -10,6 +10,12 @@ public class TrainingRunStatus {
     /** The spec generation this status describes. */
     private Long observedGeneration;
 
+    /**
+     * The version of the operator that last reconciled this resource (set with every status it
+     * writes); after an upgrade it moves to the new version as the resource is rolled forward.
+     */
+    private String operatorVersion;
+
     /** The run's Job, once it has started. */
     private String jobName;
 
@@ -29,6 +35,14 @@ public class TrainingRunStatus {
      * Admitted, Queued, Running, Succeeded (summary), Failed, and kstatus Reconciling and Stalled.
      */
     private List<Condition> conditions = new ArrayList<>();
+
+    public String getOperatorVersion() {
+        return operatorVersion;
+    }
+
+    public void setOperatorVersion(String operatorVersion) {
+        this.operatorVersion = operatorVersion;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -90,6 +104,7 @@ public class TrainingRunStatus {
     public boolean equals(Object o) {
         return o instanceof TrainingRunStatus s
                 && Objects.equals(observedGeneration, s.observedGeneration)
+                && Objects.equals(operatorVersion, s.operatorVersion)
                 && Objects.equals(jobName, s.jobName)
                 && Objects.equals(podNodeName, s.podNodeName)
                 && Objects.equals(startTime, s.startTime)
@@ -100,6 +115,6 @@ public class TrainingRunStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, jobName, startTime, conditions);
+        return Objects.hash(observedGeneration, operatorVersion, jobName, startTime, conditions);
     }
 }

@@ -23,6 +23,11 @@ public final class Labels {
     public static final String COMPONENT = "app.kubernetes.io/component";
     public static final String NODE = "fednode.io/node";
 
+    /**
+     * The version of the operator that last applied the object ({@link OperatorIdentity#version}).
+     */
+    public static final String VERSION = "app.kubernetes.io/version";
+
     /** On the Pods of a node's workloads: which {@link WorkloadKind} the Pod belongs to. */
     public static final String WORKLOAD = "fednode.io/workload";
 
@@ -44,6 +49,7 @@ public final class Labels {
         labels.put(MANAGED_BY, MANAGER);
         labels.put(PART_OF, "fednode");
         labels.put(COMPONENT, component);
+        labels.put(VERSION, OperatorIdentity.version());
         labels.put(NODE, node.getMetadata().getName());
         return labels;
     }

@@ -14,6 +14,7 @@ import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.DatasetConditions.Reasons;
 import io.fednode.api.v1alpha1.DatasetStatus;
+import io.fednode.operator.common.OperatorIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +87,7 @@ public final class DatasetConditionsBuilder {
             Instant now) {
         long gen = generation(dataset);
         DatasetStatus s = new DatasetStatus();
+        s.setOperatorVersion(OperatorIdentity.version());
         s.setRevision(revision);
         s.setRevisionDigest(digest);
         s.setJobName(jobName);
@@ -216,6 +218,7 @@ public final class DatasetConditionsBuilder {
 
     private static DatasetStatus copyOf(DatasetStatus previous) {
         DatasetStatus s = new DatasetStatus();
+        s.setOperatorVersion(OperatorIdentity.version());
         if (previous != null) {
             s.setRevision(previous.getRevision());
             s.setRevisionDigest(previous.getRevisionDigest());

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.common.WorkloadKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ public final class DatasetLabels {
         labels.put(Labels.MANAGED_BY, Labels.MANAGER);
         labels.put(Labels.PART_OF, "fednode");
         labels.put(Labels.COMPONENT, COMPONENT);
+        labels.put(Labels.VERSION, OperatorIdentity.version());
         labels.put(DATASET, dataset.getMetadata().getName());
         return labels;
     }

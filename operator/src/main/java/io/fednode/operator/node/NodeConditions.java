@@ -26,6 +26,7 @@ import io.fednode.api.v1alpha1.FederationNodeConditions;
 import io.fednode.api.v1alpha1.FederationNodeConditions.Reasons;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.RefusedClaimChange;
+import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.LinkCondition;
 import java.time.Instant;
@@ -242,6 +243,7 @@ public final class NodeConditions {
         put(c, PAUSED, FALSE, Reasons.NOT_PAUSED, "reconciling normally", generation);
 
         FederationNodeStatus status = new FederationNodeStatus();
+        status.setOperatorVersion(OperatorIdentity.version());
         status.setObservedGeneration(generation);
         status.setConditions(ordered(c, node.getStatus(), now));
         status.setRefusedClaimChanges(new ArrayList<>(observation.refusedClaimChanges()));
@@ -344,6 +346,7 @@ public final class NodeConditions {
                         + "=true; remove it to resume",
                 generation);
         FederationNodeStatus status = new FederationNodeStatus();
+        status.setOperatorVersion(OperatorIdentity.version());
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
@@ -370,6 +373,7 @@ public final class NodeConditions {
         put(c, READY, FALSE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         put(c, RECONCILING, TRUE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         FederationNodeStatus status = new FederationNodeStatus();
+        status.setOperatorVersion(OperatorIdentity.version());
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
@@ -385,6 +389,7 @@ public final class NodeConditions {
             return a == b;
         }
         return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+                && Objects.equals(a.getOperatorVersion(), b.getOperatorVersion())
                 && Objects.equals(byType(a), byType(b))
                 && Objects.equals(refusals(a), refusals(b))
                 && Objects.equals(federatedJobs(a), federatedJobs(b))

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.operator.common.Labels;
+import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.common.WorkloadKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class TrainingLabels {
         labels.put(Labels.MANAGED_BY, Labels.MANAGER);
         labels.put(Labels.PART_OF, "fednode");
         labels.put(Labels.COMPONENT, COMPONENT);
+        labels.put(Labels.VERSION, OperatorIdentity.version());
         labels.put(RUN, run.getMetadata().getName());
         return labels;
     }

@@ -178,6 +178,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
         TrainingRunStatus previous = seen.previousStatus();
         TrainingRunStatus status = copy(previous);
         status.setObservedGeneration(run.getMetadata().getGeneration());
+        status.setOperatorVersion(OperatorIdentity.version());
 
         Step step = decideAndAct(seen, status, context, now);
 
