@@ -118,19 +118,7 @@ class OperatorRbacIT {
         API.client().secrets().inNamespace("hospital-a").withName("policy-probe").delete();
         // A Pod can only be probed by a real create (a dry run is what the policy admits): one
         // created before the policy is served is deleted again at once.
-        io.fabric8.kubernetes.api.model.Pod podProbe =
-                new io.fabric8.kubernetes.api.model.PodBuilder()
-                        .withNewMetadata()
-                        .withName("policy-probe")
-                        .withNamespace("hospital-a")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addNewContainer()
-                        .withName("c")
-                        .withImage("registry.example.org/x:1")
-                        .endContainer()
-                        .endSpec()
-                        .build();
+        io.fabric8.kubernetes.api.model.Pod podProbe = pod("policy-probe");
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .until(
@@ -549,21 +537,25 @@ class OperatorRbacIT {
                 .delete();
     }
 
+    /** A bare Pod in hospital-a, as a component chart might hold one. */
+    static io.fabric8.kubernetes.api.model.Pod pod(String name) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("hospital-a")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("registry.example.org/x:1")
+                .endContainer()
+                .endSpec()
+                .build();
+    }
+
     @Test
     void podsOnlyAsDryRuns() {
-        io.fabric8.kubernetes.api.model.Pod pod =
-                new io.fabric8.kubernetes.api.model.PodBuilder()
-                        .withNewMetadata()
-                        .withName("preflight")
-                        .withNamespace("hospital-a")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addNewContainer()
-                        .withName("c")
-                        .withImage("registry.example.org/x:1")
-                        .endContainer()
-                        .endSpec()
-                        .build();
+        io.fabric8.kubernetes.api.model.Pod pod = pod("preflight");
         asOperator.resource(pod).dryRun().create();
         assertThatThrownBy(() -> asOperator.resource(pod).create())
                 .isInstanceOfSatisfying(
