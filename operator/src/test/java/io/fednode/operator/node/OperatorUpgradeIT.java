@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.AggregatorSpec;
 import io.fednode.api.v1alpha1.Dataset;
@@ -36,9 +37,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * An operator upgrade against a real kube-apiserver: the "old" operator (version 0.1.0) makes a
  * node's objects and starts a Dataset's and a TrainingRun's Jobs (which stay in flight: no Job
  * controller runs here); it stops, and the "new" one (0.2.0) starts. The new operator rolls the
- * node's objects forward (their {@code app.kubernetes.io/version} label moves) and records itself
- * in every status ({@code status.operatorVersion}), while the Jobs in flight are the same objects,
- * unchanged (uid and resourceVersion), still labelled with the version that made them.
+ * node's and the Dataset's objects forward (their {@code app.kubernetes.io/version} label moves)
+ * and records itself in every status ({@code status.operatorVersion}), while the Jobs in flight,
+ * and the running run's egress policy, are the same objects, unchanged (uid and resourceVersion),
+ * still labelled with the version that made them.
  */
 class OperatorUpgradeIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
@@ -46,6 +48,13 @@ class OperatorUpgradeIT {
     static final String NS = "upgrade";
     static final String OLD = "0.1.0";
     static final String NEW = "0.2.0";
+
+    /**
+     * The run's egress policy: made with its Job, in the reconcile that starts the run, and kept as
+     * made while the run runs (its isolation does not change under a running Pod).
+     */
+    static final String RUN_POLICY = "train-training-egress";
+
     static final String IMAGE =
             "registry.example.org/fl/trainer@sha256:" + "0123456789abcdef".repeat(4);
 
@@ -78,6 +87,7 @@ class OperatorUpgradeIT {
     void aNewVersionRollsTheNodeForwardAndLeavesJobsInFlightAlone() {
         Map<String, Job> inFlight;
         Map<String, String> objectVersions;
+        NetworkPolicy runPolicy;
         try (InstalledOperator old = start(OLD)) {
             Nodes.namespace(admin(), NS);
             admin().resource(
@@ -110,6 +120,9 @@ class OperatorUpgradeIT {
                                         .isEqualTo(OLD);
                             });
             objectVersions = versionLabels();
+            runPolicy = runPolicy();
+            assertThat(runPolicy.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/version", OLD);
             assertThat(objectVersions)
                     .isNotEmpty()
                     .allSatisfy((k, v) -> assertThat(v).isEqualTo(OLD));
@@ -135,6 +148,9 @@ class OperatorUpgradeIT {
                                 assertThat(now).allSatisfy((k, v) -> assertThat(v).isEqualTo(NEW));
                             });
             assertThat(node()).hasCondition("Ready", "True");
+            assertThat(runPolicy().getMetadata().getResourceVersion())
+                    .as("the running run's egress policy is kept as made")
+                    .isEqualTo(runPolicy.getMetadata().getResourceVersion());
             Map<String, Job> after = jobs();
             assertThat(after.keySet()).isEqualTo(inFlight.keySet());
             for (Map.Entry<String, Job> e : inFlight.entrySet()) {
@@ -162,6 +178,10 @@ class OperatorUpgradeIT {
 
     static TrainingRun trainingRun(String name) {
         return admin().resources(TrainingRun.class).inNamespace(NS).withName(name).get();
+    }
+
+    static NetworkPolicy runPolicy() {
+        return admin().network().v1().networkPolicies().inNamespace(NS).withName(RUN_POLICY).get();
     }
 
     static Map<String, Job> jobs() {
@@ -201,6 +221,9 @@ class OperatorUpgradeIT {
                         .list()
                         .getItems());
         for (HasMetadata o : objects) {
+            if (o.getMetadata().getName().equals(RUN_POLICY)) {
+                continue; // part of the run in flight, like its Job
+            }
             versions.put(
                     o.getKind() + "/" + o.getMetadata().getName(),
                     o.getMetadata().getLabels().get("app.kubernetes.io/version"));
