@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fednode.api.v1alpha1.ComponentConditions;
 import io.fednode.api.v1alpha1.ComponentConditions.Operations;
 import io.fednode.api.v1alpha1.ComponentConditions.Reasons;
@@ -16,10 +15,8 @@ import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.fixtures.FederationNodes;
-import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.InstalledOperator;
-import io.fednode.testing.Conflicts;
 import io.fednode.testing.OciRegistryServer;
 import io.fednode.testing.RealApiServer;
 import java.net.ServerSocket;
@@ -28,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComponentsOciIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
-    static final Path CHARTS = Path.of("../fixtures/src/main/resources/charts");
+    static final Path CHARTS = ComponentTestBed.CHARTS;
+    static final ComponentTestBed BED = new ComponentTestBed(API);
     static final String NS = "oci";
     static final String BAD = "oci-bad";
 
@@ -62,27 +59,8 @@ class ComponentsOciIT {
         registry.push(CHARTS.resolve("probe-config"), "1.3.0", "corrupt");
         registry.corruptChartLayer("corrupt/probe-config", "1.3.0");
         registry.pushNonChart("charts/not-a-chart", "1.0.0");
-        for (String ns : List.of(NS, BAD)) {
-            API.client()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
-        }
-        operator =
-                InstalledOperator.install(
-                        API.client(),
-                        API::clientAs,
-                        OperatorSettings.defaults()
-                                .withResyncPeriod(Duration.ofSeconds(5))
-                                .withNamespaces(Set.of(NS, BAD))
-                                .withComponents(
-                                        new ComponentSettings(Duration.ofSeconds(10), true)));
-        adminHelm = new HelmReleases(API.client().getConfiguration());
+        operator = BED.operatorFor(NS, BAD);
+        adminHelm = BED.adminHelm();
     }
 
     @AfterAll
@@ -111,22 +89,17 @@ class ComponentsOciIT {
         API.client().resource(node).create();
 
         // install → Ready, revision 1, the chart version recorded
-        await().atMost(Duration.ofSeconds(90))
+        awaitDeployed(Reasons.INSTALLED, 1, "1.0.0");
+        await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
-                        () -> {
-                            ComponentStatus s = status(NS, "site", "web").orElseThrow();
-                            assertThatConditions("web", s.getConditions())
-                                    .hasCondition(
-                                            ComponentConditions.READY, TRUE, Reasons.INSTALLED);
-                            assertThat(s.getRevision()).isEqualTo(1);
-                            assertThat(s.getChartVersion()).isEqualTo("1.0.0");
-                            assertThat(s.getLastOperation()).isEqualTo(Operations.INSTALL);
-                            assertThat(node(NS, "site"))
-                                    .hasCondition(
-                                            ComponentConditions.COMPONENTS_READY,
-                                            TRUE,
-                                            Reasons.ALL_COMPONENTS_READY);
-                        });
+                        () ->
+                                assertThat(BED.node(NS, "site"))
+                                        .hasCondition(
+                                                ComponentConditions.COMPONENTS_READY,
+                                                TRUE,
+                                                Reasons.ALL_COMPONENTS_READY));
+        assertThat(BED.status(NS, "site", "web").orElseThrow().getLastOperation())
+                .isEqualTo(Operations.INSTALL);
         assertThat(configMap(NS, "web-config").getData()).containsEntry("chartVersion", "1.0.0");
         // the registry asked for a bearer token and the operator fetched one
         assertThat(registry.tokenRequests().subList(tokensBefore, registry.tokenRequests().size()))
@@ -135,16 +108,7 @@ class ComponentsOciIT {
 
         // version bump → upgraded, revision 2
         edit(n -> n.getSpec().getComponents().get(0).setVersion("1.1.0"));
-        await().atMost(Duration.ofSeconds(90))
-                .untilAsserted(
-                        () -> {
-                            ComponentStatus s = status(NS, "site", "web").orElseThrow();
-                            assertThatConditions("web", s.getConditions())
-                                    .hasCondition(
-                                            ComponentConditions.READY, TRUE, Reasons.UPGRADED);
-                            assertThat(s.getRevision()).isEqualTo(2);
-                            assertThat(s.getChartVersion()).isEqualTo("1.1.0");
-                        });
+        awaitDeployed(Reasons.UPGRADED, 2, "1.1.0");
         assertThat(configMap(NS, "web-config").getData()).containsEntry("chartVersion", "1.1.0");
 
         // a version the registry does not have → Failed ChartNotFound, the release untouched
@@ -224,6 +188,19 @@ class ComponentsOciIT {
         }
     }
 
+    /** Waits until component web is Ready for {@code reason} at the revision and chart version. */
+    private static void awaitDeployed(String reason, int revision, String chartVersion) {
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () -> {
+                            ComponentStatus s = BED.status(NS, "site", "web").orElseThrow();
+                            assertThatConditions("web", s.getConditions())
+                                    .hasCondition(ComponentConditions.READY, TRUE, reason);
+                            assertThat(s.getRevision()).isEqualTo(revision);
+                            assertThat(s.getChartVersion()).isEqualTo(chartVersion);
+                        });
+    }
+
     private static void assertFailed(String name, String reason, String fragment) {
         ComponentStatus s = status(BAD, "bad", name).orElseThrow();
         assertThatConditions(name, s.getConditions())
@@ -242,30 +219,15 @@ class ComponentsOciIT {
         return c;
     }
 
-    private static FederationNode node(String ns, String name) {
-        return API.client().resources(FederationNode.class).inNamespace(ns).withName(name).get();
-    }
-
     private static Optional<ComponentStatus> status(String ns, String node, String name) {
-        FederationNode n = node(ns, node);
-        return n.getStatus() == null
-                ? Optional.empty()
-                : n.getStatus().getComponents().stream()
-                        .filter(c -> c.getName().equals(name))
-                        .findFirst();
+        return BED.status(ns, node, name);
     }
 
     private static ConfigMap configMap(String ns, String name) {
-        return API.client().configMaps().inNamespace(ns).withName(name).get();
+        return BED.configMap(ns, name);
     }
 
-    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
     private static void edit(Consumer<FederationNode> change) {
-        Conflicts.edit(
-                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
-                n -> {
-                    change.accept(n);
-                    return n;
-                });
+        BED.edit(NS, "site", change);
     }
 }
