@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /**
  * What the component ITs share: restricted node namespaces, the operator installed from the
@@ -48,6 +49,27 @@ final class ComponentTestBed {
                         .withResyncPeriod(Duration.ofSeconds(5))
                         .withNamespaces(Set.of(namespaces))
                         .withComponents(new ComponentSettings(Duration.ofSeconds(10), true)));
+    }
+
+    /** Resets Awaitility and closes what the IT started (nulls: never started). */
+    static void stop(AutoCloseable... started) {
+        Awaitility.reset();
+        IllegalStateException failure = null;
+        for (AutoCloseable c : started) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                failure =
+                        failure != null
+                                ? failure
+                                : new IllegalStateException("cannot stop " + c, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Helm as the cluster admin, to look at and change releases behind the operator's back. */

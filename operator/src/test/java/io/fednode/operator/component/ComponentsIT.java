@@ -74,13 +74,7 @@ class ComponentsIT {
 
     @AfterAll
     static void stop() {
-        Awaitility.reset();
-        if (operator != null) {
-            operator.close();
-        }
-        if (repo != null) {
-            repo.close();
-        }
+        ComponentTestBed.stop(operator, repo);
     }
 
     @Test

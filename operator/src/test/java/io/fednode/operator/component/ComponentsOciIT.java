@@ -65,13 +65,7 @@ class ComponentsOciIT {
 
     @AfterAll
     static void stop() {
-        Awaitility.reset();
-        if (operator != null) {
-            operator.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        ComponentTestBed.stop(operator, registry);
     }
 
     @Test
