@@ -32,6 +32,7 @@ APT_PACKAGES=(
     gcc               # the static pause binary
     libc6-dev         # static libc for it
     busybox-static    # the toolbox image (sh, wget, nc, nslookup)
+    docker-registry   # a real OCI registry (CNCF distribution) for oci:// components (OciRegistryServer)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

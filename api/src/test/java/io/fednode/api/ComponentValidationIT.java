@@ -65,6 +65,28 @@ class ComponentValidationIT {
         assertThat(components.get(1)).containsEntry("version", "0.1.0-rc.1+b7");
     }
 
+    @Test
+    void anOciChartWithoutRepositoryIsAccepted() {
+        GenericKubernetesResource node = FederationNodeValidationIT.valid("oci");
+        Map<String, Object> registry =
+                ociComponent("receiver", "oci://registry.example.org/charts/orthanc");
+        Map<String, Object> withPort =
+                ociComponent("viewer", "oci://registry.example.org:8443/a/b_c/ohif-viewer");
+        Map<String, Object> loopback = ociComponent("local", "oci://127.0.0.1:5000/charts/orthanc");
+        loopback.put("plainHTTP", true);
+        specOf(node).put("components", List.of(registry, withPort, loopback));
+
+        GenericKubernetesResource created = API.client().resource(node).inNamespace(NS).create();
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> components =
+                (List<Map<String, Object>>) specOf(created).get("components");
+        assertThat(components.get(0))
+                .containsEntry("chart", "oci://registry.example.org/charts/orthanc")
+                .doesNotContainKey("repository");
+        assertThat(components.get(2)).containsEntry("plainHTTP", true);
+    }
+
     record Case(String name, Consumer<List<Map<String, Object>>> mutation, List<String> expected) {
         @Override
         public String toString() {
@@ -117,6 +139,96 @@ class ComponentValidationIT {
                         "oci repository",
                         c -> c.get(0).put("repository", "oci://registry.example.org/charts"),
                         List.of("spec.components[0].repository", "must be an https:// URL")));
+        String noTag = "an oci:// chart reference must not carry a tag or digest";
+        cases.add(
+                new Case(
+                        "oci chart with a repository",
+                        c -> c.get(0).put("chart", "oci://registry.example.org/charts/orthanc"),
+                        List.of(
+                                "spec.components[0]",
+                                "repository must be absent for an oci:// chart")));
+        cases.add(
+                new Case(
+                        "chart name without repository",
+                        c -> c.get(0).remove("repository"),
+                        List.of("spec.components[0]", "repository is required for a chart name")));
+        cases.add(
+                new Case(
+                        "oci chart with a tag",
+                        c ->
+                                c.set(
+                                        0,
+                                        ociComponent(
+                                                "dicom-receiver",
+                                                "oci://registry.example.org/charts/orthanc:1.4.2")),
+                        List.of("spec.components[0].chart", noTag)));
+        cases.add(
+                new Case(
+                        "oci chart with a tag, registry with a port",
+                        c ->
+                                c.set(
+                                        0,
+                                        ociComponent(
+                                                "dicom-receiver",
+                                                "oci://127.0.0.1:5000/charts/orthanc:1.4.2")),
+                        List.of("spec.components[0].chart", noTag)));
+        cases.add(
+                new Case(
+                        "oci chart with a digest",
+                        c ->
+                                c.set(
+                                        0,
+                                        ociComponent(
+                                                "dicom-receiver",
+                                                "oci://registry.example.org/charts/orthanc@sha256:"
+                                                        + "0".repeat(64))),
+                        List.of("spec.components[0].chart", noTag)));
+        for (String malformed :
+                List.of(
+                        "oci://registry.example.org",
+                        "oci://",
+                        "oci://Registry.Example.org/charts/orthanc",
+                        "oci://registry.example.org/charts/Orthanc",
+                        "oci://user:pw@registry.example.org/charts/orthanc",
+                        "https://registry.example.org/charts/orthanc")) {
+            cases.add(
+                    new Case(
+                            "chart " + malformed,
+                            c -> c.set(0, ociComponent("dicom-receiver", malformed)),
+                            List.of(
+                                    "spec.components[0].chart",
+                                    "chart must be a chart name (lowercase letters")));
+        }
+        String tls = "plainHTTP is only for an oci:// chart on 127.0.0.1";
+        cases.add(
+                new Case(
+                        "plain http to a registry elsewhere",
+                        c -> {
+                            Map<String, Object> oci =
+                                    ociComponent(
+                                            "dicom-receiver",
+                                            "oci://registry.example.org/charts/orthanc");
+                            oci.put("plainHTTP", true);
+                            c.set(0, oci);
+                        },
+                        List.of("spec.components[0]", tls)));
+        cases.add(
+                new Case(
+                        "plain http to a loopback look-alike",
+                        c -> {
+                            Map<String, Object> oci =
+                                    ociComponent(
+                                            "dicom-receiver",
+                                            "oci://127.0.0.1.example.org/charts/orthanc");
+                            oci.put("plainHTTP", true);
+                            c.set(0, oci);
+                        },
+                        List.of("spec.components[0]", tls)));
+        cases.add(
+                new Case(
+                        "plain http for a repository chart",
+                        c -> c.get(0).put("plainHTTP", true),
+                        List.of("spec.components[0]", tls)));
         cases.add(
                 new Case(
                         "repository without host",
@@ -156,6 +268,14 @@ class ComponentValidationIT {
         c.mutation().accept(components);
         specOf(node).put("components", components);
         assertCreateRejected(API.client(), NS, node, INVALID, c.expected());
+    }
+
+    private static Map<String, Object> ociComponent(String name, String chart) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name);
+        c.put("chart", chart);
+        c.put("version", "1.4.2");
+        return c;
     }
 
     private static Map<String, Object> component(String name, String version) {

@@ -1,6 +1,5 @@
 package io.fednode.testing;
 
-import com.marcnuri.helm.Helm;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,12 +11,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A classic Helm chart repository (index.yaml + .tgz) served on 127.0.0.1 by the test itself.
@@ -71,20 +68,11 @@ public final class ChartRepositoryServer implements AutoCloseable {
      */
     public synchronized void publish(Path chartDir, String version) {
         try {
-            Path copy = Files.createTempDirectory(work, "src-").resolve(chartDir.getFileName());
-            copyTree(chartDir, copy);
-            Path chartYaml = copy.resolve("Chart.yaml");
-            Files.writeString(
-                    chartYaml,
-                    Files.readString(chartYaml)
-                            .replace("version: 0.0.0", "version: " + version)
-                            .replace("appVersion: \"0.0.0\"", "appVersion: \"" + version + "\""));
-            new Helm(copy).packageIt().withDestination(root).call();
+            Path archive = ChartPackages.packageAt(chartDir, version, work, root);
             String name = chartDir.getFileName().toString();
-            String archive = name + "-" + version + ".tgz";
-            String digest = sha256(Files.readAllBytes(root.resolve(archive)));
+            String digest = sha256(Files.readAllBytes(archive));
             entries.computeIfAbsent(name, n -> new ArrayList<>())
-                    .add(new String[] {version, archive, digest});
+                    .add(new String[] {version, archive.getFileName().toString(), digest});
             writeIndex();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -106,20 +94,7 @@ public final class ChartRepositoryServer implements AutoCloseable {
         Files.writeString(root.resolve("index.yaml"), y.toString());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
+    static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -130,10 +105,6 @@ public final class ChartRepositoryServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        try (Stream<Path> files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // temporary files only
-        }
+        ChartPackages.deleteTree(work);
     }
 }

@@ -43,6 +43,10 @@ public final class ComponentConditions {
         public static final String REPOSITORY_UNREACHABLE = "RepositoryUnreachable";
         public static final String REPOSITORY_NOT_ALLOWED = "RepositoryNotAllowed";
         public static final String CHART_NOT_FOUND = "ChartNotFound";
+
+        /** An OCI registry refused anonymous access (fednode sends no registry credentials). */
+        public static final String REGISTRY_ACCESS_DENIED = "RegistryAccessDenied";
+
         public static final String CHART_INVALID = "ChartInvalid";
         public static final String VALUES_INVALID = "ValuesInvalid";
         public static final String NOT_INSTALLED = "NotInstalled";

@@ -110,7 +110,7 @@ public record ComponentValues(ObjectNode merged, String digest, Set<String> secr
         }
         return new ComponentValues(
                 merged,
-                ChartRepository.sha256(inputs.toString().getBytes(StandardCharsets.UTF_8)),
+                ChartHttp.sha256(inputs.toString().getBytes(StandardCharsets.UTF_8)),
                 Set.copyOf(secretTexts));
     }
 

@@ -53,7 +53,7 @@ public final class NodeComponents {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
 
     private final HelmReleases helm;
-    private final ChartRepository repository = new ChartRepository();
+    private final ComponentCharts charts;
     private final ComponentSettings settings;
     private final EventRecorder events = new EventRecorder();
     private final Clock clock;
@@ -70,6 +70,7 @@ public final class NodeComponents {
     public NodeComponents(HelmReleases helm, ComponentSettings settings, Clock clock) {
         this.helm = helm;
         this.settings = settings;
+        this.charts = new ComponentCharts(settings.allowLoopbackRepository());
         this.clock = clock;
     }
 
@@ -145,7 +146,7 @@ public final class NodeComponents {
                 node.getSpec().getConnectivity() == null
                         ? List.of()
                         : node.getSpec().getConnectivity().getEgressCIDRs();
-        RepositoryEgress.check(spec.getRepository(), egress, settings.allowLoopbackRepository());
+        charts.checkSource(spec, egress);
         ComponentValues values =
                 ComponentValues.of(
                         spec, name -> client.secrets().inNamespace(namespace).withName(name).get());
@@ -181,8 +182,7 @@ public final class NodeComponents {
                         : Operations.UPGRADE;
         Path dir = tempDir();
         try {
-            Path chart =
-                    repository.fetch(spec.getRepository(), spec.getChart(), spec.getVersion(), dir);
+            Path chart = charts.fetch(spec, egress, dir);
             Path valuesFile = dir.resolve("values.yaml");
             Files.writeString(valuesFile, values.yaml());
             PodSecurityPreflight.check(

@@ -19,6 +19,15 @@ public final class RepositoryEgress {
 
     public static void check(String repository, List<String> egressCidrs, boolean allowLoopback)
             throws ComponentProblem {
+        check(repository, "repository", egressCidrs, allowLoopback);
+    }
+
+    /**
+     * @param what what {@code url} is, in messages: "repository", "registry", "token realm"…
+     */
+    static void check(String url, String what, List<String> egressCidrs, boolean allowLoopback)
+            throws ComponentProblem {
+        String repository = url;
         URI uri = URI.create(repository);
         String host = uri.getHost();
         InetAddress[] addresses;
@@ -27,7 +36,7 @@ public final class RepositoryEgress {
         } catch (UnknownHostException e) {
             throw new ComponentProblem(
                     Reasons.REPOSITORY_UNREACHABLE,
-                    "repository host " + host + " does not resolve",
+                    what + " host " + host + " does not resolve",
                     true);
         }
         for (InetAddress address : addresses) {
@@ -35,7 +44,8 @@ public final class RepositoryEgress {
                 if (!allowLoopback) {
                     throw new ComponentProblem(
                             Reasons.REPOSITORY_NOT_ALLOWED,
-                            "repository "
+                            what
+                                    + " "
                                     + repository
                                     + " is on the operator's loopback"
                                     + " interface, which only test operators accept",
@@ -46,7 +56,8 @@ public final class RepositoryEgress {
             if (egressCidrs == null || egressCidrs.stream().noneMatch(c -> contains(c, address))) {
                 throw new ComponentProblem(
                         Reasons.REPOSITORY_NOT_ALLOWED,
-                        "repository host "
+                        what
+                                + " host "
                                 + host
                                 + " ("
                                 + address.getHostAddress()

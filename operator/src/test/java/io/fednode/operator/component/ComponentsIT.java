@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -23,12 +22,10 @@ import io.fednode.api.v1alpha1.ComponentValuesSource;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.fixtures.FederationNodes;
-import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.ApiServerWrites;
 import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
-import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComponentsIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
-    static final Path CHARTS = Path.of("../fixtures/src/main/resources/charts");
+    static final Path CHARTS = ComponentTestBed.CHARTS;
+    static final ComponentTestBed BED = new ComponentTestBed(API);
     static final String NS = "comp";
     static final String BAD = "comp-bad";
     static final String SECRET_TOKEN = "s3cr3t-t0ken-never-shown";
@@ -71,38 +68,13 @@ class ComponentsIT {
             repo.publish(CHARTS.resolve("probe-config"), v);
         }
         repo.publish(CHARTS.resolve("privileged-pod"), "1.0.0");
-        for (String ns : List.of(NS, BAD)) {
-            API.client()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
-        }
-        operator =
-                InstalledOperator.install(
-                        API.client(),
-                        API::clientAs,
-                        OperatorSettings.defaults()
-                                .withResyncPeriod(Duration.ofSeconds(5))
-                                .withNamespaces(Set.of(NS, BAD))
-                                .withComponents(
-                                        new ComponentSettings(Duration.ofSeconds(10), true)));
-        adminHelm = new HelmReleases(API.client().getConfiguration());
+        operator = BED.operatorFor(NS, BAD);
+        adminHelm = BED.adminHelm();
     }
 
     @AfterAll
     static void stop() {
-        Awaitility.reset();
-        if (operator != null) {
-            operator.close();
-        }
-        if (repo != null) {
-            repo.close();
-        }
+        ComponentTestBed.stop(operator, repo);
     }
 
     @Test
@@ -387,16 +359,11 @@ class ComponentsIT {
     }
 
     private static FederationNode nodeNow() {
-        return API.client().resources(FederationNode.class).inNamespace(NS).withName("site").get();
+        return BED.node(NS, "site");
     }
 
     private static Optional<ComponentStatus> status(String name) {
-        FederationNode n = nodeNow();
-        return n.getStatus() == null
-                ? Optional.empty()
-                : n.getStatus().getComponents().stream()
-                        .filter(c -> c.getName().equals(name))
-                        .findFirst();
+        return BED.status(NS, "site", name);
     }
 
     private static Optional<ReleaseState> release(String name) {
@@ -404,16 +371,11 @@ class ComponentsIT {
     }
 
     private static ConfigMap configMap(String name) {
-        return API.client().configMaps().inNamespace(NS).withName(name).get();
+        return BED.configMap(NS, name);
     }
 
-    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
+    /** A user's edit of the node. */
     private static void edit(Consumer<FederationNode> change) {
-        Conflicts.edit(
-                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
-                n -> {
-                    change.accept(n);
-                    return n;
-                });
+        BED.edit(NS, "site", change);
     }
 }
