@@ -141,6 +141,10 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             if (hubLinks != null) {
                 hubLinks.forget(node);
             }
+            if (components != null && !isPaused(node)) {
+                // removed with the node, as when removed from spec.components
+                components.uninstallAll(node, context.getClient());
+            }
             return UpdateControl.noUpdate();
         }
         if (isPaused(node)) {
