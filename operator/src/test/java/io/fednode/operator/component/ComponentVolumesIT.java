@@ -6,7 +6,6 @@ import static io.fednode.fixtures.ConditionAssert.assertThatConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -25,7 +24,6 @@ import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
-import io.fednode.testing.Conflicts;
 import io.fednode.testing.ControllerManager;
 import io.fednode.testing.FakeKubelet;
 import io.fednode.testing.RealApiServer;
@@ -80,15 +78,7 @@ class ComponentVolumesIT {
         repo = new ChartRepositoryServer();
         repo.publish(CHARTS.resolve("probe-volumes"), "1.0.0");
         for (String ns : List.of(RETAIN, DELETE)) {
-            API.client()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
+            ComponentFixtures.restrictedNamespace(API.client(), ns);
             kubelets.add(FakeKubelet.start(API.client(), ns));
         }
         controllers =
@@ -317,12 +307,7 @@ class ComponentVolumesIT {
     }
 
     private static ComponentSpec component(String name, String chart, String version) {
-        ComponentSpec c = new ComponentSpec();
-        c.setName(name);
-        c.setChart(chart);
-        c.setRepository(repo.url());
-        c.setVersion(version);
-        return c;
+        return ComponentFixtures.component(repo.url(), name, chart, version);
     }
 
     private static PersistentVolumeClaim claim(String ns, String name) {
@@ -355,12 +340,7 @@ class ComponentVolumesIT {
     }
 
     private static void edit(String ns, Consumer<FederationNode> change) {
-        Conflicts.edit(
-                API.client().resources(FederationNode.class).inNamespace(ns).withName("site"),
-                n -> {
-                    change.accept(n);
-                    return n;
-                });
+        ComponentFixtures.edit(API.client(), ns, "site", change);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -76,17 +76,7 @@ class OperatorRbacIT {
                                         .endSpec()
                                         .endTemplate()
                                         .endSpec());
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            try {
-                                asOperator.resource(probe).dryRun().create();
-                                return false;
-                            } catch (KubernetesClientException e) {
-                                return e.getCode() == 422;
-                            }
-                        });
+        awaitRefused(() -> asOperator.resource(probe).dryRun().create());
         // Each policy is loaded on its own: wait for the Secret and the Pod policy too, or a test
         // can run in the moment the first is served and the others are not yet.
         API.client()
@@ -99,44 +89,28 @@ class OperatorRbacIT {
                                 .addToStringData("k", "v")
                                 .build())
                 .serverSideApply();
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            try {
-                                asOperator
-                                        .secrets()
-                                        .inNamespace("hospital-a")
-                                        .withName("policy-probe")
-                                        .dryRun()
-                                        .delete();
-                                return false;
-                            } catch (KubernetesClientException e) {
-                                return e.getCode() == 422 || e.getCode() == 403;
-                            }
-                        });
+        awaitRefused(
+                () ->
+                        asOperator
+                                .secrets()
+                                .inNamespace("hospital-a")
+                                .withName("policy-probe")
+                                .dryRun()
+                                .delete());
         API.client().secrets().inNamespace("hospital-a").withName("policy-probe").delete();
         API.client().resource(claim("policy-probe", java.util.Map.of())).create();
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            try {
-                                asOperator
-                                        .persistentVolumeClaims()
-                                        .inNamespace("hospital-a")
-                                        .withName("policy-probe")
-                                        .dryRun()
-                                        .edit(
-                                                c -> {
-                                                    c.getMetadata().getLabels().put("probe", "x");
-                                                    return c;
-                                                });
-                                return false;
-                            } catch (KubernetesClientException e) {
-                                return e.getCode() == 422;
-                            }
-                        });
+        awaitRefused(
+                () ->
+                        asOperator
+                                .persistentVolumeClaims()
+                                .inNamespace("hospital-a")
+                                .withName("policy-probe")
+                                .dryRun()
+                                .edit(
+                                        c -> {
+                                            c.getMetadata().getLabels().put("probe", "x");
+                                            return c;
+                                        }));
         // A Pod can only be probed by a real create (a dry run is what the policy admits): one
         // created before the policy is served is deleted again at once.
         io.fabric8.kubernetes.api.model.Pod podProbe =
@@ -177,6 +151,24 @@ class OperatorRbacIT {
                                                                     .get()
                                                             == null);
                             return false;
+                        });
+    }
+
+    /**
+     * Waits until the API server refuses {@code dryRunWrite} (422 from a policy, 403 from RBAC): a
+     * new admission policy is served a moment after it is created.
+     */
+    static void awaitRefused(Runnable dryRunWrite) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            try {
+                                dryRunWrite.run();
+                                return false;
+                            } catch (KubernetesClientException e) {
+                                return e.getCode() == 422 || e.getCode() == 403;
+                            }
                         });
     }
 
