@@ -160,6 +160,9 @@ final class ComponentVolumes {
             return List.of();
         }
         String manifest = manifest(record.getData().get("release"));
+        if (manifest.isBlank()) {
+            return List.of();
+        }
         List<String> names = new ArrayList<>();
         for (HasMetadata o :
                 client.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
