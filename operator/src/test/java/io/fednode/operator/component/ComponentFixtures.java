@@ -7,7 +7,10 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.testing.Conflicts;
 import java.util.function.Consumer;
 
-/** What the component ITs share: their namespaces, components and edits of a node. */
+/**
+ * What ComponentVolumesIT needs of a component IT: restricted namespaces, components, edits of a
+ * node. (main has grown ComponentTestBed for the same since this branch started: fold into it.)
+ */
 final class ComponentFixtures {
     private ComponentFixtures() {}
 

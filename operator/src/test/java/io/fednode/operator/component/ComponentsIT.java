@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -27,6 +28,7 @@ import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.ApiServerWrites;
 import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
+import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -70,7 +72,15 @@ class ComponentsIT {
         }
         repo.publish(CHARTS.resolve("privileged-pod"), "1.0.0");
         for (String ns : List.of(NS, BAD)) {
-            ComponentFixtures.restrictedNamespace(API.client(), ns);
+            API.client()
+                    .resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                    .endMetadata()
+                                    .build())
+                    .serverSideApply();
         }
         operator =
                 InstalledOperator.install(
@@ -368,7 +378,12 @@ class ComponentsIT {
     }
 
     static ComponentSpec component(String name, String chart, String version) {
-        return ComponentFixtures.component(repo.url(), name, chart, version);
+        ComponentSpec c = new ComponentSpec();
+        c.setName(name);
+        c.setChart(chart);
+        c.setRepository(repo.url());
+        c.setVersion(version);
+        return c;
     }
 
     private static FederationNode nodeNow() {
@@ -392,7 +407,13 @@ class ComponentsIT {
         return API.client().configMaps().inNamespace(NS).withName(name).get();
     }
 
+    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
     private static void edit(Consumer<FederationNode> change) {
-        ComponentFixtures.edit(API.client(), NS, "site", change);
+        Conflicts.edit(
+                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
+                n -> {
+                    change.accept(n);
+                    return n;
+                });
     }
 }
