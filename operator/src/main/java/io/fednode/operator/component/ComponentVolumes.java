@@ -109,6 +109,20 @@ final class ComponentVolumes {
         }
     }
 
+    /** How many claims a status message or Event names before it only counts the rest. */
+    static final int NAMED = 20;
+
+    /** The claims, comma-separated; past {@value #NAMED}, the rest are counted. */
+    static String names(List<String> claims) {
+        if (claims.size() <= NAMED) {
+            return String.join(", ", claims);
+        }
+        return String.join(", ", claims.subList(0, NAMED))
+                + " and "
+                + (claims.size() - NAMED)
+                + " more";
+    }
+
     /** Whether {@code claim} is named as the controller names claims of {@code statefulSet}. */
     static boolean madeFrom(String claim, List<String> templates, String statefulSet) {
         return templates.stream()

@@ -489,9 +489,9 @@ public final class NodeComponents {
                         : delete
                                 ? "PersistentVolumeClaims deleted with their StatefulSets"
                                         + " (deletionPolicy Delete): "
-                                        + String.join(", ", claims)
+                                        + ComponentVolumes.names(claims)
                                 : "PersistentVolumeClaims kept (deletionPolicy Retain): "
-                                        + String.join(", ", claims);
+                                        + ComponentVolumes.names(claims);
         events.record(
                 client,
                 node,

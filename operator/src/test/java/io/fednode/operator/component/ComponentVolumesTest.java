@@ -72,4 +72,13 @@ class ComponentVolumesTest {
         assertThatThrownBy(() -> ComponentVolumes.manifest(secretValue))
                 .hasMessageContaining("cannot read Helm's release record");
     }
+
+    @Test
+    void manyClaimsAreNamedUpToTwentyThenCounted() {
+        assertThat(ComponentVolumes.names(List.of("a", "b"))).isEqualTo("a, b");
+        List<String> many =
+                java.util.stream.IntStream.range(0, 25).mapToObj(i -> "data-db-" + i).toList();
+        String names = ComponentVolumes.names(many);
+        assertThat(names).startsWith("data-db-0, data-db-1,").endsWith("data-db-19 and 5 more");
+    }
 }
