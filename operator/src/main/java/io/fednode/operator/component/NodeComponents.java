@@ -13,6 +13,7 @@ import io.fednode.api.v1alpha1.ComponentConditions.Operations;
 import io.fednode.api.v1alpha1.ComponentConditions.Reasons;
 import io.fednode.api.v1alpha1.ComponentSpec;
 import io.fednode.api.v1alpha1.ComponentStatus;
+import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
@@ -102,8 +103,10 @@ public final class NodeComponents {
         for (ComponentStatus old : previous.values()) {
             boolean stillDeclared =
                     declared.stream().anyMatch(c -> c.getName().equals(old.getName()));
-            if (!stillDeclared && helm.find(namespace, old.getRelease()).isPresent()) {
-                uninstall(node, client, old.getRelease());
+            Optional<ReleaseState> release =
+                    stillDeclared ? Optional.empty() : helm.find(namespace, old.getRelease());
+            if (release.isPresent()) {
+                uninstall(node, client, release.get());
             }
         }
         for (ComponentSpec spec : declared) {
@@ -402,11 +405,14 @@ public final class NodeComponents {
             Optional<ReleaseState> release,
             long generation) {
         boolean uninstalled = false;
-        if (release.isPresent() && old != null) {
-            uninstall(node, client, spec.getName());
-            uninstalled = true;
-        }
         String message = "spec.components[" + spec.getName() + "].enabled is false: not installed";
+        if (release.isPresent() && old != null) {
+            String volumes = uninstall(node, client, release.get());
+            uninstalled = true;
+            if (!volumes.isEmpty()) {
+                message += "; " + volumes;
+            }
+        }
         if (!uninstalled
                 && old != null
                 && Conditions.is(old.getConditions(), READY, FALSE)
@@ -431,20 +437,71 @@ public final class NodeComponents {
                 uninstalled);
     }
 
-    private void uninstall(FederationNode node, KubernetesClient client, String release) {
+    /**
+     * Uninstalls the components recorded in the status of a node that is deleted (or being
+     * deleted). There is no finalizer (the operator writes nothing on the node itself), so this
+     * happens when the operator sees the deletion; a node deleted while no operator runs leaves its
+     * releases installed.
+     */
+    public void uninstallAll(FederationNode node, KubernetesClient client) {
+        if (node.getStatus() == null) {
+            return;
+        }
         String namespace = node.getMetadata().getNamespace();
+        String uid = node.getMetadata().getUid();
+        failures.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        for (ComponentStatus recorded : node.getStatus().getComponents()) {
+            helm.find(namespace, recorded.getRelease())
+                    .ifPresent(release -> uninstall(node, client, release));
+        }
+    }
+
+    /**
+     * Uninstalls the release; its volumes (the claims of its StatefulSets, found before Helm
+     * deletes them) follow the node's deletionPolicy: Retain keeps them untouched; Delete gives
+     * each the owner reference to its StatefulSet that the StatefulSet controller gives claims
+     * under {@code persistentVolumeClaimRetentionPolicy.whenDeleted: Delete}, so the garbage
+     * collector deletes them once Helm has deleted the StatefulSet. The operator deletes no claim
+     * itself (it has no delete on claims).
+     *
+     * @return what became of the volumes, naming the claims ("" when the release had none)
+     */
+    private String uninstall(FederationNode node, KubernetesClient client, ReleaseState release) {
+        String namespace = node.getMetadata().getNamespace();
+        List<ComponentVolumes.StatefulSetClaims> volumes =
+                ComponentVolumes.of(client, namespace, release.name(), release.revision());
+        boolean delete = node.getSpec().getDeletionPolicy() == DeletionPolicy.Delete;
+        if (delete) {
+            volumes.forEach(v -> ComponentVolumes.deleteWithStatefulSet(client, namespace, v));
+        }
+        List<String> claims = volumes.stream().flatMap(v -> v.claims().stream()).sorted().toList();
         LOG.info(
-                "component {} of node {}/{}: uninstall",
-                release,
+                "component {} of node {}/{}: uninstall ({} claims {})",
+                release.name(),
                 namespace,
-                node.getMetadata().getName());
-        helm.uninstall(namespace, release);
+                node.getMetadata().getName(),
+                delete ? "deleting" : "keeping",
+                claims);
+        helm.uninstall(namespace, release.name());
+        String volumesSentence =
+                claims.isEmpty()
+                        ? ""
+                        : delete
+                                ? "PersistentVolumeClaims deleted with their StatefulSets"
+                                        + " (deletionPolicy Delete): "
+                                        + ComponentVolumes.names(claims)
+                                : "PersistentVolumeClaims kept (deletionPolicy Retain): "
+                                        + ComponentVolumes.names(claims);
         events.record(
                 client,
                 node,
                 EventRecorder.NORMAL,
                 "Uninstalled",
-                "component " + release + ": release uninstalled");
+                "component "
+                        + release.name()
+                        + ": release uninstalled"
+                        + (volumesSentence.isEmpty() ? "" : "; " + volumesSentence));
+        return volumesSentence;
     }
 
     private ComponentStatus status(

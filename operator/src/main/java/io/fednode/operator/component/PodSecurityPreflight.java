@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -84,6 +85,9 @@ final class PodSecurityPreflight {
             if (template == null) {
                 continue;
             }
+            if ("StatefulSet".equals(object.getKind()) && template.getSpec() != null) {
+                addClaimVolumes(object, template.getSpec());
+            }
             pods.add(
                     new PodBuilder()
                             .withNewMetadata()
@@ -98,6 +102,34 @@ final class PodSecurityPreflight {
                             .build());
         }
         return pods;
+    }
+
+    /**
+     * The volumes the StatefulSet controller adds to each of its Pods, one per claim template
+     * (claim {@code <template>-<statefulset>-<ordinal>}): without them the Pod's mounts of those
+     * volumes name nothing and the dry run is refused as invalid.
+     */
+    private static void addClaimVolumes(GenericKubernetesResource sts, PodSpec pod) {
+        Object templates =
+                ((Map<?, ?>) sts.getAdditionalProperties().get("spec")).get("volumeClaimTemplates");
+        if (!(templates instanceof List<?> list)) {
+            return;
+        }
+        for (Object t : list) {
+            Object meta = t instanceof Map<?, ?> m ? m.get("metadata") : null;
+            Object name = meta instanceof Map<?, ?> m ? m.get("name") : null;
+            if (name == null || pod.getVolumes().stream().anyMatch(v -> name.equals(v.getName()))) {
+                continue;
+            }
+            pod.getVolumes()
+                    .add(
+                            new VolumeBuilder()
+                                    .withName(name.toString())
+                                    .withNewPersistentVolumeClaim()
+                                    .withClaimName(name + "-" + sts.getMetadata().getName() + "-0")
+                                    .endPersistentVolumeClaim()
+                                    .build());
+        }
     }
 
     private static PodTemplateSpec template(String kind, GenericKubernetesResource r) {

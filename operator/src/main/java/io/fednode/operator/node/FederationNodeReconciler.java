@@ -55,11 +55,13 @@ import org.slf4j.LoggerFactory;
  * checked before the workflow runs: nothing it owns is touched, only {@code Paused} is reported.
  *
  * <p>The reconciler is also called when a node is deleted ({@code triggerReconcilerOnAllEvents}):
- * it stops the node's hub link at once (already when the node is marked for deletion), and adds no
- * finalizer, so the operator needs no write on the node itself and a node is deleted even while no
- * operator runs. What the reconciler learns about a node (a refused claim change, that its
- * NetworkPolicies were in place) is kept in the node's status, not in memory, so it survives a
- * restart or a new leader and goes with the node.
+ * it stops the node's hub link at once (already when the node is marked for deletion) and
+ * uninstalls the components its status records (their volumes following the node's deletionPolicy,
+ * {@link NodeComponents}; not for a paused node), and adds no finalizer, so the operator needs no
+ * write on the node itself and a node is deleted even while no operator runs. What the reconciler
+ * learns about a node (a refused claim change, that its NetworkPolicies were in place) is kept in
+ * the node's status, not in memory, so it survives a restart or a new leader and goes with the
+ * node.
  */
 @ControllerConfiguration(
         name = FederationNodeReconciler.NAME,
@@ -140,6 +142,10 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             // Gone, or going (another controller's finalizer holds it): nothing to bring in shape.
             if (hubLinks != null) {
                 hubLinks.forget(node);
+            }
+            if (components != null && !isPaused(node)) {
+                // removed with the node, as when removed from spec.components
+                components.uninstallAll(node, context.getClient());
             }
             return UpdateControl.noUpdate();
         }

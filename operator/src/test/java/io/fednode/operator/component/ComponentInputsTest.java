@@ -210,4 +210,30 @@ class ComponentInputsTest {
         assertThat(pods.get(0).getMetadata().getLabels()).containsEntry("app", "d");
         assertThat(pods).allMatch(p -> "ns".equals(p.getMetadata().getNamespace()));
     }
+
+    @Test
+    void aStatefulSetsPreflightPodHasTheVolumesOfItsClaimTemplates() {
+        String manifest =
+                """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db}
+                spec:
+                  template:
+                    spec:
+                      containers: [{name: c, image: z, volumeMounts: [{name: data, mountPath: /d}]}]
+                  volumeClaimTemplates:
+                    - metadata: {name: data}
+                      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """;
+        var pod = PodSecurityPreflight.pods(manifest, "ns").get(0);
+        assertThat(pod.getSpec().getVolumes())
+                .singleElement()
+                .satisfies(
+                        v -> {
+                            assertThat(v.getName()).isEqualTo("data");
+                            assertThat(v.getPersistentVolumeClaim().getClaimName())
+                                    .isEqualTo("data-db-0");
+                        });
+    }
 }

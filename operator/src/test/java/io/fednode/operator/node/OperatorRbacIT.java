@@ -76,17 +76,7 @@ class OperatorRbacIT {
                                         .endSpec()
                                         .endTemplate()
                                         .endSpec());
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            try {
-                                asOperator.resource(probe).dryRun().create();
-                                return false;
-                            } catch (KubernetesClientException e) {
-                                return e.getCode() == 422;
-                            }
-                        });
+        awaitRefused(() -> asOperator.resource(probe).dryRun().create());
         // Each policy is loaded on its own: wait for the Secret and the Pod policy too, or a test
         // can run in the moment the first is served and the others are not yet.
         API.client()
@@ -99,23 +89,28 @@ class OperatorRbacIT {
                                 .addToStringData("k", "v")
                                 .build())
                 .serverSideApply();
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> {
-                            try {
-                                asOperator
-                                        .secrets()
-                                        .inNamespace("hospital-a")
-                                        .withName("policy-probe")
-                                        .dryRun()
-                                        .delete();
-                                return false;
-                            } catch (KubernetesClientException e) {
-                                return e.getCode() == 422 || e.getCode() == 403;
-                            }
-                        });
+        awaitRefused(
+                () ->
+                        asOperator
+                                .secrets()
+                                .inNamespace("hospital-a")
+                                .withName("policy-probe")
+                                .dryRun()
+                                .delete());
         API.client().secrets().inNamespace("hospital-a").withName("policy-probe").delete();
+        API.client().resource(claim("policy-probe", java.util.Map.of())).create();
+        awaitRefused(
+                () ->
+                        asOperator
+                                .persistentVolumeClaims()
+                                .inNamespace("hospital-a")
+                                .withName("policy-probe")
+                                .dryRun()
+                                .edit(
+                                        c -> {
+                                            c.getMetadata().getLabels().put("probe", "x");
+                                            return c;
+                                        }));
         // A Pod can only be probed by a real create (a dry run is what the policy admits): one
         // created before the policy is served is deleted again at once.
         io.fabric8.kubernetes.api.model.Pod podProbe = pod("policy-probe");
@@ -144,6 +139,24 @@ class OperatorRbacIT {
                                                                     .get()
                                                             == null);
                             return false;
+                        });
+    }
+
+    /**
+     * Waits until the API server refuses {@code dryRunWrite} (422 from a policy, 403 from RBAC): a
+     * new admission policy is served a moment after it is created.
+     */
+    static void awaitRefused(Runnable dryRunWrite) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> {
+                            try {
+                                dryRunWrite.run();
+                                return false;
+                            } catch (KubernetesClientException e) {
+                                return e.getCode() == 422 || e.getCode() == 403;
+                            }
                         });
     }
 
@@ -565,6 +578,156 @@ class OperatorRbacIT {
                                         .contains("creates Pods only as server-side dry runs"));
         assertThat(API.client().pods().inNamespace("hospital-a").withName("preflight").get())
                 .isNull();
+    }
+
+    /**
+     * Claims: no delete at all (RBAC), and no patch that would hand a claim to the garbage
+     * collector (an owner reference) unless it is a component's volume going with its StatefulSet
+     * or a node's volume going with its node (admission policy fednode-operator-claims).
+     */
+    @Test
+    void noClaimButAComponentsVolumeCanBeHandedToTheGarbageCollector() {
+        KubernetesClient admin = API.client();
+        admin.resource(claim("notes", java.util.Map.of())).create();
+        admin.resource(
+                        claim(
+                                "hospital-a-raw",
+                                java.util.Map.of(
+                                        Labels.MANAGED_BY,
+                                        Labels.MANAGER,
+                                        Labels.NODE,
+                                        "hospital-a")))
+                .create();
+        admin.resource(
+                        claim(
+                                "data-web-db-0",
+                                java.util.Map.of("app.kubernetes.io/instance", "web")))
+                .create();
+        var claims = asOperator.persistentVolumeClaims().inNamespace("hospital-a");
+        for (String name : List.of("notes", "hospital-a-raw", "data-web-db-0")) {
+            assertThatThrownBy(() -> claims.withName(name).delete())
+                    .as("delete %s", name)
+                    .isInstanceOfSatisfying(
+                            KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403));
+        }
+        String foreign = "on claims it did not make the operator changes nothing but the owner";
+        String own = "the operator changes only the owner reference to their own FederationNode";
+        // a user's claim: no owner of any kind, no relabelling
+        assertRefused("notes", owner("apps/v1", "StatefulSet", "notes"), foreign);
+        assertRefused(
+                "notes", owner("fednode.io/v1alpha1", "FederationNode", "hospital-a"), foreign);
+        assertRefused("notes", owner("v1", "Pod", "anything"), foreign);
+        assertThatThrownBy(
+                        () ->
+                                claims.withName("notes")
+                                        .edit(
+                                                c -> {
+                                                    c.getMetadata()
+                                                            .getLabels()
+                                                            .put(Labels.MANAGED_BY, Labels.MANAGER);
+                                                    return c;
+                                                }))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getMessage()).contains(foreign));
+        // the node's raw volume: never with a StatefulSet (nor anything but its node)
+        assertRefused("hospital-a-raw", owner("apps/v1", "StatefulSet", "hospital-a"), own);
+        assertRefused("hospital-a-raw", owner("v1", "ConfigMap", "x"), own);
+        // a component's volume: only with the StatefulSet it is named after
+        assertRefused("data-web-db-0", owner("apps/v1", "StatefulSet", "other-db"), foreign);
+        // the node's volume: only with its own node
+        assertRefused(
+                "hospital-a-raw",
+                owner("fednode.io/v1alpha1", "FederationNode", "hospital-b"),
+                own);
+        claims.withName("data-web-db-0")
+                .edit(
+                        c -> {
+                            c.getMetadata()
+                                    .getOwnerReferences()
+                                    .add(owner("apps/v1", "StatefulSet", "web-db"));
+                            return c;
+                        });
+        // the node's volume with its node (deletionPolicy: Delete)
+        claims.withName("hospital-a-raw")
+                .edit(
+                        c -> {
+                            c.getMetadata()
+                                    .getOwnerReferences()
+                                    .add(
+                                            owner(
+                                                    "fednode.io/v1alpha1",
+                                                    "FederationNode",
+                                                    "hospital-a"));
+                            return c;
+                        });
+        assertThat(
+                        admin.persistentVolumeClaims()
+                                .inNamespace("hospital-a")
+                                .withName("notes")
+                                .get()
+                                .getMetadata()
+                                .getOwnerReferences())
+                .isEmpty();
+        assertThat(
+                        admin.persistentVolumeClaims()
+                                .inNamespace("hospital-a")
+                                .withName("data-web-db-0")
+                                .get()
+                                .getMetadata()
+                                .getOwnerReferences())
+                .extracting(io.fabric8.kubernetes.api.model.OwnerReference::getName)
+                .containsExactly("web-db");
+    }
+
+    private static void assertRefused(
+            String claim, io.fabric8.kubernetes.api.model.OwnerReference owner, String message) {
+        assertThatThrownBy(
+                        () ->
+                                asOperator
+                                        .persistentVolumeClaims()
+                                        .inNamespace("hospital-a")
+                                        .withName(claim)
+                                        .edit(
+                                                c -> {
+                                                    c.getMetadata().getOwnerReferences().add(owner);
+                                                    return c;
+                                                }))
+                .as("%s owned by %s %s", claim, owner.getKind(), owner.getName())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> {
+                            assertThat(e.getCode()).isEqualTo(422);
+                            assertThat(e.getMessage()).contains(message);
+                        });
+    }
+
+    private static io.fabric8.kubernetes.api.model.OwnerReference owner(
+            String apiVersion, String kind, String name) {
+        return new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                .withApiVersion(apiVersion)
+                .withKind(kind)
+                .withName(name)
+                .withUid(java.util.UUID.randomUUID().toString())
+                .build();
+    }
+
+    static io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim(
+            String name, java.util.Map<String, String> labels) {
+        return new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("hospital-a")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build();
     }
 
     @Test
