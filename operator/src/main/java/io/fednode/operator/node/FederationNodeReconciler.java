@@ -104,8 +104,8 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
 
     /**
      * @param resyncPeriod the controller's reconciliation max interval: a wait for the maintenance
-     *     window is rescheduled only when the window opens sooner, since JOSDK's reschedule
-     *     replaces that interval and would otherwise stop the periodic drift check meanwhile
+     *     window is rescheduled for at most this long, since JOSDK's reschedule replaces that
+     *     interval and would otherwise stop the periodic drift check meanwhile
      */
     public FederationNodeReconciler(
             HubLinks hubLinks, NodeComponents components, java.time.Duration resyncPeriod) {
@@ -184,15 +184,16 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
      * When to reconcile a node again, if sooner than the controller's max interval would: soon when
      * a component waits for a problem that may go away (a repository that may come back, a Secret
      * that may appear), when the maintenance window opens when an upgrade waits for it; the sooner
-     * of the two. A window that opens after {@code resyncPeriod} is left to the periodic reconcile,
-     * since a reschedule replaces it.
+     * of the two. A reschedule replaces the periodic reconcile, so a window that opens after {@code
+     * resyncPeriod} is looked at again after {@code resyncPeriod}: drift checks carry on, and the
+     * reconcile within one period of the opening reschedules for the opening itself.
      */
     static Optional<java.time.Duration> nextLook(
             boolean retry,
             Optional<java.time.Duration> windowOpensIn,
             java.time.Duration resyncPeriod) {
         Optional<java.time.Duration> window =
-                windowOpensIn.filter(d -> d.compareTo(resyncPeriod) < 0);
+                windowOpensIn.map(d -> d.compareTo(resyncPeriod) < 0 ? d : resyncPeriod);
         if (!retry) {
             return window;
         }
