@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -23,15 +22,12 @@ import io.fednode.api.v1alpha1.ComponentValuesSource;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.fixtures.FederationNodes;
-import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.ApiServerWrites;
 import io.fednode.operator.node.InstalledOperator;
-import io.fednode.testing.ChartRepositoryServer;
-import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.net.ServerSocket;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,55 +50,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComponentsIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
-    static final Path CHARTS = Path.of("../fixtures/src/main/resources/charts");
     static final String NS = "comp";
     static final String BAD = "comp-bad";
     static final String SECRET_TOKEN = "s3cr3t-t0ken-never-shown";
 
+    private static ComponentsTestbed bed;
+    private static ComponentsTestbed.Node site;
     private static InstalledOperator operator;
-    private static ChartRepositoryServer repo;
     private static HelmReleases adminHelm;
 
     @BeforeAll
     static void install() {
         Awaitility.ignoreExceptionsByDefault();
-        repo = new ChartRepositoryServer();
-        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
-            repo.publish(CHARTS.resolve("probe-config"), v);
-        }
-        repo.publish(CHARTS.resolve("privileged-pod"), "1.0.0");
-        for (String ns : List.of(NS, BAD)) {
-            API.client()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
-        }
-        operator =
-                InstalledOperator.install(
-                        API.client(),
-                        API::clientAs,
-                        OperatorSettings.defaults()
-                                .withResyncPeriod(Duration.ofSeconds(5))
-                                .withNamespaces(Set.of(NS, BAD))
-                                .withComponents(
-                                        new ComponentSettings(Duration.ofSeconds(10), true)));
-        adminHelm = new HelmReleases(API.client().getConfiguration());
+        bed =
+                ComponentsTestbed.start(
+                        API,
+                        Set.of(NS, BAD),
+                        repo ->
+                                repo.publish(
+                                        ComponentsTestbed.CHARTS.resolve("privileged-pod"),
+                                        "1.0.0"),
+                        Clock.systemUTC());
+        site = bed.node(NS, "site");
+        operator = bed.operator;
+        adminHelm = bed.adminHelm;
     }
 
     @AfterAll
     static void stop() {
-        Awaitility.reset();
-        if (operator != null) {
-            operator.close();
-        }
-        if (repo != null) {
-            repo.close();
-        }
+        ComponentsTestbed.stop(bed);
     }
 
     @Test
@@ -378,42 +354,26 @@ class ComponentsIT {
     }
 
     static ComponentSpec component(String name, String chart, String version) {
-        ComponentSpec c = new ComponentSpec();
-        c.setName(name);
-        c.setChart(chart);
-        c.setRepository(repo.url());
-        c.setVersion(version);
-        return c;
+        return bed.component(name, chart, version);
     }
 
     private static FederationNode nodeNow() {
-        return API.client().resources(FederationNode.class).inNamespace(NS).withName("site").get();
+        return site.now();
     }
 
     private static Optional<ComponentStatus> status(String name) {
-        FederationNode n = nodeNow();
-        return n.getStatus() == null
-                ? Optional.empty()
-                : n.getStatus().getComponents().stream()
-                        .filter(c -> c.getName().equals(name))
-                        .findFirst();
+        return site.status(name);
     }
 
     private static Optional<ReleaseState> release(String name) {
-        return adminHelm.find(NS, name);
+        return site.release(name);
     }
 
     private static ConfigMap configMap(String name) {
-        return API.client().configMaps().inNamespace(NS).withName(name).get();
+        return site.configMap(name);
     }
 
-    /** A user's edit of the node (retried on a 409 from racing the operator's status patch). */
     private static void edit(Consumer<FederationNode> change) {
-        Conflicts.edit(
-                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
-                n -> {
-                    change.accept(n);
-                    return n;
-                });
+        site.edit(change);
     }
 }

@@ -5,9 +5,7 @@ import static io.fednode.fixtures.ConditionAssert.assertThatConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.ComponentConditions;
 import io.fednode.api.v1alpha1.ComponentConditions.Reasons;
@@ -18,13 +16,7 @@ import io.fednode.api.v1alpha1.MaintenanceWindowSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.WeekDay;
 import io.fednode.fixtures.FederationNodes;
-import io.fednode.operator.OperatorSettings;
-import io.fednode.operator.component.HelmReleases.ReleaseState;
-import io.fednode.operator.node.InstalledOperator;
-import io.fednode.testing.ChartRepositoryServer;
-import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +24,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +41,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MaintenanceWindowIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
-    static final Path CHARTS = Path.of("../fixtures/src/main/resources/charts");
     static final String NS = "window";
 
     /** Thursday noon in Madrid; the window opens on Saturday at 02:00 (01:00 UTC). */
@@ -60,48 +49,19 @@ class MaintenanceWindowIT {
     static final Instant SATURDAY_IN_WINDOW = Instant.parse("2026-12-05T01:30:00Z");
 
     private static final MovableClock CLOCK = new MovableClock(THURSDAY);
-    private static InstalledOperator operator;
-    private static ChartRepositoryServer repo;
-    private static HelmReleases adminHelm;
+    private static ComponentsTestbed bed;
+    private static ComponentsTestbed.Node site;
 
     @BeforeAll
     static void install() {
         Awaitility.ignoreExceptionsByDefault();
-        repo = new ChartRepositoryServer();
-        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
-            repo.publish(CHARTS.resolve("probe-config"), v);
-        }
-        API.client()
-                .resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NS)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
-        operator =
-                InstalledOperator.install(
-                        API.client(),
-                        API::clientAs,
-                        OperatorSettings.defaults()
-                                .withResyncPeriod(Duration.ofSeconds(5))
-                                .withNamespaces(Set.of(NS))
-                                .withComponents(
-                                        new ComponentSettings(Duration.ofSeconds(10), true)),
-                        CLOCK);
-        adminHelm = new HelmReleases(API.client().getConfiguration());
+        bed = ComponentsTestbed.start(API, Set.of(NS), repo -> {}, CLOCK);
+        site = bed.node(NS, "site");
     }
 
     @AfterAll
     static void stop() {
-        Awaitility.reset();
-        if (operator != null) {
-            operator.close();
-        }
-        if (repo != null) {
-            repo.close();
-        }
+        ComponentsTestbed.stop(bed);
     }
 
     @Test
@@ -118,17 +78,10 @@ class MaintenanceWindowIT {
 
         // a new install does not wait for the window
         await().atMost(Duration.ofSeconds(90))
-                .untilAsserted(
-                        () -> {
-                            ComponentStatus s = status("web").orElseThrow();
-                            assertThatConditions("web", s.getConditions())
-                                    .hasCondition(
-                                            ComponentConditions.READY, TRUE, Reasons.INSTALLED);
-                            assertThat(s.getRevision()).isEqualTo(1);
-                        });
+                .untilAsserted(() -> site.assertReady("web", Reasons.INSTALLED, 1));
 
         // outside the window: the version bump waits, a component added with it installs
-        edit(
+        site.edit(
                 n -> {
                     n.getSpec().getComponents().get(0).setVersion("1.1.0");
                     n.getSpec().getComponents().add(component("extra", "1.0.0"));
@@ -136,11 +89,8 @@ class MaintenanceWindowIT {
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            ComponentStatus extra = status("extra").orElseThrow();
-                            assertThatConditions("extra", extra.getConditions())
-                                    .hasCondition(
-                                            ComponentConditions.READY, TRUE, Reasons.INSTALLED);
-                            ComponentStatus web = status("web").orElseThrow();
+                            site.assertReady("extra", Reasons.INSTALLED, 1);
+                            ComponentStatus web = site.status("web").orElseThrow();
                             assertThatConditions("web", web.getConditions())
                                     .hasCondition(
                                             ComponentConditions.UPGRADE_PENDING,
@@ -161,55 +111,51 @@ class MaintenanceWindowIT {
                             assertThat(web.getRevision()).isEqualTo(1);
                             assertThat(web.getChartVersion()).isEqualTo("1.0.0");
                         });
-        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
-        assertThat(configMap("web-config").getData()).containsEntry("chartVersion", "1.0.0");
+        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(site.configMap("web-config").getData()).containsEntry("chartVersion", "1.0.0");
         assertThat(eventReasons()).contains(Reasons.OUTSIDE_MAINTENANCE_WINDOW);
 
         // while it waits, reconciles make no Helm write and do not rewrite the node (after the
         // reconciles queued behind the status patch, which may read the node from before it)
-        double queued = operator.reconciliationsStarted();
+        double queued = bed.operator.reconciliationsStarted();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> operator.reconciliationsStarted() >= queued + 2);
-        String resourceVersion = nodeNow().getMetadata().getResourceVersion();
-        double reconciles = operator.reconciliationsStarted();
+                .until(() -> bed.operator.reconciliationsStarted() >= queued + 2);
+        String resourceVersion = site.now().getMetadata().getResourceVersion();
+        double reconciles = bed.operator.reconciliationsStarted();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> operator.reconciliationsStarted() >= reconciles + 3);
-        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
-        assertThat(nodeNow().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+                .until(() -> bed.operator.reconciliationsStarted() >= reconciles + 3);
+        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(site.now().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
 
         // an uninstall does not wait either
-        edit(n -> n.getSpec().getComponents().removeIf(c -> c.getName().equals("extra")));
+        site.edit(n -> n.getSpec().getComponents().removeIf(c -> c.getName().equals("extra")));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
-                            assertThat(release("extra")).isEmpty();
-                            assertThat(status("extra")).isEmpty();
+                            assertThat(site.release("extra")).isEmpty();
+                            assertThat(site.status("extra")).isEmpty();
                         });
-        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
 
         // the clock enters the window: the held upgrade is applied
         CLOCK.moveTo(SATURDAY_IN_WINDOW);
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            ComponentStatus s = status("web").orElseThrow();
-                            assertThatConditions("web", s.getConditions())
-                                    .hasCondition(
-                                            ComponentConditions.READY, TRUE, Reasons.UPGRADED);
+                            ComponentStatus s = site.assertReady("web", Reasons.UPGRADED, 2);
                             assertThat(
                                             Conditions.find(
                                                     s.getConditions(),
                                                     ComponentConditions.UPGRADE_PENDING))
                                     .isEmpty();
-                            assertThat(s.getRevision()).isEqualTo(2);
                             assertThat(s.getChartVersion()).isEqualTo("1.1.0");
                         });
-        assertThat(release("web").orElseThrow().revision()).isEqualTo(2);
-        assertThat(configMap("web-config").getData()).containsEntry("chartVersion", "1.1.0");
+        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(2);
+        assertThat(site.configMap("web-config").getData()).containsEntry("chartVersion", "1.1.0");
         assertThat(eventReasons()).contains(Reasons.MAINTENANCE_WINDOW_OPEN);
 
         // a time zone the operator does not know: no window opens, the status says why
-        edit(
+        site.edit(
                 n -> {
                     n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madird");
                     n.getSpec().getComponents().get(0).setVersion("1.2.0");
@@ -218,7 +164,8 @@ class MaintenanceWindowIT {
                 .untilAsserted(
                         () ->
                                 assertThatConditions(
-                                                "web", status("web").orElseThrow().getConditions())
+                                                "web",
+                                                site.status("web").orElseThrow().getConditions())
                                         .hasCondition(
                                                 ComponentConditions.UPGRADE_PENDING,
                                                 TRUE,
@@ -227,17 +174,17 @@ class MaintenanceWindowIT {
                                                 ComponentConditions.UPGRADE_PENDING,
                                                 "spec.maintenanceWindow.timeZone Europe/Madird is"
                                                         + " not a time zone the operator knows"));
-        assertThat(release("web").orElseThrow().revision()).isEqualTo(2);
+        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(2);
         assertThat(eventReasons()).contains(Reasons.MAINTENANCE_WINDOW_INVALID);
 
         // fixed, and still inside Saturday's window: applied
-        edit(n -> n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madrid"));
+        site.edit(n -> n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madrid"));
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            assertThat(status("web").orElseThrow().getChartVersion())
+                            assertThat(site.status("web").orElseThrow().getChartVersion())
                                     .isEqualTo("1.2.0");
-                            assertThat(release("web").orElseThrow().chartVersion())
+                            assertThat(site.release("web").orElseThrow().chartVersion())
                                     .isEqualTo("1.2.0");
                         });
     }
@@ -271,47 +218,12 @@ class MaintenanceWindowIT {
     }
 
     private static ComponentSpec component(String name, String version) {
-        ComponentSpec c = new ComponentSpec();
-        c.setName(name);
-        c.setChart("probe-config");
-        c.setRepository(repo.url());
-        c.setVersion(version);
-        return c;
+        return bed.component(name, "probe-config", version);
     }
 
     private static List<String> eventReasons() {
         return API.client().v1().events().inNamespace(NS).list().getItems().stream()
                 .map(Event::getReason)
                 .toList();
-    }
-
-    private static FederationNode nodeNow() {
-        return API.client().resources(FederationNode.class).inNamespace(NS).withName("site").get();
-    }
-
-    private static Optional<ComponentStatus> status(String name) {
-        FederationNode n = nodeNow();
-        return n.getStatus() == null
-                ? Optional.empty()
-                : n.getStatus().getComponents().stream()
-                        .filter(c -> c.getName().equals(name))
-                        .findFirst();
-    }
-
-    private static Optional<ReleaseState> release(String name) {
-        return adminHelm.find(NS, name);
-    }
-
-    private static ConfigMap configMap(String name) {
-        return API.client().configMaps().inNamespace(NS).withName(name).get();
-    }
-
-    private static void edit(Consumer<FederationNode> change) {
-        Conflicts.edit(
-                API.client().resources(FederationNode.class).inNamespace(NS).withName("site"),
-                n -> {
-                    change.accept(n);
-                    return n;
-                });
     }
 }
