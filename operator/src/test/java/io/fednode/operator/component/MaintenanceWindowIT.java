@@ -127,6 +127,29 @@ class MaintenanceWindowIT {
         assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
         assertThat(site.now().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
 
+        // a release deleted by hand is reinstalled at once, with what is declared now: its held
+        // upgrade goes in with it (the service is down; the old inputs are not kept)
+        site.edit(n -> n.getSpec().getComponents().get(1).setVersion("1.1.0"));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThatConditions(
+                                                "extra",
+                                                site.status("extra").orElseThrow().getConditions())
+                                        .hasCondition(
+                                                ComponentConditions.UPGRADE_PENDING,
+                                                TRUE,
+                                                Reasons.OUTSIDE_MAINTENANCE_WINDOW));
+        assertThat(site.release("extra").orElseThrow().chartVersion()).isEqualTo("1.0.0");
+        bed.adminHelm.uninstall(NS, "extra");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () -> {
+                            ComponentStatus s = site.assertReady("extra", Reasons.REINSTALLED, 1);
+                            assertThat(s.getChartVersion()).isEqualTo("1.1.0");
+                            assertNoUpgradePending(s);
+                        });
+
         // an uninstall does not wait either
         site.edit(n -> n.getSpec().getComponents().removeIf(c -> c.getName().equals("extra")));
         await().atMost(Duration.ofSeconds(60))
@@ -143,11 +166,7 @@ class MaintenanceWindowIT {
                 .untilAsserted(
                         () -> {
                             ComponentStatus s = site.assertReady("web", Reasons.UPGRADED, 2);
-                            assertThat(
-                                            Conditions.find(
-                                                    s.getConditions(),
-                                                    ComponentConditions.UPGRADE_PENDING))
-                                    .isEmpty();
+                            assertNoUpgradePending(s);
                             assertThat(s.getChartVersion()).isEqualTo("1.1.0");
                         });
         assertThat(site.release("web").orElseThrow().revision()).isEqualTo(2);
@@ -219,6 +238,12 @@ class MaintenanceWindowIT {
 
     private static ComponentSpec component(String name, String version) {
         return bed.component(name, "probe-config", version);
+    }
+
+    private static void assertNoUpgradePending(ComponentStatus s) {
+        assertThat(Conditions.find(s.getConditions(), ComponentConditions.UPGRADE_PENDING))
+                .as(s.getName() + " UpgradePending")
+                .isEmpty();
     }
 
     private static List<String> eventReasons() {
