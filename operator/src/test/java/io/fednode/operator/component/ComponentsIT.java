@@ -25,15 +25,15 @@ import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.ApiServerWrites;
 import io.fednode.operator.node.InstalledOperator;
+import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.RealApiServer;
 import java.net.ServerSocket;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -50,35 +50,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComponentsIT {
     @RegisterExtension static final RealApiServer API = new RealApiServer();
 
+    static final Path CHARTS = ComponentTestBed.CHARTS;
+    static final ComponentTestBed BED = new ComponentTestBed(API);
     static final String NS = "comp";
     static final String BAD = "comp-bad";
     static final String SECRET_TOKEN = "s3cr3t-t0ken-never-shown";
 
-    private static ComponentsTestbed bed;
-    private static ComponentsTestbed.Node site;
     private static InstalledOperator operator;
+    private static ChartRepositoryServer repo;
     private static HelmReleases adminHelm;
 
     @BeforeAll
     static void install() {
         Awaitility.ignoreExceptionsByDefault();
-        bed =
-                ComponentsTestbed.start(
-                        API,
-                        Set.of(NS, BAD),
-                        repo ->
-                                repo.publish(
-                                        ComponentsTestbed.CHARTS.resolve("privileged-pod"),
-                                        "1.0.0"),
-                        Clock.systemUTC());
-        site = bed.node(NS, "site");
-        operator = bed.operator;
-        adminHelm = bed.adminHelm;
+        repo = new ChartRepositoryServer();
+        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
+            repo.publish(CHARTS.resolve("probe-config"), v);
+        }
+        repo.publish(CHARTS.resolve("privileged-pod"), "1.0.0");
+        operator = BED.operatorFor(NS, BAD);
+        adminHelm = BED.adminHelm();
     }
 
     @AfterAll
     static void stop() {
-        ComponentsTestbed.stop(bed);
+        ComponentTestBed.stop(operator, repo);
     }
 
     @Test
@@ -354,26 +350,32 @@ class ComponentsIT {
     }
 
     static ComponentSpec component(String name, String chart, String version) {
-        return bed.component(name, chart, version);
+        ComponentSpec c = new ComponentSpec();
+        c.setName(name);
+        c.setChart(chart);
+        c.setRepository(repo.url());
+        c.setVersion(version);
+        return c;
     }
 
     private static FederationNode nodeNow() {
-        return site.now();
+        return BED.node(NS, "site");
     }
 
     private static Optional<ComponentStatus> status(String name) {
-        return site.status(name);
+        return BED.status(NS, "site", name);
     }
 
     private static Optional<ReleaseState> release(String name) {
-        return site.release(name);
+        return adminHelm.find(NS, name);
     }
 
     private static ConfigMap configMap(String name) {
-        return site.configMap(name);
+        return BED.configMap(NS, name);
     }
 
+    /** A user's edit of the node. */
     private static void edit(Consumer<FederationNode> change) {
-        site.edit(change);
+        BED.edit(NS, "site", change);
     }
 }

@@ -16,6 +16,9 @@ import io.fednode.api.v1alpha1.MaintenanceWindowSpec;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.api.v1alpha1.WeekDay;
 import io.fednode.fixtures.FederationNodes;
+import io.fednode.operator.component.HelmReleases.ReleaseState;
+import io.fednode.operator.node.InstalledOperator;
+import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.RealApiServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +27,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,20 +51,26 @@ class MaintenanceWindowIT {
 
     static final Instant SATURDAY_IN_WINDOW = Instant.parse("2026-12-05T01:30:00Z");
 
+    static final ComponentTestBed BED = new ComponentTestBed(API);
     private static final MovableClock CLOCK = new MovableClock(THURSDAY);
-    private static ComponentsTestbed bed;
-    private static ComponentsTestbed.Node site;
+    private static ChartRepositoryServer repo;
+    private static InstalledOperator operator;
+    private static HelmReleases adminHelm;
 
     @BeforeAll
     static void install() {
         Awaitility.ignoreExceptionsByDefault();
-        bed = ComponentsTestbed.start(API, Set.of(NS), repo -> {}, CLOCK);
-        site = bed.node(NS, "site");
+        repo = new ChartRepositoryServer();
+        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
+            repo.publish(ComponentTestBed.CHARTS.resolve("probe-config"), v);
+        }
+        operator = BED.operatorFor(CLOCK, NS);
+        adminHelm = BED.adminHelm();
     }
 
     @AfterAll
     static void stop() {
-        ComponentsTestbed.stop(bed);
+        ComponentTestBed.stop(operator, repo);
     }
 
     @Test
@@ -78,10 +87,12 @@ class MaintenanceWindowIT {
 
         // a new install does not wait for the window
         await().atMost(Duration.ofSeconds(90))
-                .untilAsserted(() -> site.assertReady("web", Reasons.INSTALLED, 1));
+                .untilAsserted(() -> assertReady("web", Reasons.INSTALLED, 1));
 
         // outside the window: the version bump waits, a component added with it installs
-        site.edit(
+        BED.edit(
+                NS,
+                "site",
                 n -> {
                     n.getSpec().getComponents().get(0).setVersion("1.1.0");
                     n.getSpec().getComponents().add(component("extra", "1.0.0"));
@@ -89,8 +100,8 @@ class MaintenanceWindowIT {
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            site.assertReady("extra", Reasons.INSTALLED, 1);
-                            ComponentStatus web = site.status("web").orElseThrow();
+                            assertReady("extra", Reasons.INSTALLED, 1);
+                            ComponentStatus web = status("web").orElseThrow();
                             assertThatConditions("web", web.getConditions())
                                     .hasCondition(
                                             ComponentConditions.UPGRADE_PENDING,
@@ -111,70 +122,78 @@ class MaintenanceWindowIT {
                             assertThat(web.getRevision()).isEqualTo(1);
                             assertThat(web.getChartVersion()).isEqualTo("1.0.0");
                         });
-        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
-        assertThat(site.configMap("web-config").getData()).containsEntry("chartVersion", "1.0.0");
+        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(BED.configMap(NS, "web-config").getData())
+                .containsEntry("chartVersion", "1.0.0");
         assertThat(eventReasons()).contains(Reasons.OUTSIDE_MAINTENANCE_WINDOW);
 
         // while it waits, reconciles make no Helm write and do not rewrite the node (after the
         // reconciles queued behind the status patch, which may read the node from before it)
-        double queued = bed.operator.reconciliationsStarted();
+        double queued = operator.reconciliationsStarted();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> bed.operator.reconciliationsStarted() >= queued + 2);
-        String resourceVersion = site.now().getMetadata().getResourceVersion();
-        double reconciles = bed.operator.reconciliationsStarted();
+                .until(() -> operator.reconciliationsStarted() >= queued + 2);
+        String resourceVersion = BED.node(NS, "site").getMetadata().getResourceVersion();
+        double reconciles = operator.reconciliationsStarted();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> bed.operator.reconciliationsStarted() >= reconciles + 3);
-        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
-        assertThat(site.now().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+                .until(() -> operator.reconciliationsStarted() >= reconciles + 3);
+        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(BED.node(NS, "site").getMetadata().getResourceVersion())
+                .isEqualTo(resourceVersion);
 
         // a release deleted by hand is reinstalled at once, with what is declared now: its held
         // upgrade goes in with it (the service is down; the old inputs are not kept)
-        site.edit(n -> n.getSpec().getComponents().get(1).setVersion("1.1.0"));
+        BED.edit(NS, "site", n -> n.getSpec().getComponents().get(1).setVersion("1.1.0"));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
                                 assertThatConditions(
                                                 "extra",
-                                                site.status("extra").orElseThrow().getConditions())
+                                                status("extra").orElseThrow().getConditions())
                                         .hasCondition(
                                                 ComponentConditions.UPGRADE_PENDING,
                                                 TRUE,
                                                 Reasons.OUTSIDE_MAINTENANCE_WINDOW));
-        assertThat(site.release("extra").orElseThrow().chartVersion()).isEqualTo("1.0.0");
-        bed.adminHelm.uninstall(NS, "extra");
+        assertThat(release("extra").orElseThrow().chartVersion()).isEqualTo("1.0.0");
+        adminHelm.uninstall(NS, "extra");
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            ComponentStatus s = site.assertReady("extra", Reasons.REINSTALLED, 1);
+                            ComponentStatus s = assertReady("extra", Reasons.REINSTALLED, 1);
                             assertThat(s.getChartVersion()).isEqualTo("1.1.0");
                             assertNoUpgradePending(s);
                         });
 
         // an uninstall does not wait either
-        site.edit(n -> n.getSpec().getComponents().removeIf(c -> c.getName().equals("extra")));
+        BED.edit(
+                NS,
+                "site",
+                n -> n.getSpec().getComponents().removeIf(c -> c.getName().equals("extra")));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
-                            assertThat(site.release("extra")).isEmpty();
-                            assertThat(site.status("extra")).isEmpty();
+                            assertThat(release("extra")).isEmpty();
+                            assertThat(status("extra")).isEmpty();
                         });
-        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(1);
+        assertThat(release("web").orElseThrow().revision()).isEqualTo(1);
 
         // the clock enters the window: the held upgrade is applied
         CLOCK.moveTo(SATURDAY_IN_WINDOW);
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            ComponentStatus s = site.assertReady("web", Reasons.UPGRADED, 2);
+                            ComponentStatus s = assertReady("web", Reasons.UPGRADED, 2);
                             assertNoUpgradePending(s);
                             assertThat(s.getChartVersion()).isEqualTo("1.1.0");
                         });
-        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(2);
-        assertThat(site.configMap("web-config").getData()).containsEntry("chartVersion", "1.1.0");
+        assertThat(release("web").orElseThrow().revision()).isEqualTo(2);
+        assertThat(BED.configMap(NS, "web-config").getData())
+                .containsEntry("chartVersion", "1.1.0");
         assertThat(eventReasons()).contains(Reasons.MAINTENANCE_WINDOW_OPEN);
 
         // a time zone the operator does not know: no window opens, the status says why
-        site.edit(
+        BED.edit(
+                NS,
+                "site",
                 n -> {
                     n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madird");
                     n.getSpec().getComponents().get(0).setVersion("1.2.0");
@@ -183,8 +202,7 @@ class MaintenanceWindowIT {
                 .untilAsserted(
                         () ->
                                 assertThatConditions(
-                                                "web",
-                                                site.status("web").orElseThrow().getConditions())
+                                                "web", status("web").orElseThrow().getConditions())
                                         .hasCondition(
                                                 ComponentConditions.UPGRADE_PENDING,
                                                 TRUE,
@@ -193,17 +211,17 @@ class MaintenanceWindowIT {
                                                 ComponentConditions.UPGRADE_PENDING,
                                                 "spec.maintenanceWindow.timeZone Europe/Madird is"
                                                         + " not a time zone the operator knows"));
-        assertThat(site.release("web").orElseThrow().revision()).isEqualTo(2);
+        assertThat(release("web").orElseThrow().revision()).isEqualTo(2);
         assertThat(eventReasons()).contains(Reasons.MAINTENANCE_WINDOW_INVALID);
 
         // fixed, and still inside Saturday's window: applied
-        site.edit(n -> n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madrid"));
+        BED.edit(NS, "site", n -> n.getSpec().getMaintenanceWindow().setTimeZone("Europe/Madrid"));
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
-                            assertThat(site.status("web").orElseThrow().getChartVersion())
+                            assertThat(status("web").orElseThrow().getChartVersion())
                                     .isEqualTo("1.2.0");
-                            assertThat(site.release("web").orElseThrow().chartVersion())
+                            assertThat(release("web").orElseThrow().chartVersion())
                                     .isEqualTo("1.2.0");
                         });
     }
@@ -237,7 +255,29 @@ class MaintenanceWindowIT {
     }
 
     private static ComponentSpec component(String name, String version) {
-        return bed.component(name, "probe-config", version);
+        ComponentSpec c = new ComponentSpec();
+        c.setName(name);
+        c.setChart("probe-config");
+        c.setRepository(repo.url());
+        c.setVersion(version);
+        return c;
+    }
+
+    private static Optional<ComponentStatus> status(String component) {
+        return BED.status(NS, "site", component);
+    }
+
+    private static Optional<ReleaseState> release(String component) {
+        return adminHelm.find(NS, component);
+    }
+
+    /** Asserts {@code component} is Ready for {@code reason} at Helm revision {@code revision}. */
+    private static ComponentStatus assertReady(String component, String reason, int revision) {
+        ComponentStatus s = status(component).orElseThrow();
+        assertThatConditions(component, s.getConditions())
+                .hasCondition(ComponentConditions.READY, TRUE, reason);
+        assertThat(s.getRevision()).as(component + " revision").isEqualTo(revision);
+        return s;
     }
 
     private static void assertNoUpgradePending(ComponentStatus s) {
