@@ -1,6 +1,7 @@
 package io.fednode.operator.component;
 
 import static io.fednode.api.common.ConditionTypes.TRUE;
+import static io.fednode.fixtures.ConditionAssert.assertThat;
 import static io.fednode.fixtures.ConditionAssert.assertThatConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -126,6 +127,10 @@ class MaintenanceWindowIT {
         assertThat(BED.configMap(NS, "web-config").getData())
                 .containsEntry("chartVersion", "1.0.0");
         assertThat(eventReasons()).contains(Reasons.OUTSIDE_MAINTENANCE_WINDOW);
+        // the node's summary does not hang on a change that waits for the weekend
+        assertThat(BED.node(NS, "site"))
+                .hasCondition(
+                        ComponentConditions.COMPONENTS_READY, TRUE, Reasons.ALL_COMPONENTS_READY);
 
         // while it waits, reconciles make no Helm write and do not rewrite the node (after the
         // reconciles queued behind the status patch, which may read the node from before it)
