@@ -32,8 +32,8 @@ public class ComponentStatus {
     private String lastOperationTime;
 
     /**
-     * Ready (resources of the release ready), Failed (the last operation failed, and why) and,
-     * only while an upgrade waits for the node's maintenance window, UpgradePending.
+     * Ready (resources of the release ready), Failed (the last operation failed, and why) and, only
+     * while an upgrade waits for the node's maintenance window, UpgradePending.
      */
     private List<Condition> conditions = new ArrayList<>();
 

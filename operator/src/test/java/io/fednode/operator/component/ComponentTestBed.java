@@ -6,11 +6,13 @@ import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.node.InstalledOperator;
+import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,6 +30,15 @@ final class ComponentTestBed {
 
     ComponentTestBed(RealApiServer api) {
         this.api = api;
+    }
+
+    /** A chart repository on 127.0.0.1 serving probe-config 1.0.0, 1.1.0 and 1.2.0. */
+    static ChartRepositoryServer probeConfigRepository() {
+        ChartRepositoryServer repo = new ChartRepositoryServer();
+        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
+            repo.publish(CHARTS.resolve("probe-config"), v);
+        }
+        return repo;
     }
 
     /** Creates the namespaces (Pod Security restricted) and starts the operator watching them. */

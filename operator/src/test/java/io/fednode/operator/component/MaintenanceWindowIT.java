@@ -61,10 +61,7 @@ class MaintenanceWindowIT {
     @BeforeAll
     static void install() {
         Awaitility.ignoreExceptionsByDefault();
-        repo = new ChartRepositoryServer();
-        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
-            repo.publish(ComponentTestBed.CHARTS.resolve("probe-config"), v);
-        }
+        repo = ComponentTestBed.probeConfigRepository();
         operator = BED.operatorFor(CLOCK, NS);
         adminHelm = BED.adminHelm();
     }
