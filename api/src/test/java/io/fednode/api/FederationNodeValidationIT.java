@@ -388,7 +388,118 @@ class FederationNodeValidationIT {
                         List.of(
                                 "spec.federatedJobs.allowedSubmitters[0]",
                                 "at least 1 chars long")));
+        cases.addAll(invalidMaintenanceWindows());
         return cases.stream().map(Arguments::of);
+    }
+
+    /** spec.maintenanceWindow: a window the operator could not read (docs/components.md). */
+    static List<Case> invalidMaintenanceWindows() {
+        String start = "maintenanceWindow.start must be a time of day as HH:MM";
+        String duration = "maintenanceWindow.duration must be a duration from 15m to 24h";
+        List<Case> cases = new ArrayList<>();
+        for (String t : List.of("2:00", "24:00", "02:60", "0200", "2am")) {
+            cases.add(
+                    window(
+                            "window start " + t,
+                            w -> w.put("start", t),
+                            "spec.maintenanceWindow.start",
+                            start));
+        }
+        cases.add(
+                window(
+                        "window start with seconds",
+                        w -> w.put("start", "02:00:00"),
+                        "spec.maintenanceWindow.start",
+                        "Too long"));
+        for (String d : List.of("10m", "14m59s", "25h", "24h1s", "3", "3 hours", "1d", "-3h")) {
+            cases.add(
+                    window(
+                            "window duration " + d,
+                            w -> w.put("duration", d),
+                            "spec.maintenanceWindow.duration",
+                            duration));
+        }
+        cases.add(
+                window(
+                        "window day unknown",
+                        w -> w.put("days", List.of("Saturday")),
+                        "spec.maintenanceWindow.days[0]",
+                        "Unsupported value"));
+        cases.add(
+                window(
+                        "window day twice",
+                        w -> w.put("days", List.of("Sat", "Sun", "Sat")),
+                        "spec.maintenanceWindow.days",
+                        "maintenanceWindow.days must not name a day twice"));
+        for (String zone : List.of("Central European Time", "+01:00")) {
+            cases.add(
+                    window(
+                            "window time zone " + zone,
+                            w -> w.put("timeZone", zone),
+                            "spec.maintenanceWindow.timeZone",
+                            "should match"));
+        }
+        for (String field : List.of("start", "duration")) {
+            cases.add(
+                    window(
+                            "window without " + field,
+                            w -> w.remove(field),
+                            "spec.maintenanceWindow." + field,
+                            "Required value"));
+        }
+        return cases;
+    }
+
+    private static Case window(
+            String name, Consumer<Map<String, Object>> change, String field, String message) {
+        return new Case(
+                name,
+                s -> {
+                    Map<String, Object> w = maintenanceWindow();
+                    change.accept(w);
+                    s.put("maintenanceWindow", w);
+                },
+                List.of(field, message));
+    }
+
+    /** Saturdays and Sundays 02:00 for 3h (UTC unless a test sets timeZone). */
+    static Map<String, Object> maintenanceWindow() {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("days", List.of("Sat", "Sun"));
+        w.put("start", "02:00");
+        w.put("duration", "3h");
+        return w;
+    }
+
+    @Test
+    void aMaintenanceWindowIsAcceptedAndItsTimeZoneDefaultsToUtc() {
+        GenericKubernetesResource weekend = valid("weekend");
+        specOf(weekend).put("maintenanceWindow", maintenanceWindow());
+        assertThat(specOf(client().resource(weekend).inNamespace(NS).create()))
+                .extracting("maintenanceWindow")
+                .isEqualTo(
+                        Map.of(
+                                "days",
+                                List.of("Sat", "Sun"),
+                                "start",
+                                "02:00",
+                                "duration",
+                                "3h",
+                                "timeZone",
+                                "UTC"));
+        Map<String, Object> everyNight = new LinkedHashMap<>();
+        everyNight.put("start", "23:30");
+        everyNight.put("duration", "1h30m");
+        everyNight.put("timeZone", "Europe/Madrid");
+        Map<String, Object> wholeDay = new LinkedHashMap<>(maintenanceWindow());
+        wholeDay.put("duration", "24h");
+        wholeDay.put("days", List.of("Mon"));
+        for (Map<String, Object> w : List.of(everyNight, wholeDay)) {
+            GenericKubernetesResource node =
+                    valid("window-" + Integer.toHexString(w.hashCode() & 0xfffffff));
+            specOf(node).put("maintenanceWindow", w);
+            client().resource(node).inNamespace(NS).create();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -87,6 +87,15 @@ public final class OperatorMain {
 
     /** Starts the operator, and its HTTP server when {@code settings.httpPort() >= 0}. */
     public static RunningOperator run(KubernetesClient client, OperatorSettings settings) {
+        return run(client, settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #run(KubernetesClient, OperatorSettings)}, with the clock the maintenance window is
+     * judged by (tests move it; everything else keeps the system clock).
+     */
+    public static RunningOperator run(
+            KubernetesClient client, OperatorSettings settings, Clock windowClock) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -135,7 +144,8 @@ public final class OperatorMain {
                         new NodeComponents(
                                 new HelmReleases(client.getConfiguration()),
                                 settings.components(),
-                                Clock.systemUTC()));
+                                windowClock),
+                        settings.resyncPeriod());
         DatasetReconciler datasets = new DatasetReconciler();
         TrainingRunReconciler runs = new TrainingRunReconciler();
         registry.getPrometheusRegistry()

@@ -14,6 +14,13 @@ public final class ComponentConditions {
     /** On a component ("abnormal-true"): the last operation failed, the reason says how. */
     public static final String FAILED = "Failed";
 
+    /**
+     * On a component ("abnormal-true", present only while True): an upgrade is declared and waits
+     * for the node's maintenance window; the release keeps serving what it deployed. The message
+     * names when the window opens next.
+     */
+    public static final String UPGRADE_PENDING = "UpgradePending";
+
     /** What the operator last did to a component's release ({@code lastOperation}). */
     public static final class Operations {
         public static final String INSTALL = "Install";
@@ -50,6 +57,15 @@ public final class ComponentConditions {
         public static final String CHART_INVALID = "ChartInvalid";
         public static final String VALUES_INVALID = "ValuesInvalid";
         public static final String NOT_INSTALLED = "NotInstalled";
+
+        // UpgradePending, and the events of the maintenance window
+        public static final String OUTSIDE_MAINTENANCE_WINDOW = "OutsideMaintenanceWindow";
+
+        /** spec.maintenanceWindow cannot be used (an unknown time zone): no window opens. */
+        public static final String MAINTENANCE_WINDOW_INVALID = "MaintenanceWindowInvalid";
+
+        /** Event: an upgrade held for the window is applied now that it is open. */
+        public static final String MAINTENANCE_WINDOW_OPEN = "MaintenanceWindowOpen";
 
         // ComponentsReady
         public static final String NO_COMPONENTS = "NoComponents";

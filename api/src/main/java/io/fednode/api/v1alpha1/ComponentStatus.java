@@ -31,7 +31,10 @@ public class ComponentStatus {
     /** When the last operation ended (RFC 3339, UTC, to the second). */
     private String lastOperationTime;
 
-    /** Ready (resources of the release ready) and Failed (the last operation failed, and why). */
+    /**
+     * Ready (resources of the release ready), Failed (the last operation failed, and why) and, only
+     * while an upgrade waits for the node's maintenance window, UpgradePending.
+     */
     private List<Condition> conditions = new ArrayList<>();
 
     public String getName() {

@@ -90,6 +90,20 @@ public class FederationNodeSpec {
             message = "components must have unique names")
     private List<ComponentSpec> components = new ArrayList<>();
 
+    /**
+     * When disruptive changes may be made (issue 15): outside the window, upgrades of components
+     * wait for it to open. Absent: changes are applied at once.
+     */
+    private MaintenanceWindowSpec maintenanceWindow;
+
+    public MaintenanceWindowSpec getMaintenanceWindow() {
+        return maintenanceWindow;
+    }
+
+    public void setMaintenanceWindow(MaintenanceWindowSpec maintenanceWindow) {
+        this.maintenanceWindow = maintenanceWindow;
+    }
+
     public String getNodeId() {
         return nodeId;
     }

@@ -4,10 +4,12 @@ import static io.fednode.api.common.ConditionTypes.FALSE;
 import static io.fednode.api.common.ConditionTypes.TRUE;
 import static io.fednode.api.v1alpha1.ComponentConditions.FAILED;
 import static io.fednode.api.v1alpha1.ComponentConditions.READY;
+import static io.fednode.api.v1alpha1.ComponentConditions.UPGRADE_PENDING;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.common.ConditionTypes;
 import io.fednode.api.common.Conditions;
 import io.fednode.api.v1alpha1.ComponentConditions.Operations;
 import io.fednode.api.v1alpha1.ComponentConditions.Reasons;
@@ -17,11 +19,17 @@ import io.fednode.api.v1alpha1.DeletionPolicy;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.common.EventRecorder;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
+import io.fednode.operator.maintenance.MaintenanceWindow;
+import io.fednode.operator.maintenance.MaintenanceWindow.Closed;
+import io.fednode.operator.maintenance.MaintenanceWindow.Open;
+import io.fednode.operator.maintenance.MaintenanceWindow.Unusable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,6 +57,14 @@ import org.slf4j.LoggerFactory;
  * (repository unreachable, a valuesFrom Secret missing) is retried. Releases recorded in the status
  * whose component is removed or disabled are uninstalled; releases the status never recorded are
  * never touched.
+ *
+ * <p>With a {@code spec.maintenanceWindow}, an upgrade — a new declaration for a deployed release,
+ * or a release changed by hand brought back by upgrading it — waits while the window is closed: no
+ * Helm write, the component reports {@code UpgradePending=True} naming the next opening, and {@link
+ * Outcome#windowOpensIn()} tells the reconciler when to look again. Installs, reinstalls of a
+ * release deleted by hand and uninstalls do not wait: they add or remove a service the declaration
+ * asks for, they do not disrupt one that runs. A window the operator cannot use (an unknown time
+ * zone) never opens, and says so.
  */
 public final class NodeComponents {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
@@ -80,8 +96,15 @@ public final class NodeComponents {
      *
      * @param statuses one per declared component, in the declared order
      * @param retry whether a component waits for a problem that may go away
+     * @param windowOpensIn when an upgrade waits for the maintenance window: how long until it
+     *     opens (a second after, so the reconcile then finds it open)
      */
-    public record Outcome(List<ComponentStatus> statuses, boolean retry) {}
+    public record Outcome(
+            List<ComponentStatus> statuses, boolean retry, Optional<Duration> windowOpensIn) {
+        public Outcome(List<ComponentStatus> statuses, boolean retry) {
+            this(statuses, retry, Optional.empty());
+        }
+    }
 
     public Outcome reconcile(FederationNode node, KubernetesClient client) {
         String namespace = node.getMetadata().getNamespace();
@@ -93,6 +116,10 @@ public final class NodeComponents {
         List<ComponentSpec> declared = node.getSpec().getComponents();
         List<ComponentStatus> out = new ArrayList<>();
         boolean retry = false;
+        Instant now = clock.instant();
+        MaintenanceWindow.Verdict window =
+                MaintenanceWindow.verdict(node.getSpec().getMaintenanceWindow(), now);
+        boolean held = false;
         String uid = node.getMetadata().getUid();
         Set<String> enabledKeys =
                 declared.stream()
@@ -117,7 +144,8 @@ public final class NodeComponents {
                 next = disabled(node, client, spec, old, release, generation);
             } else {
                 try {
-                    next = enabled(node, client, spec, old, release, generation);
+                    next = enabled(node, client, spec, old, release, generation, window);
+                    held |= Conditions.is(next.getConditions(), UPGRADE_PENDING, TRUE);
                 } catch (ComponentProblem p) {
                     retry |= p.retry();
                     next = refused(spec, old, release, p, generation);
@@ -133,7 +161,11 @@ public final class NodeComponents {
             }
             out.add(next);
         }
-        return new Outcome(out, retry);
+        Optional<Duration> opensIn =
+                held && window instanceof Closed closed
+                        ? Optional.of(Duration.between(now, closed.opens()).plusSeconds(1))
+                        : Optional.empty();
+        return new Outcome(out, retry, opensIn);
     }
 
     private ComponentStatus enabled(
@@ -142,7 +174,8 @@ public final class NodeComponents {
             ComponentSpec spec,
             ComponentStatus old,
             Optional<ReleaseState> release,
-            long generation)
+            long generation,
+            MaintenanceWindow.Verdict window)
             throws ComponentProblem {
         String namespace = node.getMetadata().getNamespace();
         List<String> egress =
@@ -177,12 +210,34 @@ public final class NodeComponents {
             // the same, when the node was read before its failed status reached the cache
             return restamped(lastFailure, generation);
         }
+        // a first install that never deployed: Helm cannot upgrade it, start again
+        boolean restart =
+                release.isPresent() && !release.get().deployed() && release.get().revision() <= 1;
         String operation =
                 release.isEmpty()
                         ? (old != null && old.getRevision() != null && old.getRevision() > 0
                                 ? Operations.REINSTALL
                                 : Operations.INSTALL)
-                        : Operations.UPGRADE;
+                        : restart ? Operations.INSTALL : Operations.UPGRADE;
+        if (operation.equals(Operations.UPGRADE)) {
+            if (!(window instanceof Open)) {
+                return held(node, client, spec, old, release.get(), window, generation);
+            }
+            if (old != null && Conditions.is(old.getConditions(), UPGRADE_PENDING, TRUE)) {
+                events.record(
+                        client,
+                        node,
+                        EventRecorder.NORMAL,
+                        Reasons.MAINTENANCE_WINDOW_OPEN,
+                        "component "
+                                + spec.getName()
+                                + ": the maintenance window is open, applying the held upgrade to"
+                                + " chart "
+                                + spec.getChart()
+                                + " "
+                                + spec.getVersion());
+            }
+        }
         Path dir = tempDir();
         try {
             Path chart = charts.fetch(spec, egress, dir);
@@ -200,12 +255,8 @@ public final class NodeComponents {
                     spec.getVersion());
             ReleaseState deployed;
             try {
-                if (release.isPresent()
-                        && !release.get().deployed()
-                        && release.get().revision() <= 1) {
-                    // a first install that never deployed: Helm cannot upgrade it, start again
+                if (restart) {
                     helm.uninstall(namespace, spec.getName());
-                    operation = Operations.INSTALL;
                 }
                 deployed =
                         operation.equals(Operations.UPGRADE)
@@ -246,6 +297,94 @@ public final class NodeComponents {
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * An upgrade that waits for the maintenance window: what the status recorded stays (the release
+     * keeps serving it), plus {@code UpgradePending=True} saying until when and why. An event tells
+     * when an upgrade starts waiting, or waits for another reason.
+     */
+    private ComponentStatus held(
+            FederationNode node,
+            KubernetesClient client,
+            ComponentSpec spec,
+            ComponentStatus old,
+            ReleaseState release,
+            MaintenanceWindow.Verdict window,
+            long generation) {
+        String upgrade = "upgrade to chart " + spec.getChart() + " " + spec.getVersion();
+        String serving =
+                "revision "
+                        + release.revision()
+                        + " (chart "
+                        + release.chartVersion()
+                        + ") keeps serving";
+        boolean unusable = window instanceof Unusable;
+        String reason =
+                unusable ? Reasons.MAINTENANCE_WINDOW_INVALID : Reasons.OUTSIDE_MAINTENANCE_WINDOW;
+        String message =
+                window instanceof Closed closed
+                        ? upgrade
+                                + " waits for the maintenance window, which opens next "
+                                + closed.description()
+                                + "; "
+                                + serving
+                        : upgrade
+                                + " waits: "
+                                + ((Unusable) window).problem()
+                                + ", so no maintenance window opens until it is fixed; "
+                                + serving;
+        List<Condition> conditions = new ArrayList<>();
+        if (old != null) {
+            old.getConditions().stream()
+                    .filter(c -> !UPGRADE_PENDING.equals(c.getType()))
+                    .map(c -> new ConditionBuilder(c).withObservedGeneration(generation).build())
+                    .forEach(conditions::add);
+        } else {
+            // the status was lost while the release stayed: its readiness is checked when the
+            // upgrade runs
+            String found =
+                    "release "
+                            + spec.getName()
+                            + " found at revision "
+                            + release.revision()
+                            + " (chart "
+                            + release.chartVersion()
+                            + "), not yet brought to the declaration";
+            conditions.add(Conditions.of(READY, ConditionTypes.UNKNOWN, reason, found, generation));
+            conditions.add(Conditions.of(FAILED, FALSE, Reasons.NO_FAILURE, found, generation));
+        }
+        conditions.add(Conditions.of(UPGRADE_PENDING, TRUE, reason, message, generation));
+        Optional<Condition> before =
+                old == null
+                        ? Optional.empty()
+                        : Conditions.find(old.getConditions(), UPGRADE_PENDING);
+        if (before.isEmpty()
+                || !TRUE.equals(before.get().getStatus())
+                || !reason.equals(before.get().getReason())
+                || !message.equals(before.get().getMessage())) {
+            LOG.info(
+                    "component {} of node {}/{}: {}",
+                    spec.getName(),
+                    node.getMetadata().getNamespace(),
+                    node.getMetadata().getName(),
+                    message);
+            events.record(
+                    client,
+                    node,
+                    unusable ? EventRecorder.WARNING : EventRecorder.NORMAL,
+                    reason,
+                    "component " + spec.getName() + ": " + message);
+        }
+        return status(
+                spec,
+                old,
+                old == null ? release.revision() : old.getRevision(),
+                old == null ? release.chartVersion() : old.getChartVersion(),
+                old == null ? null : old.getAppliedDigest(),
+                old == null ? null : old.getLastOperation(),
+                conditions,
+                false);
     }
 
     private ComponentStatus deployedStatus(
@@ -540,8 +679,10 @@ public final class NodeComponents {
         s.setAppliedDigest(old.getAppliedDigest());
         s.setLastOperation(old.getLastOperation());
         s.setLastOperationTime(old.getLastOperationTime());
+        // nothing waits for the window when a component is left as it is
         s.setConditions(
                 old.getConditions().stream()
+                        .filter(c -> !UPGRADE_PENDING.equals(c.getType()))
                         .map(
                                 c ->
                                         new ConditionBuilder(c)

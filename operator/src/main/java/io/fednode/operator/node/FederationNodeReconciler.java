@@ -101,9 +101,25 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
      *     reported not ready)
      */
     public FederationNodeReconciler(HubLinks hubLinks, NodeComponents components) {
+        this(hubLinks, components, DEFAULT_RESYNC);
+    }
+
+    /**
+     * @param resyncPeriod the controller's reconciliation max interval: a wait for the maintenance
+     *     window is rescheduled for at most this long, since JOSDK's reschedule replaces that
+     *     interval and would otherwise stop the periodic drift check meanwhile
+     */
+    public FederationNodeReconciler(
+            HubLinks hubLinks, NodeComponents components, java.time.Duration resyncPeriod) {
         this.hubLinks = hubLinks;
         this.components = components;
+        this.resyncPeriod = resyncPeriod;
     }
+
+    /** JOSDK's default reconciliation max interval. */
+    private static final java.time.Duration DEFAULT_RESYNC = java.time.Duration.ofHours(10);
+
+    private final java.time.Duration resyncPeriod;
 
     /** Helm releases of spec.components, or null. */
     private final NodeComponents components;
@@ -165,8 +181,30 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                         context,
                         NodeConditions.reconciled(
                                 node, observation, hubLink, components.statuses(), Instant.now()));
-        // a repository that may come back or a Secret that may appear: look again soon
-        return components.retry() ? control.rescheduleAfter(COMPONENT_RETRY) : control;
+        Optional<java.time.Duration> wait =
+                nextLook(components.retry(), components.windowOpensIn(), resyncPeriod);
+        return wait.isPresent() ? control.rescheduleAfter(wait.get()) : control;
+    }
+
+    /**
+     * When to reconcile a node again, if sooner than the controller's max interval would: soon when
+     * a component waits for a problem that may go away (a repository that may come back, a Secret
+     * that may appear), when the maintenance window opens when an upgrade waits for it; the sooner
+     * of the two. A reschedule replaces the periodic reconcile, so a window that opens after {@code
+     * resyncPeriod} is looked at again after {@code resyncPeriod}: drift checks carry on, and the
+     * reconcile within one period of the opening reschedules for the opening itself.
+     */
+    static Optional<java.time.Duration> nextLook(
+            boolean retry,
+            Optional<java.time.Duration> windowOpensIn,
+            java.time.Duration resyncPeriod) {
+        Optional<java.time.Duration> window =
+                windowOpensIn.map(d -> d.compareTo(resyncPeriod) < 0 ? d : resyncPeriod);
+        if (!retry) {
+            return window;
+        }
+        return Optional.of(
+                window.filter(d -> d.compareTo(COMPONENT_RETRY) < 0).orElse(COMPONENT_RETRY));
     }
 
     /** Announces transitions as events and patches the status only if it changed. */

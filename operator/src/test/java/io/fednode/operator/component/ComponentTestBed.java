@@ -6,10 +6,13 @@ import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.node.InstalledOperator;
+import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -29,8 +32,22 @@ final class ComponentTestBed {
         this.api = api;
     }
 
+    /** A chart repository on 127.0.0.1 serving probe-config 1.0.0, 1.1.0 and 1.2.0. */
+    static ChartRepositoryServer probeConfigRepository() {
+        ChartRepositoryServer repo = new ChartRepositoryServer();
+        for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
+            repo.publish(CHARTS.resolve("probe-config"), v);
+        }
+        return repo;
+    }
+
     /** Creates the namespaces (Pod Security restricted) and starts the operator watching them. */
     InstalledOperator operatorFor(String... namespaces) {
+        return operatorFor(Clock.systemUTC(), namespaces);
+    }
+
+    /** As above, the operator judging maintenance windows by {@code windowClock}. */
+    InstalledOperator operatorFor(Clock windowClock, String... namespaces) {
         for (String ns : namespaces) {
             api.client()
                     .resource(
@@ -48,7 +65,8 @@ final class ComponentTestBed {
                 OperatorSettings.defaults()
                         .withResyncPeriod(Duration.ofSeconds(5))
                         .withNamespaces(Set.of(namespaces))
-                        .withComponents(new ComponentSettings(Duration.ofSeconds(10), true)));
+                        .withComponents(new ComponentSettings(Duration.ofSeconds(10), true)),
+                windowClock);
     }
 
     /** Resets Awaitility and closes what the IT started (nulls: never started). */

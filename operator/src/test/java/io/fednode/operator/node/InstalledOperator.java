@@ -6,6 +6,7 @@ import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.Manifests;
 import io.fednode.testing.OperatorManifests;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -37,6 +38,15 @@ public final class InstalledOperator implements AutoCloseable {
             KubernetesClient admin,
             BiFunction<String, String, KubernetesClient> clientAs,
             OperatorSettings settings) {
+        return install(admin, clientAs, settings, Clock.systemUTC());
+    }
+
+    /** As above, the maintenance window judged by {@code windowClock}. */
+    public static InstalledOperator install(
+            KubernetesClient admin,
+            BiFunction<String, String, KubernetesClient> clientAs,
+            OperatorSettings settings,
+            Clock windowClock) {
         if (settings.namespaces().isEmpty()) {
             throw new IllegalArgumentException("name the namespaces the operator watches");
         }
@@ -44,7 +54,7 @@ public final class InstalledOperator implements AutoCloseable {
                 OperatorManifests.applyAllButDeployment(admin, List.copyOf(settings.namespaces()));
         apply(admin, rendered.resolve("03-deployment.yaml"));
         KubernetesClient client = clientAs.apply(NAMESPACE, SERVICE_ACCOUNT);
-        return new InstalledOperator(OperatorMain.run(client, settings), client);
+        return new InstalledOperator(OperatorMain.run(client, settings, windowClock), client);
     }
 
     static void apply(KubernetesClient admin, Path file) {
