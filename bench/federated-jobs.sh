@@ -9,6 +9,7 @@
 #
 #   bench/federated-jobs.sh                                # 100 nodes, heartbeat 5 s, 3 runs each
 #   BENCH_NODES=50 BENCH_HEARTBEAT=10 BENCH_REPEATS=5 bench/federated-jobs.sh
+#   BENCH_LOST_AFTER=15s bench/federated-jobs.sh   # the hub's --job-lost-after (default 90s)
 #
 # Needs the Kubernetes binaries from tools/build-k8s.sh and the images (`make images`, or run it
 # after `make test`); builds the modules it needs in the reactor (nothing is installed into ~/.m2).
@@ -17,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cd "$repo"
-export BENCH_NODES=${BENCH_NODES:-100} BENCH_HEARTBEAT=${BENCH_HEARTBEAT:-5} BENCH_REPEATS=${BENCH_REPEATS:-3}
+export BENCH_NODES=${BENCH_NODES:-100} BENCH_HEARTBEAT=${BENCH_HEARTBEAT:-5} BENCH_REPEATS=${BENCH_REPEATS:-3} BENCH_LOST_AFTER=${BENCH_LOST_AFTER:-90s}
 echo "[bench] $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 mkdir -p e2e-tests/target
 rm -f e2e-tests/target/federated-jobs-bench.txt

@@ -99,6 +99,11 @@ final class JarProcess implements AutoCloseable {
     }
 
     /** SIGTERM (the product's shutdown hooks run), then SIGKILL if it does not exit in time. */
+    /** The running process's id (for a thread dump when a benchmark stalls). */
+    long pid() {
+        return process.pid();
+    }
+
     void stop() {
         if (process == null) {
             return;
