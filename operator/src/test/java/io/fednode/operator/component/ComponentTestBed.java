@@ -2,6 +2,8 @@ package io.fednode.operator.component;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fednode.api.v1alpha1.ComponentSpec;
 import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.operator.OperatorSettings;
@@ -49,15 +51,7 @@ final class ComponentTestBed {
     /** As above, the operator judging maintenance windows by {@code windowClock}. */
     InstalledOperator operatorFor(Clock windowClock, String... namespaces) {
         for (String ns : namespaces) {
-            api.client()
-                    .resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
+            restrictedNamespace(api.client(), ns);
         }
         return InstalledOperator.install(
                 api.client(),
@@ -67,6 +61,27 @@ final class ComponentTestBed {
                         .withNamespaces(Set.of(namespaces))
                         .withComponents(new ComponentSettings(Duration.ofSeconds(10), true)),
                 windowClock);
+    }
+
+    /** A namespace whose Pods must pass Pod Security {@code restricted}, as node namespaces are. */
+    static void restrictedNamespace(KubernetesClient admin, String ns) {
+        admin.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
+    }
+
+    static ComponentSpec component(String repository, String name, String chart, String version) {
+        ComponentSpec c = new ComponentSpec();
+        c.setName(name);
+        c.setChart(chart);
+        c.setRepository(repository);
+        c.setVersion(version);
+        return c;
     }
 
     /** Resets Awaitility and closes what the IT started (nulls: never started). */

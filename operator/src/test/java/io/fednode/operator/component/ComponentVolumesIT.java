@@ -78,7 +78,7 @@ class ComponentVolumesIT {
         repo = new ChartRepositoryServer();
         repo.publish(CHARTS.resolve("probe-volumes"), "1.0.0");
         for (String ns : List.of(RETAIN, DELETE)) {
-            ComponentFixtures.restrictedNamespace(API.client(), ns);
+            ComponentTestBed.restrictedNamespace(API.client(), ns);
             kubelets.add(FakeKubelet.start(API.client(), ns));
         }
         controllers =
@@ -307,7 +307,7 @@ class ComponentVolumesIT {
     }
 
     private static ComponentSpec component(String name, String chart, String version) {
-        return ComponentFixtures.component(repo.url(), name, chart, version);
+        return ComponentTestBed.component(repo.url(), name, chart, version);
     }
 
     private static PersistentVolumeClaim claim(String ns, String name) {
@@ -340,7 +340,7 @@ class ComponentVolumesIT {
     }
 
     private static void edit(String ns, Consumer<FederationNode> change) {
-        ComponentFixtures.edit(API.client(), ns, "site", change);
+        new ComponentTestBed(API).edit(ns, "site", change);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -350,12 +350,7 @@ class ComponentsIT {
     }
 
     static ComponentSpec component(String name, String chart, String version) {
-        ComponentSpec c = new ComponentSpec();
-        c.setName(name);
-        c.setChart(chart);
-        c.setRepository(repo.url());
-        c.setVersion(version);
-        return c;
+        return ComponentTestBed.component(repo.url(), name, chart, version);
     }
 
     private static FederationNode nodeNow() {

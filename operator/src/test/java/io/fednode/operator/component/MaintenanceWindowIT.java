@@ -257,12 +257,7 @@ class MaintenanceWindowIT {
     }
 
     private static ComponentSpec component(String name, String version) {
-        ComponentSpec c = new ComponentSpec();
-        c.setName(name);
-        c.setChart("probe-config");
-        c.setRepository(repo.url());
-        c.setVersion(version);
-        return c;
+        return ComponentTestBed.component(repo.url(), name, "probe-config", version);
     }
 
     private static Optional<ComponentStatus> status(String component) {
