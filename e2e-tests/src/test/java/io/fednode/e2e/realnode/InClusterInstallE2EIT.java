@@ -341,7 +341,8 @@ class InClusterInstallE2EIT {
                 .anySatisfy(p -> assertThat(name(p)).isEqualTo(name(workingPod)));
         assertThat(history(helm))
                 .extracting(r -> r.get("revision").asInt(), r -> r.get("status").asText())
-                .containsExactly(tuple(1, "superseded"), tuple(2, "failed"));
+                .as("a failed upgrade leaves the working revision deployed")
+                .containsExactly(tuple(1, "deployed"), tuple(2, "failed"));
 
         helm.run(
                 List.of(
@@ -358,6 +359,11 @@ class InClusterInstallE2EIT {
         assertThat(latest.get("revision").asInt()).isEqualTo(3);
         assertThat(latest.get("status").asText()).isEqualTo("deployed");
         assertThat(latest.get("description").asText()).isEqualTo("Rollback to 1");
+        assertThat(revisions)
+                .filteredOn(r -> r.get("status").asText().equals("deployed"))
+                .as("the rollback is the one deployed revision")
+                .singleElement()
+                .isSameAs(latest);
         await().atMost(Duration.ofMinutes(2))
                 .untilAsserted(
                         () -> {
