@@ -46,7 +46,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * namespaces that enforce Pod Security "restricted", on the real node of a cluster of its own. The
  * operator reaches the API server from the pod network; a node enrols with the in-cluster hub
  * through its Service and turns Ready and Connected; the operator's anonymiser Job anonymises a
- * Dataset. Last, deleting the cluster leaves nothing behind on this machine.
+ * Dataset. An operator upgrade whose Pod cannot start fails and {@code helm rollback} restores the
+ * working release; uninstalling both charts removes their objects and keeps what holds data (CRDs,
+ * nodes, Datasets, claims, key and identity Secrets). Last, deleting the cluster leaves nothing
+ * behind on this machine. Helm is the CLI the build makes (helm-java has no rollback).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterInstallE2EIT {
