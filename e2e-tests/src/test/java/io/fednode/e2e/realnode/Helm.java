@@ -26,6 +26,29 @@ public final class Helm {
 
     /** Runs {@code helm ARGS}; fails with helm's output unless it exits 0. Returns stdout. */
     public String run(List<String> args) {
+        Result r = exec(args);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("helm " + args + " failed:\n" + r.output());
+        }
+        return r.output();
+    }
+
+    /**
+     * Runs {@code helm ARGS} that must fail (a failed upgrade); fails if helm exits 0. Returns
+     * helm's output, its error message included.
+     */
+    public String runExpectingFailure(List<String> args) {
+        Result r = exec(args);
+        if (r.exitCode() == 0) {
+            throw new AssertionError(
+                    "helm " + args + " succeeded, expected a failure:\n" + r.output());
+        }
+        return r.output();
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    private Result exec(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(KubernetesBinaries.binary("helm").toString());
         command.addAll(args);
@@ -44,10 +67,7 @@ public final class Helm {
                 p.destroyForcibly();
                 throw new AssertionError("helm " + args + " timed out:\n" + text);
             }
-            if (p.exitValue() != 0) {
-                throw new AssertionError("helm " + args + " failed:\n" + text);
-            }
-            return text;
+            return new Result(p.exitValue(), text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

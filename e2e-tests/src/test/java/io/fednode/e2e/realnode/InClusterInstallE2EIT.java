@@ -1,15 +1,19 @@
 package io.fednode.e2e.realnode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
@@ -18,12 +22,17 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.ProjectImages;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,7 +46,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * namespaces that enforce Pod Security "restricted", on the real node of a cluster of its own. The
  * operator reaches the API server from the pod network; a node enrols with the in-cluster hub
  * through its Service and turns Ready and Connected; the operator's anonymiser Job anonymises a
- * Dataset. Last, deleting the cluster leaves nothing behind on this machine.
+ * Dataset. An operator upgrade whose Pod cannot start fails and {@code helm rollback} restores the
+ * working release; uninstalling both charts removes their objects and keeps what holds data (CRDs,
+ * nodes, Datasets, claims, key and identity Secrets). Last, deleting the cluster leaves nothing
+ * behind on this machine. Helm is the CLI the build makes (helm-java has no rollback).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterInstallE2EIT {
@@ -292,6 +304,235 @@ class InClusterInstallE2EIT {
 
     @Test
     @Order(4)
+    void aFailedUpgradeIsRolledBackToTheWorkingRelease() {
+        beginStep(4);
+        Helm helm = new Helm(CLUSTER);
+        Deployment working = operatorDeployment();
+        Pod workingPod = client().pods().inNamespace(OPERATOR_NS).list().getItems().get(0);
+        // An image the node does not have and must not pull: the new Pod fails at once
+        // (ErrImageNeverPull) and never turns ready, without waiting on any registry.
+        String failure =
+                helm.runExpectingFailure(
+                        List.of(
+                                "upgrade",
+                                "fednode",
+                                operatorChart().toString(),
+                                "--namespace",
+                                OPERATOR_NS,
+                                "--reuse-values",
+                                "--set",
+                                "image.tag=no-such-tag",
+                                "--set",
+                                "image.pullPolicy=Never",
+                                "--wait",
+                                "--timeout",
+                                "45s"));
+        assertThat(failure).contains("UPGRADE FAILED");
+        assertThat(client().pods().inNamespace(OPERATOR_NS).list().getItems())
+                .as("the new Pod cannot start; the old one keeps running")
+                .anySatisfy(
+                        p ->
+                                assertThat(
+                                                p.getStatus()
+                                                        .getContainerStatuses()
+                                                        .get(0)
+                                                        .getState()
+                                                        .getWaiting())
+                                        .isNotNull()
+                                        .extracting(w -> w.getReason())
+                                        .isEqualTo("ErrImageNeverPull"))
+                .anySatisfy(p -> assertThat(name(p)).isEqualTo(name(workingPod)));
+        assertThat(history(helm))
+                .extracting(r -> r.get("revision").asInt(), r -> r.get("status").asText())
+                .as("a failed upgrade leaves the working revision deployed")
+                .containsExactly(tuple(1, "deployed"), tuple(2, "failed"));
+
+        helm.run(
+                List.of(
+                        "rollback",
+                        "fednode",
+                        "1",
+                        "--namespace",
+                        OPERATOR_NS,
+                        "--wait",
+                        "--timeout",
+                        "3m"));
+        List<JsonNode> revisions = history(helm);
+        JsonNode latest = revisions.get(revisions.size() - 1);
+        assertThat(latest.get("revision").asInt()).isEqualTo(3);
+        assertThat(latest.get("status").asText()).isEqualTo("deployed");
+        assertThat(latest.get("description").asText()).isEqualTo("Rollback to 1");
+        assertThat(revisions)
+                .filteredOn(r -> r.get("status").asText().equals("deployed"))
+                .as("the rollback is the one deployed revision")
+                .singleElement()
+                .isSameAs(latest);
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            Deployment d = operatorDeployment();
+                            assertThat(d.getSpec().getTemplate())
+                                    .as("the working release's Pod template")
+                                    .isEqualTo(working.getSpec().getTemplate());
+                            assertThat(d.getStatus().getReplicas()).isEqualTo(1);
+                            assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(1);
+                            assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(1);
+                            assertThat(client().pods().inNamespace(OPERATOR_NS).list().getItems())
+                                    .as("the failed Pod is gone, the working one never stopped")
+                                    .singleElement()
+                                    .satisfies(
+                                            p -> {
+                                                assertThat(p.getMetadata().getUid())
+                                                        .isEqualTo(
+                                                                workingPod.getMetadata().getUid());
+                                                assertThat(
+                                                                p.getSpec()
+                                                                        .getContainers()
+                                                                        .get(0)
+                                                                        .getImage())
+                                                        .isEqualTo(
+                                                                ProjectImages.operator()
+                                                                        .reference());
+                                            });
+                        });
+
+        // The rolled-back operator still reconciles: a spec change to the node is acted on.
+        long generation =
+                client().resources(FederationNode.class)
+                        .inNamespace(HOSPITAL_NS)
+                        .withName(NODE)
+                        .edit(
+                                n -> {
+                                    n.getSpec().getConnectivity().setHeartbeatInterval("6s");
+                                    return n;
+                                })
+                        .getMetadata()
+                        .getGeneration();
+        await().atMost(Duration.ofMinutes(1))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            assertThat(federationNode().getStatus().getObservedGeneration())
+                                    .isEqualTo(generation);
+                            assertNodeCondition("Ready", "True");
+                        });
+        stepsPassed = 4;
+    }
+
+    @Test
+    @Order(5)
+    void uninstallingTheChartsKeepsTheCrdsTheNodesAndTheirData() {
+        beginStep(5);
+        Helm helm = new Helm(CLUSTER);
+        List<HasMetadata> kept = new ArrayList<>();
+        kept.addAll(
+                client().apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+                        .filter(crd -> crd.getSpec().getGroup().equals("fednode.io"))
+                        .toList());
+        assertThat(kept).hasSizeGreaterThanOrEqualTo(5);
+        kept.add(federationNode());
+        kept.add(
+                client().resources(Dataset.class)
+                        .inNamespace(HOSPITAL_NS)
+                        .withName("brain-mr")
+                        .get());
+        kept.add(
+                client().resources(FederationMember.class)
+                        .inNamespace(HUB_NS)
+                        .withName(NODE)
+                        .get());
+        List<PersistentVolumeClaim> claims =
+                client().persistentVolumeClaims().inNamespace(HOSPITAL_NS).list().getItems();
+        assertThat(claims).as("the node's volumes' claims").hasSizeGreaterThanOrEqualTo(3);
+        kept.addAll(claims);
+        for (String secret : List.of(NODE + "-pseudonym-key", NODE + "-hub-identity")) {
+            kept.add(client().secrets().inNamespace(HOSPITAL_NS).withName(secret).require());
+        }
+        kept.add(client().secrets().inNamespace(HUB_NS).withName("fednode-hub-ca").require());
+
+        List<HasMetadata> released = new ArrayList<>();
+        for (List<String> release :
+                List.of(List.of("fednode", OPERATOR_NS), List.of("fednode-hub", HUB_NS))) {
+            String manifest =
+                    helm.run(
+                            List.of(
+                                    "get",
+                                    "manifest",
+                                    release.get(0),
+                                    "--namespace",
+                                    release.get(1)));
+            released.addAll(
+                    client().load(
+                                    new ByteArrayInputStream(
+                                            manifest.getBytes(StandardCharsets.UTF_8)))
+                            .items());
+        }
+        assertThat(released)
+                .extracting(HasMetadata::getKind)
+                .contains("Deployment", "ServiceAccount", "Role", "RoleBinding", "Service");
+
+        helm.run(
+                List.of(
+                        "uninstall",
+                        "fednode",
+                        "--namespace",
+                        OPERATOR_NS,
+                        "--wait",
+                        "--timeout",
+                        "2m"));
+        helm.run(
+                List.of(
+                        "uninstall",
+                        "fednode-hub",
+                        "--namespace",
+                        HUB_NS,
+                        "--wait",
+                        "--timeout",
+                        "2m"));
+
+        // Once the Pods are gone the garbage collector has deleted what the Deployments owned;
+        // anything else owned by a chart object would have gone with it.
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            for (String ns : List.of(OPERATOR_NS, HUB_NS)) {
+                                assertThat(client().pods().inNamespace(ns).list().getItems())
+                                        .as("Pods in %s", ns)
+                                        .isEmpty();
+                            }
+                        });
+        assertThat(released)
+                .as("the charts' own objects")
+                .allSatisfy(
+                        o ->
+                                assertThat(client().resource(o).get())
+                                        .as(
+                                                "%s %s/%s",
+                                                o.getKind(),
+                                                o.getMetadata().getNamespace(),
+                                                o.getMetadata().getName())
+                                        .isNull());
+        assertThat(kept)
+                .as("CRDs, nodes, Datasets, members, claims and key Secrets")
+                .allSatisfy(
+                        o -> {
+                            HasMetadata now = client().resource(o).get();
+                            assertThat(now)
+                                    .as(
+                                            "%s %s/%s",
+                                            o.getKind(),
+                                            o.getMetadata().getNamespace(),
+                                            o.getMetadata().getName())
+                                    .isNotNull();
+                            assertThat(now.getMetadata().getUid())
+                                    .isEqualTo(o.getMetadata().getUid());
+                            assertThat(now.getMetadata().getDeletionTimestamp()).isNull();
+                        });
+        stepsPassed = 5;
+    }
+
+    @Test
+    @Order(6)
     void deletingTheClusterLeavesNothingBehind() {
         CLUSTER.close();
         assertThat(CLUSTER.leftoversAfterClose())
@@ -303,6 +544,47 @@ class InClusterInstallE2EIT {
         assertThat(stepsPassed)
                 .as("step %d needs steps 1..%d to have passed", step, step - 1)
                 .isEqualTo(step - 1);
+    }
+
+    private static Path operatorChart() {
+        return KubernetesBinaries.repoRoot().resolve("charts").resolve("fednode-operator");
+    }
+
+    private static Deployment operatorDeployment() {
+        return client().apps()
+                .deployments()
+                .inNamespace(OPERATOR_NS)
+                .withName("fednode-operator")
+                .get();
+    }
+
+    private static FederationNode federationNode() {
+        return client().resources(FederationNode.class)
+                .inNamespace(HOSPITAL_NS)
+                .withName(NODE)
+                .get();
+    }
+
+    /** The operator release's revisions, oldest first ({@code helm history -o json}). */
+    private static List<JsonNode> history(Helm helm) {
+        try {
+            JsonNode rows =
+                    new ObjectMapper()
+                            .readTree(
+                                    helm.run(
+                                            List.of(
+                                                    "history",
+                                                    "fednode",
+                                                    "--namespace",
+                                                    OPERATOR_NS,
+                                                    "--output",
+                                                    "json")));
+            List<JsonNode> list = new ArrayList<>();
+            rows.forEach(list::add);
+            return list;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Secret joinToken() {

@@ -99,6 +99,25 @@ class OperatorChartValuesTest {
     }
 
     @Test
+    void aNamespaceTheChartCreatesIsKeptByHelmUninstall() throws Exception {
+        // Deleting it would delete the FederationNodes in it with their volumes and keys.
+        Render r = helmTemplate("watchNamespaces={fednode-system}", "namespace.create=true");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output())
+                .contains(
+                        """
+                        kind: Namespace
+                        metadata:
+                          name: fednode-system
+                          # Deleting a namespace                        """)
+                .contains(
+                        """
+                          annotations:
+                            helm.sh/resource-policy: keep
+                        """);
+    }
+
+    @Test
     void logFormatIsTextByDefaultJsonOnRequestAndNothingElse() throws Exception {
         String env = "            - name: FEDNODE_LOG_FORMAT\n              value: ";
         Render text = helmTemplate("watchNamespaces={hospital-a}");
