@@ -3,17 +3,17 @@ package io.fednode.e2e.gitops;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Argo CD and Flux examples of {@code docs/examples/gitops} as the tools read them: plain
@@ -63,35 +63,17 @@ final class GitopsExamples {
 
     /** {@code kubectl kustomize ROOT/path} (the kustomize built into kubectl). */
     static String kustomize(String path) {
-        try {
-            Path out = Files.createTempFile("kustomize", ".yaml");
-            try {
-                Process p =
-                        new ProcessBuilder(
-                                        KubernetesBinaries.binary("kubectl").toString(),
-                                        "kustomize",
-                                        ROOT.resolve(path).toString())
-                                .redirectErrorStream(true)
-                                .redirectOutput(out.toFile())
-                                .start();
-                if (!p.waitFor(1, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("kubectl kustomize " + path + " timed out");
-                }
-                String text = Files.readString(out, StandardCharsets.UTF_8);
-                if (p.exitValue() != 0) {
-                    throw new AssertionError("kubectl kustomize " + path + " failed:\n" + text);
-                }
-                return text;
-            } finally {
-                Files.deleteIfExists(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Commands.Run r =
+                Commands.run(
+                        Duration.ofMinutes(1),
+                        List.of(
+                                KubernetesBinaries.binary("kubectl").toString(),
+                                "kustomize",
+                                ROOT.resolve(path).toString()));
+        if (r.exit() != 0) {
+            throw new AssertionError("kubectl kustomize " + path + " failed:\n" + r.output());
         }
+        return r.output();
     }
 
     /** The value at a path of nested maps (null when a step is missing). */

@@ -11,16 +11,14 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.RealApiServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +42,7 @@ class GitopsExamplesIT {
     private static KubernetesClient kube;
 
     @BeforeAll
-    static void installUpstreamCrds() throws Exception {
+    static void installUpstreamCrds() {
         kube = API.client();
         Path dir = fetchCrds();
         for (String crd : CRDS) {
@@ -55,24 +53,12 @@ class GitopsExamplesIT {
     }
 
     /** Runs the idempotent fetch script (a no-op with a full cache) and returns its directory. */
-    private static Path fetchCrds() throws IOException, InterruptedException {
+    private static Path fetchCrds() {
         Path script = KubernetesBinaries.repoRoot().resolve("tools/fetch-gitops-crds.sh");
-        Path out = Files.createTempFile("fetch-gitops-crds", ".out");
-        try {
-            Process p =
-                    new ProcessBuilder(script.toString())
-                            .redirectError(ProcessBuilder.Redirect.INHERIT)
-                            .redirectOutput(out.toFile())
-                            .start();
-            assertThat(p.waitFor(10, TimeUnit.MINUTES))
-                    .as("fetch-gitops-crds.sh finished")
-                    .isTrue();
-            String stdout = Files.readString(out, StandardCharsets.UTF_8).strip();
-            assertThat(p.exitValue()).as("tools/fetch-gitops-crds.sh: %s", stdout).isZero();
-            return Path.of(stdout.lines().reduce((a, b) -> b).orElseThrow());
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        Commands.Run r = Commands.run(Duration.ofMinutes(10), List.of(script.toString()));
+        System.err.print(r.output()); // its progress lines
+        assertThat(r.exit()).as("tools/fetch-gitops-crds.sh: %s", r.output()).isZero();
+        return Path.of(r.output().strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 
     private static GenericKubernetesResource generic(Map<String, Object> object) {

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,29 +27,16 @@ class GitopsExamplesValuesTest {
 
     @TempDir Path dir;
 
-    record Helm(int exit, String output) {}
-
-    private Helm helm(String verb, Map<String, Object> values) throws Exception {
+    private Commands.Run helm(String verb, Map<String, Object> values) throws Exception {
         Path file = dir.resolve("values-" + verb + ".yaml");
         new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), values);
         List<String> command = new ArrayList<>();
         command.add(KubernetesBinaries.binary("helm").toString());
         command.add(verb);
-        if (verb.equals("template")) {
-            command.add("fednode");
-        } else {
-            command.add("--strict");
-        }
+        command.add(verb.equals("template") ? "fednode" : "--strict");
         command.addAll(
                 List.of(CHART.toString(), "--namespace", "fednode-system", "-f", file.toString()));
-        Path out = Files.createTempFile(dir, "helm", ".txt");
-        Process p =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .start();
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        return new Helm(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        return Commands.run(Duration.ofMinutes(1), command);
     }
 
     private static Map<String, Object> argoValues() {
@@ -73,9 +59,9 @@ class GitopsExamplesValuesTest {
 
     @Test
     void theExampleValuesPassTheChartsSchemaAndRenderTheMirror() throws Exception {
-        Helm lint = helm("lint", fluxValues());
+        Commands.Run lint = helm("lint", fluxValues());
         assertThat(lint.exit()).as(lint.output()).isZero();
-        Helm r = helm("template", fluxValues());
+        Commands.Run r = helm("template", fluxValues());
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output())
                 .contains("image: \"registry.hospital.example/fednode/fednode-operator:0.2.0\"\n")
@@ -89,7 +75,7 @@ class GitopsExamplesValuesTest {
     void aMisspelledValueInTheExamplesWouldFail() throws Exception {
         Map<String, Object> values = new LinkedHashMap<>(fluxValues());
         values.put("watchNamespace", values.remove("watchNamespaces"));
-        Helm r = helm("template", values);
+        Commands.Run r = helm("template", values);
         assertThat(r.exit()).isNotZero();
         assertThat(r.output()).contains("additional properties 'watchNamespace'");
     }
