@@ -40,7 +40,8 @@ start=$(date +%s)
 for entry in "${CRDS[@]}"; do
     read -r module version file <<<"$entry"
     target=$DIR/$(basename "$file")
-    if [[ -s "$target" && -f "$target.ok" ]]; then
+    # The .ok file names the module version the CRD came from: a version bump fetches again.
+    if [[ -s "$target" && "$(cat "$target.ok" 2>/dev/null)" == "$module $version $file" ]]; then
         log "have $(basename "$file") ($module@$version)"
         continue
     fi
