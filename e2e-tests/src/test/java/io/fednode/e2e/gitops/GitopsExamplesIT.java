@@ -103,7 +103,7 @@ class GitopsExamplesIT {
                             + " "
                             + r.getMetadata().getName()
                             + ": "
-                            + e.getStatus().getMessage(),
+                            + e.getMessage(),
                     e);
         }
     }
