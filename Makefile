@@ -14,6 +14,7 @@ help: ## list the targets
 tools: ## build the Kubernetes binaries from source (cached), install the test tools, make the image base and the trainer image
 	tools/build-k8s.sh
 	tools/build-prometheus.sh
+	tools/fetch-gitops-crds.sh
 	tools/install-test-deps.sh
 	tools/build-base-image.sh
 	tools/build-trainer-image.sh

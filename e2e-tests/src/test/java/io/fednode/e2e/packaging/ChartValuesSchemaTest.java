@@ -2,16 +2,13 @@ package io.fednode.e2e.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +22,6 @@ class ChartValuesSchemaTest {
     private static final String OPERATOR = "fednode-operator";
     private static final String HUB = "fednode-hub";
     private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
-
-    @TempDir Path dir;
 
     record Helm(int exit, String output) {}
 
@@ -43,14 +38,8 @@ class ChartValuesSchemaTest {
             command.addAll(List.of("--set", "watchNamespaces={hospital-a}"));
         }
         command.addAll(List.of(flags));
-        Path out = Files.createTempFile(dir, "helm", ".txt");
-        Process p =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .start();
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        return new Helm(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        Commands.Run r = Commands.run(Duration.ofMinutes(1), command);
+        return new Helm(r.exit(), r.output());
     }
 
     static Stream<Arguments> badValues() {
