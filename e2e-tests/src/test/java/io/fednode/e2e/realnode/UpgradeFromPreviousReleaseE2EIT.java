@@ -264,26 +264,47 @@ class UpgradeFromPreviousReleaseE2EIT {
                                 .get()
                                 .toString())
                 .contains("operatorVersion", "maintenanceWindow", "components");
-        // ... then the chart, keeping what the site set for 0.1.0 (watchNamespaces, resources).
+        // ... then the chart. --reuse-values renders the new chart with 0.1.0's defaults, which
+        // lack 0.2.0's keys: refused before anything changes (no revision recorded).
         var operatorImage = ProjectImages.operator();
-        new Helm(CLUSTER)
-                .run(
+        Helm helm = new Helm(CLUSTER);
+        String refused =
+                helm.runExpectingFailure(
                         List.of(
                                 "upgrade",
                                 "fednode",
                                 repo.resolve("charts/fednode-operator").toString(),
                                 "--namespace",
                                 OPERATOR_NS,
-                                "--reset-then-reuse-values",
+                                "--reuse-values",
                                 "--set",
-                                "image.registry=" + operatorImage.registry(),
-                                "--set",
-                                "image.repository=" + operatorImage.name(),
-                                "--set",
-                                "image.tag=" + operatorImage.tag(),
-                                "--wait",
-                                "--timeout",
-                                "5m"));
+                                "image.tag=" + operatorImage.tag()));
+        assertThat(refused).contains("missing property 'registry'");
+        assertThat(helm.run(List.of("history", "fednode", "--namespace", OPERATOR_NS)))
+                .as("one revision, still 0.1.0")
+                .contains("fednode-operator-0.1.0")
+                .doesNotContain("fednode-operator-0.2.0");
+        assertThat(operatorPod().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(PREVIOUS_OPERATOR_IMAGE);
+        // --reset-then-reuse-values: 0.2.0's defaults plus what the site set for 0.1.0
+        // (watchNamespaces, resources).
+        helm.run(
+                List.of(
+                        "upgrade",
+                        "fednode",
+                        repo.resolve("charts/fednode-operator").toString(),
+                        "--namespace",
+                        OPERATOR_NS,
+                        "--reset-then-reuse-values",
+                        "--set",
+                        "image.registry=" + operatorImage.registry(),
+                        "--set",
+                        "image.repository=" + operatorImage.name(),
+                        "--set",
+                        "image.tag=" + operatorImage.tag(),
+                        "--wait",
+                        "--timeout",
+                        "5m"));
         System.out.printf(
                 "CRDs and chart upgraded in %d s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
