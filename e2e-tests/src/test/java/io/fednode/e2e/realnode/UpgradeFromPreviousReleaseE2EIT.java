@@ -125,13 +125,7 @@ class UpgradeFromPreviousReleaseE2EIT {
                                 "5m"));
         assertThat(operatorPod().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(PREVIOUS_OPERATOR_IMAGE);
-        assertThat(
-                        client().apiextensions()
-                                .v1()
-                                .customResourceDefinitions()
-                                .withName("federationnodes.fednode.io")
-                                .get()
-                                .toString())
+        assertThat(federationNodeCrd())
                 .as("the v0.1.0 CRD has no status.operatorVersion")
                 .doesNotContain("operatorVersion");
 
@@ -256,13 +250,7 @@ class UpgradeFromPreviousReleaseE2EIT {
                                 "-f",
                                 repo.resolve("crds").toString()));
         assertThat(crds.exit()).as("kubectl apply of crds/:\n%s", crds.output()).isZero();
-        assertThat(
-                        client().apiextensions()
-                                .v1()
-                                .customResourceDefinitions()
-                                .withName("federationnodes.fednode.io")
-                                .get()
-                                .toString())
+        assertThat(federationNodeCrd())
                 .contains("operatorVersion", "maintenanceWindow", "components");
         // ... then the chart. --reuse-values renders the new chart with 0.1.0's defaults, which
         // lack 0.2.0's keys: refused before anything changes (no revision recorded).
@@ -431,6 +419,16 @@ class UpgradeFromPreviousReleaseE2EIT {
                                     .isEqualTo(o.getMetadata().getUid());
                             assertThat(now.getMetadata().getDeletionTimestamp()).isNull();
                         });
+    }
+
+    /** The FederationNode CRD as the API server serves it, as text. */
+    private static String federationNodeCrd() {
+        return client().apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("federationnodes.fednode.io")
+                .get()
+                .toString();
     }
 
     private static Pod operatorPod() {
