@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /healthz} (liveness) and {@code /readyz}
- * (informers synced and leadership settled, see {@link Readiness}) on one port.
+ * (informers synced, see {@link Readiness}) on one port.
  */
 public final class OperatorHttpServer implements AutoCloseable {
     private final HttpServer server;
@@ -51,7 +51,8 @@ public final class OperatorHttpServer implements AutoCloseable {
                     respond(
                             exchange,
                             notReady.isEmpty() ? 200 : 503,
-                            notReady.map(r -> "not ready: " + r + "\n").orElse("ready\n"),
+                            notReady.map(r -> "not ready: " + r + "\n")
+                                    .orElseGet(readiness::readyBody),
                             "text/plain");
                 });
         server.setExecutor(Executors.newFixedThreadPool(2));

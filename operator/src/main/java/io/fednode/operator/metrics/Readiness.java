@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * What {@code /readyz} answers: ready once the operator has started with its informers synced
- * (JOSDK's start returns only then) and healthy, and leadership has settled: without leader
- * election that is at once; with it, only while this replica leads (a standby is not ready, so a
- * Service or a rollout sees which replica works).
+ * (JOSDK's start returns only then) and healthy. Leadership does not count: a standby replica is
+ * ready too, because a rolling update replaces the leader only once the new Pod is ready, and the
+ * new Pod can lead only after the old one is gone (with readiness tied to leadership a one-replica
+ * upgrade never finishes). The body says which role the replica has.
  */
 public final class Readiness {
     private final boolean leaderElection;
@@ -37,9 +38,14 @@ public final class Readiness {
         if (!info.allEventSourcesAreHealthy()) {
             return Optional.of("event sources not healthy");
         }
-        if (leaderElection && !leading) {
-            return Optional.of("not the leader (standby replica)");
-        }
         return Optional.empty();
+    }
+
+    /** The body of a ready answer: with leader election, whether this replica leads. */
+    public String readyBody() {
+        if (!leaderElection) {
+            return "ready\n";
+        }
+        return leading ? "ready: leader\n" : "ready: standby (another replica leads)\n";
     }
 }
