@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +21,6 @@ import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
-import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ProjectImages;
 import io.fednode.testing.ServiceAccountClients;
@@ -84,7 +84,14 @@ class FlowerTrainingE2EIT {
         for (String ns : HOSPITALS) {
             hospital(k, ns, host);
         }
-        Namespaces.restricted(k, CONTROL_NS);
+        k.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(CONTROL_NS)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
         operatorClient =
                 ServiceAccountClients.clientAs(
                         k, CLUSTER.kubeConfigYaml(), "fednode-system", "fednode-operator");
@@ -115,7 +122,14 @@ class FlowerTrainingE2EIT {
 
     /** A hospital's namespace and FederationNode (named as the namespace), compute on. */
     static void hospital(KubernetesClient k, String ns, String hostAddress) {
-        Namespaces.restricted(k, ns);
+        k.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
         RealNodeVolumes.create(CLUSTER, ns, ns);
         k.resource(
                         new SecretBuilder()

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,7 +21,6 @@ import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
-import io.fednode.testing.Namespaces;
 import io.fednode.testing.ProjectImages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -67,7 +67,14 @@ class InClusterInstallE2EIT {
     @Order(1)
     void hubAndOperatorRunInTheClusterFromTheirChartsAsRestrictedPods() {
         for (String ns : List.of(HUB_NS, OPERATOR_NS, HOSPITAL_NS)) {
-            Namespaces.restricted(client(), ns);
+            client().resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(ns)
+                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                                    .endMetadata()
+                                    .build())
+                    .serverSideApply();
         }
         Helm helm = new Helm(CLUSTER);
         Path charts = KubernetesBinaries.repoRoot().resolve("charts");

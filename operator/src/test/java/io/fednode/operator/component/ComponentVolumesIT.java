@@ -26,7 +26,6 @@ import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.ControllerManager;
 import io.fednode.testing.FakeKubelet;
-import io.fednode.testing.Namespaces;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +78,7 @@ class ComponentVolumesIT {
         repo = new ChartRepositoryServer();
         repo.publish(CHARTS.resolve("probe-volumes"), "1.0.0");
         for (String ns : List.of(RETAIN, DELETE)) {
-            Namespaces.restricted(API.client(), ns);
+            ComponentTestBed.restrictedNamespace(API.client(), ns);
             kubelets.add(FakeKubelet.start(API.client(), ns));
         }
         controllers =
