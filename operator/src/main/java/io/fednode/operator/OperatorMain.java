@@ -145,7 +145,8 @@ public final class OperatorMain {
                                 new HelmReleases(client.getConfiguration()),
                                 settings.components(),
                                 windowClock),
-                        settings.resyncPeriod());
+                        settings.resyncPeriod(),
+                        windowClock);
         DatasetReconciler datasets = new DatasetReconciler();
         TrainingRunReconciler runs = new TrainingRunReconciler();
         registry.getPrometheusRegistry()

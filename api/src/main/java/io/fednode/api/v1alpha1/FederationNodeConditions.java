@@ -19,6 +19,12 @@ public final class FederationNodeConditions {
     /** Heartbeats reach the hub (Unknown until the hub link exists). */
     public static final String CONNECTED = "Connected";
 
+    /**
+     * A new operator version's roll-forward of the node's objects waits for {@code
+     * spec.maintenanceWindow} (False: the objects are as the running operator makes them).
+     */
+    public static final String UPGRADE_PENDING = "UpgradePending";
+
     /** Reconciliation is stopped by the {@link #PAUSED_ANNOTATION} annotation. */
     public static final String PAUSED = "Paused";
 
@@ -60,6 +66,10 @@ public final class FederationNodeConditions {
 
         /** A condition not observed yet because the node is paused. */
         public static final String PAUSED = "Paused";
+
+        // UpgradePending (held: the components' OutsideMaintenanceWindow and
+        // MaintenanceWindowInvalid)
+        public static final String UP_TO_DATE = "UpToDate";
 
         // Events only
         public static final String VOLUME_CLAIM_CREATED = "VolumeClaimCreated";

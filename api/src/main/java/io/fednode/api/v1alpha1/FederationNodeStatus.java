@@ -12,14 +12,15 @@ public class FederationNodeStatus {
     private Long observedGeneration;
 
     /**
-     * The version of the operator that last reconciled this resource (set with every status it
-     * writes); after an upgrade it moves to the new version as the resource is rolled forward.
+     * The version of the operator whose objects the node holds: after an operator upgrade it moves
+     * to the new version as the node is rolled forward, which waits for spec.maintenanceWindow when
+     * one is declared (UpgradePending=True meanwhile); a paused node keeps the version it had.
      */
     private String operatorVersion;
 
     /**
      * Ready (summary), Reconciling, Stalled, StorageReady, NetworkIsolated, Registered, Connected,
-     * ComponentsReady.
+     * ComponentsReady, UpgradePending, Paused.
      */
     private List<Condition> conditions = new ArrayList<>();
 

@@ -8,6 +8,7 @@ import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.REGISTERED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.UPGRADE_PENDING;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fednode.api.common.ConditionTypes;
@@ -33,11 +34,17 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,10 +118,38 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
      */
     public FederationNodeReconciler(
             HubLinks hubLinks, NodeComponents components, java.time.Duration resyncPeriod) {
+        this(hubLinks, components, resyncPeriod, Clock.systemUTC());
+    }
+
+    /**
+     * @param windowClock the clock the maintenance window is judged by, for the roll-forward of a
+     *     new operator version ({@link RollForward}); tests move it
+     */
+    public FederationNodeReconciler(
+            HubLinks hubLinks,
+            NodeComponents components,
+            java.time.Duration resyncPeriod,
+            Clock windowClock) {
         this.hubLinks = hubLinks;
         this.components = components;
         this.resyncPeriod = resyncPeriod;
+        this.windowClock = windowClock;
     }
+
+    private final Clock windowClock;
+
+    /**
+     * Nodes (uid) this process has rolled forward to its version: never held again, whatever a
+     * stale cached status says.
+     */
+    private final Set<String> rolledForward = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Per node (uid), the value each condition was last announced with: a reconcile that reads a
+     * cached status from before this process's last write sees the same transition again, and must
+     * not announce it twice.
+     */
+    private final Map<String, Map<String, String>> announced = new ConcurrentHashMap<>();
 
     /** JOSDK's default reconciliation max interval. */
     private static final java.time.Duration DEFAULT_RESYNC = java.time.Duration.ofHours(10);
@@ -159,6 +194,8 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             if (hubLinks != null) {
                 hubLinks.forget(node);
             }
+            rolledForward.remove(node.getMetadata().getUid());
+            announced.remove(node.getMetadata().getUid());
             if (components != null && !isPaused(node)) {
                 // removed with the node, as when removed from spec.components
                 components.uninstallAll(node, context.getClient());
@@ -168,7 +205,14 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
         if (isPaused(node)) {
             return report(node, context, NodeConditions.paused(node, Instant.now()));
         }
+        Instant windowNow = windowClock.instant();
+        String uid = node.getMetadata().getUid();
+        RollForward rollForward = RollForward.of(node, windowNow, rolledForward.contains(uid));
+        rollForward.markIn(context);
         List<RefusedClaimChange> refused = workflow.act(node, context);
+        if (!rollForward.held()) {
+            rolledForward.add(uid);
+        }
         NodeObservation observation = workflow.observe(node, context, refused);
         HubLinkStatus hubLink = hubLinks == null ? null : hubLinks.ensure(node);
         NodeComponents.Outcome components =
@@ -180,9 +224,17 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                         node,
                         context,
                         NodeConditions.reconciled(
-                                node, observation, hubLink, components.statuses(), Instant.now()));
-        Optional<java.time.Duration> wait =
-                nextLook(components.retry(), components.windowOpensIn(), resyncPeriod);
+                                node,
+                                observation,
+                                hubLink,
+                                components.statuses(),
+                                rollForward,
+                                Instant.now()));
+        Optional<java.time.Duration> opensIn =
+                Stream.of(components.windowOpensIn(), rollForward.opensIn(windowNow))
+                        .flatMap(Optional::stream)
+                        .min(Comparator.naturalOrder());
+        Optional<java.time.Duration> wait = nextLook(components.retry(), opensIn, resyncPeriod);
         return wait.isPresent() ? control.rescheduleAfter(wait.get()) : control;
     }
 
@@ -222,17 +274,17 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
             Context<FederationNode> context,
             FederationNodeStatus before,
             FederationNodeStatus after) {
-        for (String type : List.of(PAUSED, STALLED, STORAGE_READY, NETWORK_ISOLATED, READY)) {
+        for (String type :
+                List.of(PAUSED, STALLED, STORAGE_READY, NETWORK_ISOLATED, UPGRADE_PENDING, READY)) {
             Optional<Condition> was = NodeConditions.find(before, type);
             Condition now = NodeConditions.find(after, type).orElseThrow();
             if (was.map(c -> Objects.equals(c.getStatus(), now.getStatus())).orElse(false)) {
                 continue;
             }
-            boolean good =
-                    type.equals(STALLED) || type.equals(PAUSED)
-                            ? !TRUE.equals(now.getStatus())
-                            : TRUE.equals(now.getStatus());
-            if (was.isEmpty() && (type.equals(STALLED) || type.equals(PAUSED)) && good) {
+            boolean trueIsBad =
+                    type.equals(STALLED) || type.equals(PAUSED) || type.equals(UPGRADE_PENDING);
+            boolean good = trueIsBad ? !TRUE.equals(now.getStatus()) : TRUE.equals(now.getStatus());
+            if (was.isEmpty() && trueIsBad && good) {
                 continue; // nothing worth telling on a node's first reconcile
             }
             if (was.isEmpty() && ConditionTypes.UNKNOWN.equals(now.getStatus())) {
@@ -244,6 +296,9 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                             ? EventRecorder.WARNING
                             : EventRecorder.NORMAL;
             String reason = type.equals(PAUSED) && good ? Reasons.RESUMED : now.getReason();
+            if (!firstAnnouncement(node, type, now.getStatus())) {
+                continue;
+            }
             events.record(
                     context.getClient(),
                     node,
@@ -281,6 +336,9 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                 continue;
             }
             Condition now = is.get();
+            if (!firstAnnouncement(node, type, now.getStatus())) {
+                continue;
+            }
             if (TRUE.equals(now.getStatus())) {
                 events.record(
                         context.getClient(),
@@ -297,6 +355,18 @@ public class FederationNodeReconciler implements Reconciler<FederationNode> {
                         type + " is " + now.getStatus() + ": " + now.getMessage());
             }
         }
+    }
+
+    /**
+     * Whether {@code type} turning {@code status} is news for this node, and remembers it: false
+     * when this process announced that very value last (the transition was read again from a stale
+     * cached status).
+     */
+    private boolean firstAnnouncement(FederationNode node, String type, String status) {
+        Map<String, String> byType =
+                announced.computeIfAbsent(
+                        node.getMetadata().getUid(), uid -> new ConcurrentHashMap<>());
+        return !Objects.equals(byType.put(type, status), status);
     }
 
     private static FederationNode statusPatch(FederationNode node, FederationNodeStatus status) {

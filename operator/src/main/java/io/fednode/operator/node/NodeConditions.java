@@ -12,6 +12,7 @@ import static io.fednode.api.v1alpha1.FederationNodeConditions.NETWORK_ISOLATED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.PAUSED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.REGISTERED;
 import static io.fednode.api.v1alpha1.FederationNodeConditions.STORAGE_READY;
+import static io.fednode.api.v1alpha1.FederationNodeConditions.UPGRADE_PENDING;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -29,6 +30,7 @@ import io.fednode.api.v1alpha1.RefusedClaimChange;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.operator.hublink.HubLinkStatus;
 import io.fednode.operator.hublink.LinkCondition;
+import io.fednode.operator.maintenance.MaintenanceWindow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +58,7 @@ public final class NodeConditions {
                     REGISTERED,
                     CONNECTED,
                     COMPONENTS_READY,
+                    UPGRADE_PENDING,
                     PAUSED);
 
     private NodeConditions() {}
@@ -84,6 +87,21 @@ public final class NodeConditions {
             NodeObservation observation,
             HubLinkStatus hubLinkStatus,
             List<ComponentStatus> components,
+            Instant now) {
+        return reconciled(node, observation, hubLinkStatus, components, RollForward.NONE, now);
+    }
+
+    /**
+     * As above, with whether a new operator version's roll-forward of the node's objects waits for
+     * the maintenance window: {@code UpgradePending}, and the version {@code
+     * status.operatorVersion} records (the one the objects are from).
+     */
+    static FederationNodeStatus reconciled(
+            FederationNode node,
+            NodeObservation observation,
+            HubLinkStatus hubLinkStatus,
+            List<ComponentStatus> components,
+            RollForward rollForward,
             Instant now) {
         long generation = node.getMetadata().getGeneration();
         Map<String, Condition> c = new LinkedHashMap<>();
@@ -240,10 +258,11 @@ public final class NodeConditions {
         } else {
             put(c, RECONCILING, FALSE, Reasons.CONVERGED, "the node matches its spec", generation);
         }
+        upgradePending(c, rollForward, generation);
         put(c, PAUSED, FALSE, Reasons.NOT_PAUSED, "reconciling normally", generation);
 
         FederationNodeStatus status = new FederationNodeStatus();
-        status.setOperatorVersion(OperatorIdentity.version());
+        status.setOperatorVersion(rollForward.recordedVersion());
         status.setObservedGeneration(generation);
         status.setConditions(ordered(c, node.getStatus(), now));
         status.setRefusedClaimChanges(new ArrayList<>(observation.refusedClaimChanges()));
@@ -253,6 +272,32 @@ public final class NodeConditions {
                         : new ArrayList<>(hubLinkStatus.federatedJobs()));
         status.setComponents(new ArrayList<>(components));
         return status;
+    }
+
+    /** UpgradePending: True while a roll-forward waits for the window, naming its opening. */
+    private static void upgradePending(
+            Map<String, Condition> c, RollForward rollForward, long generation) {
+        if (!rollForward.held()) {
+            put(
+                    c,
+                    UPGRADE_PENDING,
+                    FALSE,
+                    Reasons.UP_TO_DATE,
+                    "the node's objects are as operator "
+                            + OperatorIdentity.version()
+                            + " makes them",
+                    generation);
+            return;
+        }
+        put(
+                c,
+                UPGRADE_PENDING,
+                TRUE,
+                rollForward.window() instanceof MaintenanceWindow.Closed
+                        ? ComponentConditions.Reasons.OUTSIDE_MAINTENANCE_WINDOW
+                        : ComponentConditions.Reasons.MAINTENANCE_WINDOW_INVALID,
+                rollForward.message(),
+                generation);
     }
 
     private static List<ComponentSpec> enabled(FederationNode node) {
@@ -346,7 +391,8 @@ public final class NodeConditions {
                         + "=true; remove it to resume",
                 generation);
         FederationNodeStatus status = new FederationNodeStatus();
-        status.setOperatorVersion(OperatorIdentity.version());
+        // the objects are still what the version that last reconciled them made
+        status.setOperatorVersion(previous == null ? null : previous.getOperatorVersion());
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));
@@ -373,7 +419,8 @@ public final class NodeConditions {
         put(c, READY, FALSE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         put(c, RECONCILING, TRUE, ConditionTypes.Reasons.RECONCILE_ERROR, message, generation);
         FederationNodeStatus status = new FederationNodeStatus();
-        status.setOperatorVersion(OperatorIdentity.version());
+        // the objects are still what the version that last reconciled them made
+        status.setOperatorVersion(previous == null ? null : previous.getOperatorVersion());
         status.setObservedGeneration(previous == null ? null : previous.getObservedGeneration());
         status.setConditions(ordered(c, previous, now));
         status.setRefusedClaimChanges(new ArrayList<>(refusals(node)));

@@ -8,6 +8,7 @@ import io.fednode.operator.common.EventRecorder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -63,6 +64,23 @@ abstract class NodeDependent<R extends HasMetadata>
     @Override
     protected void addReferenceHandlingMetadata(R desired, FederationNode primary) {}
 
+    /**
+     * An existing object is left as it is while a new operator version's roll-forward waits for the
+     * node's maintenance window ({@link RollForward}); otherwise {@link #matchDesired} decides.
+     */
+    @Override
+    public final Result<R> match(R actual, FederationNode node, Context<FederationNode> context) {
+        if (RollForward.heldIn(context)) {
+            return Result.nonComputed(true);
+        }
+        return matchDesired(actual, node, context);
+    }
+
+    /** Whether {@code actual} is as this operator wants it (default: JOSDK's SSA comparison). */
+    Result<R> matchDesired(R actual, FederationNode node, Context<FederationNode> context) {
+        return super.match(actual, node, context);
+    }
+
     /** Our labels are present and the owner references we manage are exactly the desired ones. */
     static boolean metadataMatches(HasMetadata actual, HasMetadata desired) {
         Map<String, String> actualLabels = actual.getMetadata().getLabels();
@@ -98,8 +116,8 @@ abstract class NodeDependent<R extends HasMetadata>
         @Override
         protected void handleDelete(
                 FederationNode node, R secondary, Context<FederationNode> context) {
-            if (secondary == null) {
-                return;
+            if (secondary == null || RollForward.heldIn(context)) {
+                return; // a removal the new version wants waits with its roll-forward
             }
             super.handleDelete(node, secondary, context);
             EVENTS.record(

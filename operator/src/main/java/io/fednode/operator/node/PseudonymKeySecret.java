@@ -133,7 +133,7 @@ public class PseudonymKeySecret extends NodeDependent<Secret> {
     }
 
     @Override
-    public Result<Secret> match(
+    Result<Secret> matchDesired(
             Secret actual, FederationNode node, Context<FederationNode> context) {
         Secret desired = desired(node);
         return Result.computed(

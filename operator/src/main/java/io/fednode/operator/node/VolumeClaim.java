@@ -236,7 +236,7 @@ public class VolumeClaim extends NodeDependent<PersistentVolumeClaim> {
 
     /** Only labels, our owner reference and the storage request can change on a claim. */
     @Override
-    public Result<PersistentVolumeClaim> match(
+    Result<PersistentVolumeClaim> matchDesired(
             PersistentVolumeClaim actual, FederationNode node, Context<FederationNode> context) {
         PersistentVolumeClaim desired = desired(kind, node, actual);
         Quantity want = currentRequest(desired);

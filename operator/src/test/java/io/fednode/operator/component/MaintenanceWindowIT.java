@@ -20,12 +20,10 @@ import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.component.HelmReleases.ReleaseState;
 import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
+import io.fednode.testing.MovableClock;
 import io.fednode.testing.RealApiServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -226,34 +224,6 @@ class MaintenanceWindowIT {
                             assertThat(release("web").orElseThrow().chartVersion())
                                     .isEqualTo("1.2.0");
                         });
-    }
-
-    /** The system clock moved to a chosen instant, ticking on from there. */
-    static final class MovableClock extends Clock {
-        private volatile Duration offset;
-
-        MovableClock(Instant start) {
-            moveTo(start);
-        }
-
-        void moveTo(Instant t) {
-            offset = Duration.between(Instant.now(), t);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the operator reads instants only");
-        }
     }
 
     private static ComponentSpec component(String name, String version) {
