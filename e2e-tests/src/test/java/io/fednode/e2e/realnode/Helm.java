@@ -1,5 +1,9 @@
 package io.fednode.e2e.realnode;
 
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
+import com.marcnuri.helm.ReleaseHistory;
+import com.marcnuri.helm.UpgradeCommand;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
 import java.io.IOException;
@@ -9,11 +13,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
-/** The helm CLI that {@code tools/build-k8s.sh} built, run against a test cluster. */
+/**
+ * Helm against a test cluster, the way a site's automation drives it: install, upgrade, uninstall
+ * and history with helm-java (Helm as a library, in this JVM), and the helm CLI that {@code
+ * tools/build-k8s.sh} built for what helm-java 0.0.21 has no command for ({@code rollback}, {@code
+ * get manifest}).
+ */
 public final class Helm {
     private final Path kubeconfig;
+
+    /** How long helm-java waits for a release's resources to be ready (its --wait). */
+    public static final int WAIT_SECONDS = 300;
 
     public Helm(KwokCluster cluster) {
         try {
@@ -22,6 +36,83 @@ public final class Helm {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * helm-java's {@code install NAME CHART --namespace NS --set K=V... --wait --timeout 5m}; the
+     * values in {@code values} are set in order, as {@code --set} would.
+     */
+    public Release install(String name, Path chart, String namespace, Map<String, String> values) {
+        InstallCommand install =
+                new com.marcnuri.helm.Helm(chart)
+                        .install()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .withKubeConfig(kubeconfig)
+                        .waitReady()
+                        .withTimeout(WAIT_SECONDS);
+        values.forEach(install::set);
+        return install.call();
+    }
+
+    /**
+     * helm-java's {@code upgrade NAME CHART --namespace NS --set K=V...}, with the options {@code
+     * options} adds (reuse values, wait and timeout…).
+     */
+    public Release upgrade(
+            String name,
+            Path chart,
+            String namespace,
+            Map<String, String> values,
+            UnaryOperator<UpgradeCommand> options) {
+        UpgradeCommand upgrade =
+                new com.marcnuri.helm.Helm(chart)
+                        .upgrade()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .withKubeConfig(kubeconfig);
+        values.forEach(upgrade::set);
+        return options.apply(upgrade).call();
+    }
+
+    /** An upgrade that must fail; returns Helm's error message. */
+    public String upgradeExpectingFailure(
+            String name,
+            Path chart,
+            String namespace,
+            Map<String, String> values,
+            UnaryOperator<UpgradeCommand> options) {
+        try {
+            Release r = upgrade(name, chart, namespace, values, options);
+            throw new AssertionError(
+                    "helm upgrade "
+                            + name
+                            + " succeeded (revision "
+                            + r.getRevision()
+                            + "), expected a failure");
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** helm-java's {@code uninstall NAME --namespace NS}; returns Helm's message. */
+    public String uninstall(String name, String namespace) {
+        return com.marcnuri.helm.Helm.uninstall(name)
+                .withNamespace(namespace)
+                .withKubeConfig(kubeconfig)
+                .call();
+    }
+
+    /** helm-java's {@code history NAME --namespace NS}, oldest revision first. */
+    public List<ReleaseHistory> history(String name, String namespace) {
+        List<ReleaseHistory> rows =
+                new ArrayList<>(
+                        com.marcnuri.helm.Helm.history(name)
+                                .withNamespace(namespace)
+                                .withKubeConfig(kubeconfig)
+                                .call());
+        rows.sort(java.util.Comparator.comparingInt(ReleaseHistory::getRevision));
+        return rows;
     }
 
     /** Runs {@code helm ARGS}; fails with helm's output unless it exits 0. Returns stdout. */

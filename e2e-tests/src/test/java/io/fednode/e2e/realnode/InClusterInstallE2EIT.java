@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.ReleaseHistory;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -23,8 +24,6 @@ import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.ProjectImages;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -42,14 +43,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * fednode as a hospital and a federation would run it: the hub and the operator installed from
- * their charts with the helm CLI, from the images the build made, as their ServiceAccounts, in
+ * their charts with helm-java, from the images the build made, as their ServiceAccounts, in
  * namespaces that enforce Pod Security "restricted", on the real node of a cluster of its own. The
  * operator reaches the API server from the pod network; a node enrols with the in-cluster hub
  * through its Service and turns Ready and Connected; the operator's anonymiser Job anonymises a
  * Dataset. An operator upgrade whose Pod cannot start fails and {@code helm rollback} restores the
  * working release; uninstalling both charts removes their objects and keeps what holds data (CRDs,
  * nodes, Datasets, claims, key and identity Secrets). Last, deleting the cluster leaves nothing
- * behind on this machine. Helm is the CLI the build makes (helm-java has no rollback).
+ * behind on this machine. Install, upgrade, history and uninstall are helm-java's; the rollback and
+ * {@code get manifest} are the helm CLI the build makes (helm-java 0.0.21 has neither).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterInstallE2EIT {
@@ -79,51 +81,37 @@ class InClusterInstallE2EIT {
         Helm helm = new Helm(CLUSTER);
         Path charts = KubernetesBinaries.repoRoot().resolve("charts");
         var hubImage = ProjectImages.hub();
-        helm.run(
-                List.of(
-                        "install",
-                        "fednode-hub",
-                        charts.resolve("fednode-hub").toString(),
-                        "--namespace",
-                        HUB_NS,
-                        "--set",
-                        "image.registry=" + hubImage.registry(),
-                        "--set",
-                        "image.repository=" + hubImage.name(),
-                        "--set",
-                        "image.tag=" + hubImage.tag(),
-                        "--set",
-                        "nodeApi.service.type=ClusterIP",
-                        "--set",
-                        "serverNames={" + HUB_SERVICE + "}",
-                        "--set",
-                        "resources.requests.cpu=50m",
-                        "--set",
-                        "resources.requests.memory=256Mi",
-                        "--wait",
-                        "--timeout",
-                        "5m"));
+        Map<String, String> hubValues = new LinkedHashMap<>();
+        hubValues.put("image.registry", hubImage.registry());
+        hubValues.put("image.repository", hubImage.name());
+        hubValues.put("image.tag", hubImage.tag());
+        hubValues.put("nodeApi.service.type", "ClusterIP");
+        hubValues.put("serverNames", "{" + HUB_SERVICE + "}");
+        hubValues.put("resources.requests.cpu", "50m");
+        hubValues.put("resources.requests.memory", "256Mi");
+        assertThat(
+                        helm.install(
+                                        "fednode-hub",
+                                        charts.resolve("fednode-hub"),
+                                        HUB_NS,
+                                        hubValues)
+                                .getStatus())
+                .isEqualTo("deployed");
         var operatorImage = ProjectImages.operator();
-        helm.run(
-                List.of(
-                        "install",
-                        "fednode",
-                        charts.resolve("fednode-operator").toString(),
-                        "--namespace",
-                        OPERATOR_NS,
-                        "--set",
-                        "image.registry=" + operatorImage.registry(),
-                        "--set",
-                        "image.repository=" + operatorImage.name(),
-                        "--set",
-                        "image.tag=" + operatorImage.tag(),
-                        "--set",
-                        "watchNamespaces={" + HOSPITAL_NS + "}",
-                        "--set",
-                        "resources.requests.cpu=50m",
-                        "--wait",
-                        "--timeout",
-                        "5m"));
+        Map<String, String> operatorValues = new LinkedHashMap<>();
+        operatorValues.put("image.registry", operatorImage.registry());
+        operatorValues.put("image.repository", operatorImage.name());
+        operatorValues.put("image.tag", operatorImage.tag());
+        operatorValues.put("watchNamespaces", "{" + HOSPITAL_NS + "}");
+        operatorValues.put("resources.requests.cpu", "50m");
+        assertThat(
+                        helm.install(
+                                        "fednode",
+                                        charts.resolve("fednode-operator"),
+                                        OPERATOR_NS,
+                                        operatorValues)
+                                .getStatus())
+                .isEqualTo("deployed");
 
         for (String ns : List.of(HUB_NS, OPERATOR_NS)) {
             List<Pod> pods = client().pods().inNamespace(ns).list().getItems();
@@ -311,23 +299,18 @@ class InClusterInstallE2EIT {
         Pod workingPod = client().pods().inNamespace(OPERATOR_NS).list().getItems().get(0);
         // An image the node does not have and must not pull: the new Pod fails at once
         // (ErrImageNeverPull) and never turns ready, without waiting on any registry.
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put("image.tag", "no-such-tag");
+        broken.put("image.pullPolicy", "Never");
         String failure =
-                helm.runExpectingFailure(
-                        List.of(
-                                "upgrade",
-                                "fednode",
-                                operatorChart().toString(),
-                                "--namespace",
-                                OPERATOR_NS,
-                                "--reuse-values",
-                                "--set",
-                                "image.tag=no-such-tag",
-                                "--set",
-                                "image.pullPolicy=Never",
-                                "--wait",
-                                "--timeout",
-                                "45s"));
-        assertThat(failure).contains("UPGRADE FAILED");
+                helm.upgradeExpectingFailure(
+                        "fednode",
+                        operatorChart(),
+                        OPERATOR_NS,
+                        broken,
+                        u -> u.reuseValues().waitReady().withTimeout(45));
+        System.out.println("the failed upgrade, as helm-java reports it: " + failure);
+        assertThat(failure).isNotBlank();
         assertThat(client().pods().inNamespace(OPERATOR_NS).list().getItems())
                 .as("the new Pod cannot start; the old one keeps running")
                 .anySatisfy(
@@ -343,7 +326,7 @@ class InClusterInstallE2EIT {
                                         .isEqualTo("ErrImageNeverPull"))
                 .anySatisfy(p -> assertThat(name(p)).isEqualTo(name(workingPod)));
         assertThat(history(helm))
-                .extracting(r -> r.get("revision").asInt(), r -> r.get("status").asText())
+                .extracting(ReleaseHistory::getRevision, ReleaseHistory::getStatus)
                 .as("a failed upgrade leaves the working revision deployed")
                 .containsExactly(tuple(1, "deployed"), tuple(2, "failed"));
 
@@ -357,13 +340,13 @@ class InClusterInstallE2EIT {
                         "--wait",
                         "--timeout",
                         "3m"));
-        List<JsonNode> revisions = history(helm);
-        JsonNode latest = revisions.get(revisions.size() - 1);
-        assertThat(latest.get("revision").asInt()).isEqualTo(3);
-        assertThat(latest.get("status").asText()).isEqualTo("deployed");
-        assertThat(latest.get("description").asText()).isEqualTo("Rollback to 1");
+        List<ReleaseHistory> revisions = history(helm);
+        ReleaseHistory latest = revisions.get(revisions.size() - 1);
+        assertThat(latest.getRevision()).isEqualTo(3);
+        assertThat(latest.getStatus()).isEqualTo("deployed");
+        assertThat(latest.getDescription()).isEqualTo("Rollback to 1");
         assertThat(revisions)
-                .filteredOn(r -> r.get("status").asText().equals("deployed"))
+                .filteredOn(r -> r.getStatus().equals("deployed"))
                 .as("the rollback is the one deployed revision")
                 .singleElement()
                 .isSameAs(latest);
@@ -471,24 +454,8 @@ class InClusterInstallE2EIT {
                 .extracting(HasMetadata::getKind)
                 .contains("Deployment", "ServiceAccount", "Role", "RoleBinding", "Service");
 
-        helm.run(
-                List.of(
-                        "uninstall",
-                        "fednode",
-                        "--namespace",
-                        OPERATOR_NS,
-                        "--wait",
-                        "--timeout",
-                        "2m"));
-        helm.run(
-                List.of(
-                        "uninstall",
-                        "fednode-hub",
-                        "--namespace",
-                        HUB_NS,
-                        "--wait",
-                        "--timeout",
-                        "2m"));
+        helm.uninstall("fednode", OPERATOR_NS);
+        helm.uninstall("fednode-hub", HUB_NS);
 
         // Once the Pods are gone the garbage collector has deleted what the Deployments owned;
         // anything else owned by a chart object would have gone with it.
@@ -565,26 +532,9 @@ class InClusterInstallE2EIT {
                 .get();
     }
 
-    /** The operator release's revisions, oldest first ({@code helm history -o json}). */
-    private static List<JsonNode> history(Helm helm) {
-        try {
-            JsonNode rows =
-                    new ObjectMapper()
-                            .readTree(
-                                    helm.run(
-                                            List.of(
-                                                    "history",
-                                                    "fednode",
-                                                    "--namespace",
-                                                    OPERATOR_NS,
-                                                    "--output",
-                                                    "json")));
-            List<JsonNode> list = new ArrayList<>();
-            rows.forEach(list::add);
-            return list;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The operator release's revisions, oldest first (helm-java's history). */
+    private static List<ReleaseHistory> history(Helm helm) {
+        return helm.history("fednode", OPERATOR_NS);
     }
 
     private static Secret joinToken() {

@@ -3,6 +3,8 @@ package io.fednode.e2e.realnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.marcnuri.helm.ReleaseHistory;
+import com.marcnuri.helm.UpgradeCommand;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,13 +41,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A site's upgrade from the previous release (v0.1.0, built from its commit by {@code
  * tools/build-previous-release.sh}) to this tree, on the real node: the v0.1.0 operator chart
- * installed with the helm CLI (its CRDs from its {@code crds/} folder, its own operator image)
- * makes a FederationNode Ready and starts a Dataset's anonymiser Job; then the CRDs of this tree
- * are applied server-side and {@code helm upgrade} moves the release to this tree's chart and
- * image, as docs/upgrade.md ("Upgrading from 0.1.0") tells a site to. The node, the Dataset, the
- * claims and the Secrets are the same objects afterwards, the node converges under the new operator
- * ({@code status.operatorVersion} appears with the new version), and the Job that was in flight is
- * not replaced: it finishes on the spec the old operator gave it, and the new operator records its
+ * installed with helm-java (its CRDs from its {@code crds/} folder, its own operator image) makes a
+ * FederationNode Ready and starts a Dataset's anonymiser Job; then the CRDs of this tree are
+ * applied server-side and {@code helm upgrade} moves the release to this tree's chart and image, as
+ * docs/upgrade.md ("Upgrading from 0.1.0") tells a site to. The node, the Dataset, the claims and
+ * the Secrets are the same objects afterwards, the node converges under the new operator ({@code
+ * status.operatorVersion} appears with the new version), and the Job that was in flight is not
+ * replaced: it finishes on the spec the old operator gave it, and the new operator records its
  * result.
  *
  * <p>The Job is kept in flight deterministically: the v0.1.0 operator's Job runs v0.1.0's
@@ -108,21 +111,18 @@ class UpgradeFromPreviousReleaseE2EIT {
         }
         // The v0.1.0 chart as a site installed it: its defaults (image ghcr.io/fednode/
         // fednode-operator:0.1.0, its appVersion) and the two values a site sets.
-        new Helm(CLUSTER)
-                .run(
-                        List.of(
-                                "install",
-                                "fednode",
-                                previousRelease.resolve("src/charts/fednode-operator").toString(),
-                                "--namespace",
-                                OPERATOR_NS,
-                                "--set",
-                                "watchNamespaces={" + HOSPITAL_NS + "}",
-                                "--set",
-                                "resources.requests.cpu=50m",
-                                "--wait",
-                                "--timeout",
-                                "5m"));
+        Map<String, String> siteValues = new LinkedHashMap<>();
+        siteValues.put("watchNamespaces", "{" + HOSPITAL_NS + "}");
+        siteValues.put("resources.requests.cpu", "50m");
+        assertThat(
+                        new Helm(CLUSTER)
+                                .install(
+                                        "fednode",
+                                        previousRelease.resolve("src/charts/fednode-operator"),
+                                        OPERATOR_NS,
+                                        siteValues)
+                                .getChart())
+                .isEqualTo("fednode-operator-0.1.0");
         assertThat(operatorPod().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(PREVIOUS_OPERATOR_IMAGE);
         assertThat(federationNodeCrd())
@@ -256,43 +256,39 @@ class UpgradeFromPreviousReleaseE2EIT {
         // lack 0.2.0's keys: refused before anything changes (no revision recorded).
         var operatorImage = ProjectImages.operator();
         Helm helm = new Helm(CLUSTER);
+        Path chart = repo.resolve("charts/fednode-operator");
         String refused =
-                helm.runExpectingFailure(
-                        List.of(
-                                "upgrade",
-                                "fednode",
-                                repo.resolve("charts/fednode-operator").toString(),
-                                "--namespace",
-                                OPERATOR_NS,
-                                "--reuse-values",
-                                "--set",
-                                "image.tag=" + operatorImage.tag()));
+                helm.upgradeExpectingFailure(
+                        "fednode",
+                        chart,
+                        OPERATOR_NS,
+                        Map.of("image.tag", operatorImage.tag()),
+                        UpgradeCommand::reuseValues);
         assertThat(refused).contains("missing property 'registry'");
-        assertThat(helm.run(List.of("history", "fednode", "--namespace", OPERATOR_NS)))
+        assertThat(helm.history("fednode", OPERATOR_NS))
                 .as("one revision, still 0.1.0")
-                .contains("fednode-operator-0.1.0")
-                .doesNotContain("fednode-operator-0.2.0");
+                .extracting(ReleaseHistory::getChart)
+                .containsExactly("fednode-operator-0.1.0");
         assertThat(operatorPod().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(PREVIOUS_OPERATOR_IMAGE);
         // --reset-then-reuse-values: 0.2.0's defaults plus what the site set for 0.1.0
         // (watchNamespaces, resources).
-        helm.run(
-                List.of(
-                        "upgrade",
-                        "fednode",
-                        repo.resolve("charts/fednode-operator").toString(),
-                        "--namespace",
-                        OPERATOR_NS,
-                        "--reset-then-reuse-values",
-                        "--set",
-                        "image.registry=" + operatorImage.registry(),
-                        "--set",
-                        "image.repository=" + operatorImage.name(),
-                        "--set",
-                        "image.tag=" + operatorImage.tag(),
-                        "--wait",
-                        "--timeout",
-                        "5m"));
+        Map<String, String> image = new LinkedHashMap<>();
+        image.put("image.registry", operatorImage.registry());
+        image.put("image.repository", operatorImage.name());
+        image.put("image.tag", operatorImage.tag());
+        assertThat(
+                        helm.upgrade(
+                                        "fednode",
+                                        chart,
+                                        OPERATOR_NS,
+                                        image,
+                                        u ->
+                                                u.resetThenReuseValues()
+                                                        .waitReady()
+                                                        .withTimeout(Helm.WAIT_SECONDS))
+                                .getChart())
+                .isEqualTo("fednode-operator-0.2.0");
         System.out.printf(
                 "CRDs and chart upgraded in %d s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
