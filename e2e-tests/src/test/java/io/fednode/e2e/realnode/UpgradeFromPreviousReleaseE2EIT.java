@@ -7,6 +7,7 @@ import com.marcnuri.helm.ReleaseHistory;
 import com.marcnuri.helm.UpgradeCommand;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
+import io.fednode.api.v1alpha1.TrainingEnvVar;
+import io.fednode.api.v1alpha1.TrainingRun;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
@@ -25,10 +28,14 @@ import io.fednode.testing.KwokCluster;
 import io.fednode.testing.ProjectImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +57,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * replaced: it finishes on the spec the old operator gave it, and the new operator records its
  * result.
  *
- * <p>The Job is kept in flight deterministically: the v0.1.0 operator's Job runs v0.1.0's
+ * <p>A TrainingRun's Job is in flight with its container really running: the sample Flower trainer,
+ * started by the v0.1.0 operator on the real node, retries an aggregator address where nothing
+ * listens for 120 s, through the upgrade; afterwards it is the same Pod and container (no restart),
+ * and when it gives up the new operator records the run's end on the same Job.
+ *
+ * <p>The Dataset's Job is kept in flight deterministically: the v0.1.0 operator's Job runs v0.1.0's
  * anonymiser image, which the test gives the node only after the upgrade, so until then the Job is
  * active with its Pod on the node waiting for the image (a slow pull, as a site with a cold mirror
  * sees).
@@ -74,6 +86,9 @@ class UpgradeFromPreviousReleaseE2EIT {
     private static final List<HasMetadata> BEFORE = new ArrayList<>();
 
     private static Job jobBefore;
+    private static Job runJobBefore;
+    private static Pod runPodBefore;
+    static final String RUN = "train";
     private static PhiCorpus corpus;
 
     @Test
@@ -148,7 +163,7 @@ class UpgradeFromPreviousReleaseE2EIT {
                                 metadata: {name: %s, namespace: %s}
                                 spec:
                                   nodeId: %s
-                                  role: data
+                                  role: hybrid
                                   hub:
                                     endpoint: https://fednode-hub.fednode-hub.svc:8443
                                     joinTokenSecretRef: {name: hub-join, key: token}
@@ -157,6 +172,14 @@ class UpgradeFromPreviousReleaseE2EIT {
                                     anonymised: {size: 1Gi, storageClassName: %s}
                                     scratch: {size: 1Gi, storageClassName: %s}
                                   anonymisation: {parallelism: 1}
+                                  compute:
+                                    maxGpusPerRun: 1
+                                    maxConcurrentRuns: 1
+                                    nodeSelector: {"%s": "true"}
+                                    allowedImages: ["%s"]
+                                    maxRuntime: 30m
+                                  connectivity:
+                                    egressCIDRs: ["%s/32"]
                                 """
                                         .formatted(
                                                 NODE,
@@ -164,7 +187,10 @@ class UpgradeFromPreviousReleaseE2EIT {
                                                 NODE,
                                                 RealNodeVolumes.STORAGE_CLASS,
                                                 RealNodeVolumes.STORAGE_CLASS,
-                                                RealNodeVolumes.STORAGE_CLASS),
+                                                RealNodeVolumes.STORAGE_CLASS,
+                                                KwokCluster.REAL_NODE_LABEL,
+                                                ProjectImages.trainer().repository(),
+                                                CLUSTER.hostAddress()),
                                 FederationNode.class))
                 .create();
         await().atMost(Duration.ofMinutes(3))
@@ -217,6 +243,7 @@ class UpgradeFromPreviousReleaseE2EIT {
                                     .isIn("ErrImagePull", "ImagePullBackOff");
                         });
         jobBefore = job();
+        startTrainingRun();
         BEFORE.add(node());
         BEFORE.add(dataset());
         BEFORE.add(jobBefore);
@@ -292,6 +319,20 @@ class UpgradeFromPreviousReleaseE2EIT {
         System.out.printf(
                 "CRDs and chart upgraded in %d s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
+
+        // The run in flight: the same Job and Pod, its container not restarted, still running.
+        Job runJob = runJob();
+        assertThat(runJob.getMetadata().getUid()).isEqualTo(runJobBefore.getMetadata().getUid());
+        assertThat(runJob.getSpec().getTemplate()).isEqualTo(runJobBefore.getSpec().getTemplate());
+        Pod runPod = runPod();
+        assertThat(runPod.getMetadata().getUid()).isEqualTo(runPodBefore.getMetadata().getUid());
+        ContainerStatus trainer = runPod.getStatus().getContainerStatuses().get(0);
+        assertThat(trainer.getContainerID())
+                .isEqualTo(runPodBefore.getStatus().getContainerStatuses().get(0).getContainerID());
+        assertThat(trainer.getRestartCount()).isZero();
+        assertThat(trainer.getState().getRunning())
+                .as("the trainer's container runs through the upgrade: %s", trainer.getState())
+                .isNotNull();
 
         // The Job in flight was not replaced, nor changed: the same object, still waiting.
         Job during = job();
@@ -388,6 +429,24 @@ class UpgradeFromPreviousReleaseE2EIT {
                 .containsExactly(JOB);
         Path output = CLUSTER.hostDirectory(HOSPITAL_NS + "/" + NODE + "/anonymised");
         assertThat(corpus.assertAnonymised(output.resolve(DATASET))).hasSize(files);
+
+        // The run ends on the spec 0.1.0 gave it (its trainer gives up on an aggregator that
+        // never answers, after 120 s), and the new operator records the end: one Job, same uid.
+        await().atMost(Duration.ofMinutes(5))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            TrainingRun run = trainingRun();
+                            assertThat(run.getStatus().getOperatorVersion()).isEqualTo(version);
+                            assertThat(condition(run.getStatus().getConditions(), "Ready"))
+                                    .isEqualTo("False");
+                            assertThat(condition(run.getStatus().getConditions(), "Stalled"))
+                                    .isEqualTo("True");
+                        });
+        Job ended = runJob();
+        assertThat(ended.getMetadata().getUid()).isEqualTo(runJobBefore.getMetadata().getUid());
+        assertThat(ended.getSpec().getTemplate()).isEqualTo(runJobBefore.getSpec().getTemplate());
+        assertThat(ended.getStatus().getActive()).isNull();
         assertSameObjects();
         stepsPassed = 2;
     }
@@ -399,6 +458,97 @@ class UpgradeFromPreviousReleaseE2EIT {
         assertThat(CLUSTER.leftoversAfterClose())
                 .as("processes, mounts, interfaces, routes, iptables/ipset rules, cgroups")
                 .isEmpty();
+    }
+
+    /**
+     * A TrainingRun whose trainer container really runs during the upgrade: the sample Flower
+     * trainer, pointed at an aggregator address on this machine where nothing listens, keeps
+     * retrying for 120 s (its max_wait_time) before it gives up. The CA it is given is the
+     * cluster's (any certificate: no TLS handshake is reached).
+     */
+    private static void startTrainingRun() {
+        int closedPort;
+        try (ServerSocket s =
+                new ServerSocket(0, 1, InetAddress.getByName(CLUSTER.hostAddress()))) {
+            closedPort = s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String ca =
+                new String(
+                        Base64.getDecoder().decode(client().getConfiguration().getCaCertData()),
+                        StandardCharsets.UTF_8);
+        TrainingRun run =
+                Serialization.unmarshal(
+                        """
+                        apiVersion: fednode.io/v1alpha1
+                        kind: TrainingRun
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          nodeRef: %s
+                          image: %s
+                          gpus: 0
+                          maxRuntime: 10m
+                          aggregator: {endpoint: "https://%s:%d"}
+                        """
+                                .formatted(
+                                        RUN,
+                                        HOSPITAL_NS,
+                                        NODE,
+                                        ProjectImages.trainer().reference(),
+                                        CLUSTER.hostAddress(),
+                                        closedPort),
+                        TrainingRun.class);
+        run.getSpec().setEnv(List.of(new TrainingEnvVar("FLOWER_ROOT_CA_PEM", ca)));
+        client().resource(run).create();
+        await().atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Pod pod = runPod();
+                            assertThat(pod.getSpec().getNodeName())
+                                    .isEqualTo(KwokCluster.REAL_NODE);
+                            assertThat(
+                                            pod.getStatus()
+                                                    .getContainerStatuses()
+                                                    .get(0)
+                                                    .getState()
+                                                    .getRunning())
+                                    .isNotNull();
+                        });
+        runJobBefore = runJob();
+        runPodBefore = runPod();
+        BEFORE.add(trainingRun());
+        BEFORE.add(runJobBefore);
+        BEFORE.add(runPodBefore);
+    }
+
+    private static TrainingRun trainingRun() {
+        return client().resources(TrainingRun.class).inNamespace(HOSPITAL_NS).withName(RUN).get();
+    }
+
+    private static Job runJob() {
+        List<Job> jobs =
+                client().batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(HOSPITAL_NS)
+                        .withLabel("fednode.io/training-run", RUN)
+                        .list()
+                        .getItems();
+        assertThat(jobs).as("the run's Jobs").hasSize(1);
+        return jobs.get(0);
+    }
+
+    private static Pod runPod() {
+        List<Pod> pods =
+                client().pods()
+                        .inNamespace(HOSPITAL_NS)
+                        .withLabels(Map.of("job-name", runJob().getMetadata().getName()))
+                        .list()
+                        .getItems();
+        assertThat(pods).as("the run's Pods").hasSize(1);
+        return pods.get(0);
     }
 
     private static void assertSameObjects() {
