@@ -5,7 +5,6 @@ import static io.fednode.fixtures.FederationNodes.hospital;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -79,8 +78,7 @@ class OperatorUpgradeIT {
     }
 
     static InstalledOperator start(String version) {
-        System.setProperty(OperatorIdentity.VERSION_PROPERTY, version);
-        return InstalledOperator.install(admin(), API::clientAs, SETTINGS);
+        return ManagedObjects.start(API, SETTINGS, java.time.Clock.systemUTC(), version);
     }
 
     @Test
@@ -194,40 +192,12 @@ class OperatorUpgradeIT {
 
     /**
      * The operator-version label of every object the operator manages in the namespace, other than
-     * Jobs: kind/name → version.
+     * Jobs and the running run's egress policy (part of the run in flight, like its Job): kind/name
+     * → version.
      */
     static Map<String, String> versionLabels() {
-        Map<String, String> versions = new LinkedHashMap<>();
-        List<HasMetadata> objects = new java.util.ArrayList<>();
-        String selector = "app.kubernetes.io/managed-by=fednode-operator";
-        objects.addAll(
-                admin().serviceAccounts()
-                        .inNamespace(NS)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        objects.addAll(
-                admin().network()
-                        .v1()
-                        .networkPolicies()
-                        .inNamespace(NS)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        objects.addAll(
-                admin().persistentVolumeClaims()
-                        .inNamespace(NS)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        for (HasMetadata o : objects) {
-            if (o.getMetadata().getName().equals(RUN_POLICY)) {
-                continue; // part of the run in flight, like its Job
-            }
-            versions.put(
-                    o.getKind() + "/" + o.getMetadata().getName(),
-                    o.getMetadata().getLabels().get("app.kubernetes.io/version"));
-        }
+        Map<String, String> versions = ManagedObjects.versionLabels(admin(), NS);
+        versions.remove("NetworkPolicy/" + RUN_POLICY);
         return versions;
     }
 

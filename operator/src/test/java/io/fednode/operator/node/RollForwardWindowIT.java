@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.MaintenanceWindowSpec;
@@ -78,8 +77,7 @@ class RollForwardWindowIT {
     }
 
     static InstalledOperator start(String version) {
-        System.setProperty(OperatorIdentity.VERSION_PROPERTY, version);
-        return InstalledOperator.install(admin(), API::clientAs, SETTINGS, CLOCK);
+        return ManagedObjects.start(API, SETTINGS, CLOCK, version);
     }
 
     @Test
@@ -202,53 +200,11 @@ class RollForwardWindowIT {
                 .toList();
     }
 
-    /** Every object the operator manages in {@code ns}: kind/name → resourceVersion. */
     static Map<String, String> objects(String ns) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (HasMetadata o : managed(ns)) {
-            out.put(key(o), o.getMetadata().getResourceVersion());
-        }
-        return out;
+        return ManagedObjects.resourceVersions(admin(), ns);
     }
 
-    /** kind/name → the operator version label. */
     static Map<String, String> versionLabels(String ns) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (HasMetadata o : managed(ns)) {
-            out.put(key(o), o.getMetadata().getLabels().get("app.kubernetes.io/version"));
-        }
-        return out;
-    }
-
-    private static String key(HasMetadata o) {
-        return o.getKind() + "/" + o.getMetadata().getName();
-    }
-
-    private static List<HasMetadata> managed(String ns) {
-        String selector = "app.kubernetes.io/managed-by=fednode-operator";
-        List<HasMetadata> objects = new ArrayList<>();
-        objects.addAll(
-                admin().serviceAccounts()
-                        .inNamespace(ns)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        objects.addAll(
-                admin().network()
-                        .v1()
-                        .networkPolicies()
-                        .inNamespace(ns)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        objects.addAll(
-                admin().persistentVolumeClaims()
-                        .inNamespace(ns)
-                        .withLabelSelector(selector)
-                        .list()
-                        .getItems());
-        objects.addAll(
-                admin().secrets().inNamespace(ns).withLabelSelector(selector).list().getItems());
-        return objects;
+        return ManagedObjects.versionLabels(admin(), ns);
     }
 }
