@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +20,7 @@ import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ProjectImages;
 import io.fednode.testing.ServiceAccountClients;
@@ -84,14 +84,7 @@ class FlowerTrainingE2EIT {
         for (String ns : HOSPITALS) {
             hospital(k, ns, host);
         }
-        k.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(CONTROL_NS)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(k, CONTROL_NS);
         operatorClient =
                 ServiceAccountClients.clientAs(
                         k, CLUSTER.kubeConfigYaml(), "fednode-system", "fednode-operator");
@@ -122,14 +115,7 @@ class FlowerTrainingE2EIT {
 
     /** A hospital's namespace and FederationNode (named as the namespace), compute on. */
     static void hospital(KubernetesClient k, String ns, String hostAddress) {
-        k.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(k, ns);
         RealNodeVolumes.create(CLUSTER, ns, ns);
         k.resource(
                         new SecretBuilder()

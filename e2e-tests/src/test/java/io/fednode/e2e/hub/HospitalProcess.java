@@ -1,6 +1,5 @@
 package io.fednode.e2e.hub;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fednode.api.common.LogFormat;
 import io.fednode.e2e.realnode.RealNodeVolumes;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,14 +54,7 @@ public final class HospitalProcess {
             String node)
             throws IOException {
         KubernetesClient admin = cluster.client();
-        admin.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(admin, ns);
         OperatorManifests.applyAllButDeployment(admin, List.of(ns));
         RealNodeVolumes volumes = RealNodeVolumes.create(cluster, ns, node);
         Path kubeconfig =

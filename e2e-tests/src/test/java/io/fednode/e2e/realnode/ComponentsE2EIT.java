@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -21,6 +20,7 @@ import io.fednode.operator.component.HelmReleases;
 import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.Conflicts;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import java.nio.file.Path;
@@ -56,14 +56,7 @@ class ComponentsE2EIT {
     static void setUp() {
         KubernetesClient k = CLUSTER.client();
         OperatorManifests.applyAllButDeployment(k, List.of(NS));
-        k.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NS)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(k, NS);
         repo = new ChartRepositoryServer();
         for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
             repo.publish(CHARTS.resolve("probe-web"), v);

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.ReleaseHistory;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,6 +21,7 @@ import io.fednode.api.v1alpha1.FederationMember;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.ProjectImages;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -69,14 +69,7 @@ class InClusterInstallE2EIT {
     @Order(1)
     void hubAndOperatorRunInTheClusterFromTheirChartsAsRestrictedPods() {
         for (String ns : List.of(HUB_NS, OPERATOR_NS, HOSPITAL_NS)) {
-            client().resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
+            Namespaces.restricted(client(), ns);
         }
         Helm helm = new Helm(CLUSTER);
         Path charts = KubernetesBinaries.repoRoot().resolve("charts");

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -25,6 +24,7 @@ import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.ProjectImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,14 +115,7 @@ class UpgradeFromPreviousReleaseE2EIT {
         CLUSTER.loadImages(List.of(previousRelease.resolve("operator.tar")));
 
         for (String ns : List.of(OPERATOR_NS, HOSPITAL_NS)) {
-            client().resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
+            Namespaces.restricted(client(), ns);
         }
         // The v0.1.0 chart as a site installed it: its defaults (image ghcr.io/fednode/
         // fednode-operator:0.1.0, its appVersion) and the two values a site sets.

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -23,6 +22,7 @@ import io.fednode.operator.OperatorMain;
 import io.fednode.operator.OperatorSettings;
 import io.fednode.testing.KwokCluster;
 import io.fednode.testing.Manifests;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import java.nio.file.Path;
@@ -74,14 +74,7 @@ class WorkloadIsolationE2EIT {
         Path manifests = OperatorManifests.applyAllButDeployment(k, List.of(NS));
         Manifests.apply(k, manifests.resolve("02-egress-labels-policy.yaml"));
         for (String ns : List.of(NS, FEDERATION_NS)) {
-            k.resource(
-                            new NamespaceBuilder()
-                                    .withNewMetadata()
-                                    .withName(ns)
-                                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                    .endMetadata()
-                                    .build())
-                    .serverSideApply();
+            Namespaces.restricted(k, ns);
         }
         // The federation side: the job's aggregator, and another server next to it.
         aggregatorIp =

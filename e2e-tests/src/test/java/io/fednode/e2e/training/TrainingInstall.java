@@ -2,7 +2,6 @@ package io.fednode.e2e.training;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +14,7 @@ import io.fednode.api.v1alpha1.TrainingRunSpec;
 import io.fednode.fixtures.FederationNodes;
 import io.fednode.operator.training.TrainingRunReconciler;
 import io.fednode.testing.KwokCluster;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.ServiceAccountClients;
 import io.javaoperatorsdk.operator.Operator;
@@ -61,14 +61,7 @@ final class TrainingInstall implements AutoCloseable {
 
     /** A namespace that enforces the restricted Pod Security Standard. */
     void namespace(String ns) {
-        admin.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(admin, ns);
     }
 
     /** A compute node whose GPU pods go to the kwok GPU nodes. Not Ready until {@link #ready}. */

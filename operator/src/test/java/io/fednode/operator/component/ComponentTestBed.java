@@ -1,8 +1,6 @@
 package io.fednode.operator.component;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fednode.api.v1alpha1.ComponentSpec;
 import io.fednode.api.v1alpha1.ComponentStatus;
 import io.fednode.api.v1alpha1.FederationNode;
@@ -10,6 +8,7 @@ import io.fednode.operator.OperatorSettings;
 import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.Conflicts;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,7 +50,7 @@ final class ComponentTestBed {
     /** As above, the operator judging maintenance windows by {@code windowClock}. */
     InstalledOperator operatorFor(Clock windowClock, String... namespaces) {
         for (String ns : namespaces) {
-            restrictedNamespace(api.client(), ns);
+            Namespaces.restricted(api.client(), ns);
         }
         return InstalledOperator.install(
                 api.client(),
@@ -61,18 +60,6 @@ final class ComponentTestBed {
                         .withNamespaces(Set.of(namespaces))
                         .withComponents(new ComponentSettings(Duration.ofSeconds(10), true)),
                 windowClock);
-    }
-
-    /** A namespace whose Pods must pass Pod Security {@code restricted}, as node namespaces are. */
-    static void restrictedNamespace(KubernetesClient admin, String ns) {
-        admin.resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(ns)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
     }
 
     static ComponentSpec component(String repository, String name, String chart, String version) {

@@ -26,6 +26,7 @@ import io.fednode.operator.node.InstalledOperator;
 import io.fednode.testing.ChartRepositoryServer;
 import io.fednode.testing.ControllerManager;
 import io.fednode.testing.FakeKubelet;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.RealApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +79,7 @@ class ComponentVolumesIT {
         repo = new ChartRepositoryServer();
         repo.publish(CHARTS.resolve("probe-volumes"), "1.0.0");
         for (String ns : List.of(RETAIN, DELETE)) {
-            ComponentTestBed.restrictedNamespace(API.client(), ns);
+            Namespaces.restricted(API.client(), ns);
             kubelets.add(FakeKubelet.start(API.client(), ns));
         }
         controllers =

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -21,6 +20,7 @@ import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.FederationNodeStatus;
 import io.fednode.api.v1alpha1.NodeRole;
 import io.fednode.testing.Conflicts;
+import io.fednode.testing.Namespaces;
 import io.fednode.testing.OperatorManifests;
 import io.fednode.testing.RealApiServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -52,14 +52,7 @@ class DatasetReconcilerIT {
     @BeforeAll
     static void start() {
         OperatorManifests.applyAllButDeployment(admin(), List.of(NS));
-        admin().resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NS)
-                                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                                .endMetadata()
-                                .build())
-                .serverSideApply();
+        Namespaces.restricted(admin(), NS);
         operatorClient = API.clientAs("fednode-system", "fednode-operator");
         operator =
                 new Operator(
