@@ -39,8 +39,10 @@ public final class Helm {
     }
 
     /**
-     * helm-java's {@code install NAME CHART --namespace NS --set K=V... --wait --timeout 5m}; the
-     * values in {@code values} are set in order, as {@code --set} would.
+     * helm-java's {@code install NAME CHART --namespace NS --set K=V... --wait --timeout 5m}, the
+     * values in {@code values} set in order. Unlike the CLI's {@code --set}, helm-java joins the
+     * values with commas before Helm parses them, so a list is set by index ({@code
+     * watchNamespaces[0]=hospital-a}), never as {@code {a,b}}, and no value may hold a comma.
      */
     public Release install(String name, Path chart, String namespace, Map<String, String> values) {
         InstallCommand install =

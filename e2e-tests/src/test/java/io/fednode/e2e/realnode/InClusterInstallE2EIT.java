@@ -79,7 +79,7 @@ class InClusterInstallE2EIT {
         hubValues.put("image.repository", hubImage.name());
         hubValues.put("image.tag", hubImage.tag());
         hubValues.put("nodeApi.service.type", "ClusterIP");
-        hubValues.put("serverNames", "{" + HUB_SERVICE + "}");
+        hubValues.put("serverNames[0]", HUB_SERVICE);
         hubValues.put("resources.requests.cpu", "50m");
         hubValues.put("resources.requests.memory", "256Mi");
         assertThat(
@@ -95,7 +95,7 @@ class InClusterInstallE2EIT {
         operatorValues.put("image.registry", operatorImage.registry());
         operatorValues.put("image.repository", operatorImage.name());
         operatorValues.put("image.tag", operatorImage.tag());
-        operatorValues.put("watchNamespaces", "{" + HOSPITAL_NS + "}");
+        operatorValues.put("watchNamespaces[0]", HOSPITAL_NS);
         operatorValues.put("resources.requests.cpu", "50m");
         assertThat(
                         helm.install(

@@ -120,7 +120,7 @@ class UpgradeFromPreviousReleaseE2EIT {
         // The v0.1.0 chart as a site installed it: its defaults (image ghcr.io/fednode/
         // fednode-operator:0.1.0, its appVersion) and the two values a site sets.
         Map<String, String> siteValues = new LinkedHashMap<>();
-        siteValues.put("watchNamespaces", "{" + HOSPITAL_NS + "}");
+        siteValues.put("watchNamespaces[0]", HOSPITAL_NS);
         siteValues.put("resources.requests.cpu", "50m");
         assertThat(
                         new Helm(CLUSTER)
