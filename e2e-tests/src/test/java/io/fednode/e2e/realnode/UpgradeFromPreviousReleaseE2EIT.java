@@ -20,6 +20,7 @@ import io.fednode.api.v1alpha1.Dataset;
 import io.fednode.api.v1alpha1.FederationNode;
 import io.fednode.api.v1alpha1.TrainingEnvVar;
 import io.fednode.api.v1alpha1.TrainingRun;
+import io.fednode.e2e.flower.FlowerServer;
 import io.fednode.operator.common.OperatorIdentity;
 import io.fednode.testing.Commands;
 import io.fednode.testing.KubernetesBinaries;
@@ -28,17 +29,14 @@ import io.fednode.testing.Namespaces;
 import io.fednode.testing.ProjectImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,9 +56,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * result.
  *
  * <p>A TrainingRun's Job is in flight with its container really running: the sample Flower trainer,
- * started by the v0.1.0 operator on the real node, retries an aggregator address where nothing
- * listens for 120 s, through the upgrade; afterwards it is the same Pod and container (no restart),
- * and when it gives up the new operator records the run's end on the same Job.
+ * started by the v0.1.0 operator on the real node, is connected to a Flower server on this machine
+ * that waits for a second client, through the upgrade; afterwards it is the same Pod and container
+ * (no restart), and when the server stops the new operator records the run's end on the same Job.
  *
  * <p>The Dataset's Job is kept in flight deterministically: the v0.1.0 operator's Job runs v0.1.0's
  * anonymiser image, which the test gives the node only after the upgrade, so until then the Job is
@@ -86,6 +84,7 @@ class UpgradeFromPreviousReleaseE2EIT {
     private static final List<HasMetadata> BEFORE = new ArrayList<>();
 
     private static Job jobBefore;
+    private static FlowerServer flower;
     private static Job runJobBefore;
     private static Pod runPodBefore;
     static final String RUN = "train";
@@ -423,8 +422,9 @@ class UpgradeFromPreviousReleaseE2EIT {
         Path output = CLUSTER.hostDirectory(HOSPITAL_NS + "/" + NODE + "/anonymised");
         assertThat(corpus.assertAnonymised(output.resolve(DATASET))).hasSize(files);
 
-        // The run ends on the spec 0.1.0 gave it (its trainer gives up on an aggregator that
-        // never answers, after 120 s), and the new operator records the end: one Job, same uid.
+        // The aggregator goes away: the run ends on the spec 0.1.0 gave it (its trainer fails,
+        // having trained no round), and the new operator records the end on the same Job.
+        flower.close();
         await().atMost(Duration.ofMinutes(5))
                 .ignoreExceptions()
                 .untilAsserted(
@@ -444,9 +444,17 @@ class UpgradeFromPreviousReleaseE2EIT {
         stepsPassed = 2;
     }
 
+    @AfterAll
+    static void stopTheAggregator() {
+        if (flower != null) {
+            flower.close();
+        }
+    }
+
     @Test
     @Order(3)
     void deletingTheClusterLeavesNothingBehind() {
+        stopTheAggregator();
         CLUSTER.close();
         assertThat(CLUSTER.leftoversAfterClose())
                 .as("processes, mounts, interfaces, routes, iptables/ipset rules, cgroups")
@@ -455,22 +463,13 @@ class UpgradeFromPreviousReleaseE2EIT {
 
     /**
      * A TrainingRun whose trainer container really runs during the upgrade: the sample Flower
-     * trainer, pointed at an aggregator address on this machine where nothing listens, keeps
-     * retrying for 120 s (its max_wait_time) before it gives up. The CA it is given is the
-     * cluster's (any certificate: no TLS handshake is reached).
+     * trainer connects to a Flower server on this machine that waits for two clients before its
+     * first round, so the one trainer stays connected and idle until the test stops the server.
      */
     private static void startTrainingRun() {
-        int closedPort;
-        try (ServerSocket s =
-                new ServerSocket(0, 1, InetAddress.getByName(CLUSTER.hostAddress()))) {
-            closedPort = s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String ca =
-                new String(
-                        Base64.getDecoder().decode(client().getConfiguration().getCaCertData()),
-                        StandardCharsets.UTF_8);
+        flower =
+                FlowerServer.start(
+                        CLUSTER.workDir().resolve("flower-upgrade"), CLUSTER.hostAddress(), 1, 2);
         TrainingRun run =
                 Serialization.unmarshal(
                         """
@@ -482,17 +481,16 @@ class UpgradeFromPreviousReleaseE2EIT {
                           image: %s
                           gpus: 0
                           maxRuntime: 10m
-                          aggregator: {endpoint: "https://%s:%d"}
+                          aggregator: {endpoint: "%s"}
                         """
                                 .formatted(
                                         RUN,
                                         HOSPITAL_NS,
                                         NODE,
                                         ProjectImages.trainer().reference(),
-                                        CLUSTER.hostAddress(),
-                                        closedPort),
+                                        flower.endpoint()),
                         TrainingRun.class);
-        run.getSpec().setEnv(List.of(new TrainingEnvVar("FLOWER_ROOT_CA_PEM", ca)));
+        run.getSpec().setEnv(List.of(new TrainingEnvVar("FLOWER_ROOT_CA_PEM", flower.caPem())));
         client().resource(run).create();
         await().atMost(Duration.ofMinutes(2))
                 .ignoreExceptions()
@@ -508,6 +506,9 @@ class UpgradeFromPreviousReleaseE2EIT {
                                                     .getState()
                                                     .getRunning())
                                     .isNotNull();
+                            assertThat(flower.connectionPeers())
+                                    .as("the trainer connected to the aggregator")
+                                    .contains(pod.getStatus().getPodIP());
                         });
         runJobBefore = runJob();
         runPodBefore = runPod();
