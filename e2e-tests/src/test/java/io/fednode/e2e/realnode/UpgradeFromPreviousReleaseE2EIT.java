@@ -415,7 +415,14 @@ class UpgradeFromPreviousReleaseE2EIT {
         assertThat(finished.getMetadata().getUid()).isEqualTo(jobBefore.getMetadata().getUid());
         assertThat(finished.getSpec().getTemplate()).isEqualTo(jobBefore.getSpec().getTemplate());
         assertThat(finished.getStatus().getSucceeded()).isEqualTo(1);
-        assertThat(client().batch().v1().jobs().inNamespace(HOSPITAL_NS).list().getItems())
+        assertThat(
+                        client().batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(HOSPITAL_NS)
+                                .withLabel("fednode.io/dataset", DATASET)
+                                .list()
+                                .getItems())
                 .as("no second Job for the Dataset")
                 .extracting(j -> j.getMetadata().getName())
                 .containsExactly(JOB);
