@@ -438,8 +438,8 @@ class UpgradeFromPreviousReleaseE2EIT {
                         () -> {
                             TrainingRun run = trainingRun();
                             assertThat(run.getStatus().getOperatorVersion()).isEqualTo(version);
-                            assertThat(condition(run.getStatus().getConditions(), "Ready"))
-                                    .isEqualTo("False");
+                            assertThat(condition(run.getStatus().getConditions(), "Failed"))
+                                    .isEqualTo("True");
                             assertThat(condition(run.getStatus().getConditions(), "Stalled"))
                                     .isEqualTo("True");
                         });
